@@ -1,0 +1,213 @@
+// v6agent: IPv6 probes on one interface, from the command line or from a plan.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "plan.hpp"
+#include "text.hpp"
+#include "v6c/wire/json.hpp"
+
+namespace {
+
+using nlohmann::json;
+
+// Exit codes (README "v6agent exit codes").
+enum : int {
+  kOk = 0,             // every procedure ran
+  kProcedureError = 1, // at least one procedure could not run (its record says why)
+  kUsage = 2,          // bad arguments or plan
+  kNoPermission = 3,   // no CAP_NET_RAW
+  kNoInterface = 4,    // the interface does not exist
+  kInternal = 5,
+};
+
+struct Options {
+  std::string interface;
+  std::string json_out;
+  std::string pcap_out;
+  std::string host;
+  bool quiet = false;
+};
+
+int run_plan(const Options& opt, json plan) {
+  using namespace v6c;
+  agent::validate_plan(plan);
+  std::string ifname = opt.interface.empty() ? plan.value("interface", "") : opt.interface;
+  if (ifname.empty()) throw agent::PlanError("no interface: give -i IFACE or \"interface\" in the plan");
+
+  probe::Link link(ifname);
+  std::unique_ptr<probe::PcapWriter> pcap;
+  if (!opt.pcap_out.empty()) {
+    pcap = std::make_unique<probe::PcapWriter>(opt.pcap_out);
+    link.record_to(pcap.get());
+  }
+  wire::AgentReport report;
+  report.agent_version = V6C_VERSION;
+  char hostname[256] = {};
+  gethostname(hostname, sizeof hostname - 1);
+  report.host = !opt.host.empty() ? opt.host : plan.value("host", std::string(hostname));
+  report.interface = ifname;
+  report.mac = link.mac();
+  report.mtu = link.mtu();
+  report.link_local = link.kernel_link_local();
+  report.started_us = probe::Link::now_us();
+
+  agent::Runner runner(link);
+  bool text = opt.json_out != "-" && !opt.quiet;
+  if (text) std::printf("v6agent %s on %s (%s, MTU %u)\n", V6C_VERSION, ifname.c_str(), link.mac().str().c_str(), link.mtu());
+  int rc = kOk;
+  for (const auto& spec : plan["procedures"]) {
+    auto rec = runner.run(spec);
+    if (rec.status != "ok") rc = kProcedureError;
+    if (text) std::printf("\n%s", agent::render_record(rec).c_str());
+    std::fflush(stdout);
+    report.procedures.push_back(std::move(rec));
+  }
+  if (!opt.json_out.empty()) {
+    json j = report;
+    if (opt.json_out == "-") {
+      std::cout << j.dump(2) << "\n";
+    } else {
+      std::ofstream out(opt.json_out);
+      out << j.dump(2) << "\n";
+      if (!out) throw std::runtime_error("cannot write " + opt.json_out);
+    }
+  }
+  return rc;
+}
+
+json single(json spec) {
+  return json{{"schema", v6c::agent::kPlanSchema}, {"procedures", json::array({std::move(spec)})}};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"v6agent: what an IPv6 link offers, measured on the wire (RA, SLAAC/DAD, DHCPv6, ND, ping, PMTU, DNS)"};
+  app.set_version_flag("--version", "v6agent " V6C_VERSION);
+  app.require_subcommand(1);
+  Options opt;
+  app.add_option("--json", opt.json_out, "Write the results as JSON (schema v6agent/1) to FILE, or - for stdout");
+  app.add_option("--pcap", opt.pcap_out, "Write every frame sent and seen to a pcap FILE");
+  app.add_option("--host", opt.host, "Name to report for this host (default: hostname)");
+  app.add_flag("-q,--quiet", opt.quiet, "No readable output");
+  auto iface = [&](CLI::App* sub, bool required = true) {
+    auto* o = sub->add_option("-i,--interface", opt.interface, "Network interface");
+    if (required) o->required();
+  };
+
+  json plan;
+  auto* discover = app.add_subcommand("discover", "Solicit and show router advertisements (like rdisc6)");
+  iface(discover);
+  bool passive = false;
+  int window_ms = 1500, rs_count = 1;
+  discover->add_flag("--passive", passive, "Send no RS; wait for unsolicited RAs");
+  discover->add_option("-w,--window", window_ms, "Milliseconds to collect RAs")->capture_default_str();
+  discover->add_option("--rs", rs_count, "Router solicitations to send")->capture_default_str();
+  discover->callback([&] {
+    plan = single({{"kind", "discover"}, {"passive", passive}, {"window_ms", window_ms}, {"rs_count", rs_count}});
+  });
+
+  auto* dad = app.add_subcommand("dad", "Form the SLAAC (EUI-64) address for a prefix and run DAD on it");
+  iface(dad);
+  std::string prefix;
+  dad->add_option("prefix", prefix, "The /64 prefix, e.g. 2001:db8:1::")->required();
+  dad->callback([&] { plan = single({{"kind", "dad"}, {"prefix", prefix}}); });
+
+  auto* dhcp = app.add_subcommand("dhcp6", "Run a DHCPv6 exchange as a client (configures nothing)");
+  iface(dhcp);
+  bool stateless = false;
+  dhcp->add_flag("--stateless", stateless, "Information-Request instead of Solicit/Request");
+  dhcp->callback([&] { plan = single({{"kind", "dhcp6"}, {"stateful", !stateless}}); });
+
+  auto* nd = app.add_subcommand("neighbor", "Resolve an address with NS/NA (like ndisc6)");
+  iface(nd);
+  std::string target, source, gateway;
+  nd->add_option("target", target, "Address to resolve")->required();
+  nd->callback([&] { plan = single({{"kind", "neighbor"}, {"target", target}}); });
+
+  auto* ping = app.add_subcommand("ping", "Echo requests of a given size and hop limit; shows replies and errors");
+  iface(ping);
+  unsigned size = 104, hop_limit = 64, count = 3;
+  ping->add_option("target", target, "Address to ping")->required();
+  ping->add_option("-s,--size", size, "IPv6 packet size in bytes")->capture_default_str();
+  ping->add_option("-t,--hop-limit", hop_limit, "Hop limit")->capture_default_str();
+  ping->add_option("-c,--count", count, "Requests")->capture_default_str();
+  ping->add_option("--source", source, "Source address (must be this host's; default link-local)");
+  ping->add_option("--gateway", gateway, "Router for an off-link target");
+  ping->callback([&] {
+    json s = {{"kind", "echo"}, {"target", target}, {"size", size}, {"hop_limit", hop_limit}, {"count", count}};
+    if (!source.empty()) s["source"] = source;
+    if (!gateway.empty()) s["gateway"] = gateway;
+    plan = single(s);
+  });
+
+  auto* pmtu = app.add_subcommand("pmtu", "Echo requests of increasing sizes; shows what passes and Packet Too Big");
+  iface(pmtu);
+  std::vector<unsigned> sizes{1280, 1400, 1500};
+  pmtu->add_option("target", target, "Address to probe")->required();
+  pmtu->add_option("--sizes", sizes, "IPv6 packet sizes")->delimiter(',')->capture_default_str();
+  pmtu->add_option("--source", source, "Source address");
+  pmtu->add_option("--gateway", gateway, "Router for an off-link target");
+  pmtu->callback([&] {
+    json s = {{"kind", "pmtu"}, {"target", target}, {"sizes", sizes}};
+    if (!source.empty()) s["source"] = source;
+    if (!gateway.empty()) s["gateway"] = gateway;
+    plan = single(s);
+  });
+
+  auto* dns = app.add_subcommand("dns", "One AAAA query over IPv6 to a DNS server");
+  iface(dns);
+  std::string server, name;
+  dns->add_option("server", server, "DNS server address")->required();
+  dns->add_option("name", name, "Name to resolve")->required();
+  dns->add_option("--source", source, "Source address");
+  dns->callback([&] {
+    json s = {{"kind", "dns"}, {"server", server}, {"name", name}};
+    if (!source.empty()) s["source"] = source;
+    plan = single(s);
+  });
+
+  auto* diag = app.add_subcommand("diagnose", "Why does this host have no IPv6? RA, SLAAC, DHCPv6, router, DNS in turn");
+  iface(diag);
+  diag->callback([&] { plan = v6c::agent::diagnose_plan(); });
+
+  auto* run = app.add_subcommand("run", "Run the procedures of a plan file (schema v6agent-plan/1)");
+  iface(run, false);
+  std::string plan_file;
+  run->add_option("plan", plan_file, "Plan JSON file, or - for stdin")->required();
+  run->callback([&] {
+    try {
+      if (plan_file == "-") {
+        plan = json::parse(std::cin);
+      } else {
+        std::ifstream in(plan_file);
+        if (!in) throw v6c::agent::PlanError("cannot read plan " + plan_file);
+        plan = json::parse(in);
+      }
+    } catch (const json::parse_error& e) {
+      throw v6c::agent::PlanError("plan " + plan_file + " is not valid JSON: " + e.what());
+    }
+  });
+
+  try {
+    app.parse(argc, argv);
+    return run_plan(opt, plan);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kOk : kUsage;
+  } catch (const v6c::agent::PlanError& e) {
+    std::fprintf(stderr, "v6agent: %s\n", e.what());
+    return kUsage;
+  } catch (const v6c::probe::LinkError& e) {
+    std::fprintf(stderr, "v6agent: %s\n", e.what());
+    if (e.kind == v6c::probe::LinkError::Kind::no_permission) return kNoPermission;
+    if (e.kind == v6c::probe::LinkError::Kind::no_such_interface) return kNoInterface;
+    return kInternal;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "v6agent: internal error: %s\n", e.what());
+    return kInternal;
+  }
+}

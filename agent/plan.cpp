@@ -1,0 +1,217 @@
+#include "plan.hpp"
+
+#include <set>
+
+#include "v6c/probe/procedures.hpp"
+
+namespace v6c::agent {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+const std::set<std::string> kKinds = {"discover", "dad", "dhcp6", "neighbor", "echo", "pmtu", "dns"};
+
+template <class T>
+T param(const json& spec, const char* key, T fallback) {
+  if (!spec.contains(key)) return fallback;
+  try {
+    return spec.at(key).get<T>();
+  } catch (const json::exception&) {
+    throw PlanError("procedure '" + spec.value("id", "?") + "': parameter '" + key + "' has the wrong type");
+  }
+}
+
+bool in_prefix(const wire::Ip6& a, const wire::Ip6& prefix, unsigned len) { return a.prefix(len) == prefix.prefix(len); }
+
+}  // namespace
+
+void validate_plan(const json& plan) {
+  if (!plan.is_object()) throw PlanError("a plan is a JSON object");
+  if (plan.value("schema", "") != kPlanSchema)
+    throw PlanError(std::string("plan schema must be \"") + kPlanSchema + "\"");
+  if (!plan.contains("procedures") || !plan["procedures"].is_array())
+    throw PlanError("a plan needs a \"procedures\" array");
+  std::set<std::string> ids;
+  for (const auto& p : plan["procedures"]) {
+    if (!p.is_object() || !p.contains("kind") || !p["kind"].is_string())
+      throw PlanError("every procedure needs a \"kind\"");
+    auto kind = p["kind"].get<std::string>();
+    if (!kKinds.count(kind)) throw PlanError("unknown procedure kind \"" + kind + "\"");
+    auto id = p.value("id", kind);
+    if (!ids.insert(id).second) throw PlanError("duplicate procedure id \"" + id + "\"");
+  }
+}
+
+json diagnose_plan() {
+  return json{{"schema", kPlanSchema},
+              {"procedures",
+               json::array({
+                   {{"id", "discover"}, {"kind", "discover"}, {"window_ms", 1500}},
+                   {{"id", "dad"}, {"kind", "dad"}, {"prefix", "@ra-prefix"}},
+                   {{"id", "dhcp6"}, {"kind", "dhcp6"}, {"stateful", "@ra-flags"}},
+                   {{"id", "nd-router"}, {"kind", "neighbor"}, {"target", "@ra-router"}},
+                   {{"id", "echo-router"}, {"kind", "echo"}, {"target", "@ra-router"}},
+                   {{"id", "dns"}, {"kind", "dns"}, {"server", "@dns"}, {"name", "localhost"}},
+               })}};
+}
+
+std::optional<wire::Ip6> Runner::resolve_opt(const json& spec, const char* key) {
+  if (!spec.contains(key)) return std::nullopt;
+  if (!spec[key].is_string()) throw PlanError(std::string("parameter '") + key + "' must be a string");
+  auto v = spec[key].get<std::string>();
+  if (v.empty() || v[0] != '@') {
+    auto a = wire::Ip6::parse(v);
+    if (!a) throw PlanError(std::string("parameter '") + key + "': not an IPv6 address: " + v);
+    return a;
+  }
+  auto need = [&](const std::optional<wire::Ip6>& a, const char* what) -> wire::Ip6 {
+    if (!a) throw probe::LinkError(probe::LinkError::Kind::other, v + " is unknown: " + what);
+    return *a;
+  };
+  if (v == "@ra-router") return need(state_.first_ra ? std::optional(state_.first_ra->ctx.src_ip) : std::nullopt,
+                                     "no RA was received");
+  if (v == "@ra-prefix") {
+    if (state_.first_ra)
+      for (const auto& p : state_.first_ra->as<wire::RouterAdvert>()->prefixes)
+        if (p.autonomous) return p.prefix;
+    return need(std::nullopt, "no RA with an autonomous prefix was received");
+  }
+  if (v == "@slaac") return need(state_.slaac, "no SLAAC address was formed");
+  if (v == "@dhcp6") return need(state_.dhcp6, "no address was leased by DHCPv6");
+  if (v == "@global") return need(state_.slaac ? state_.slaac : state_.dhcp6, "no global address was formed or leased");
+  if (v == "@rdnss") return need(state_.rdnss, "no RDNSS option was received");
+  if (v == "@dhcp6-dns") return need(state_.dhcp6_dns, "DHCPv6 gave no DNS server");
+  if (v == "@dns") return need(state_.rdnss ? state_.rdnss : state_.dhcp6_dns, "neither RA nor DHCPv6 named a DNS server");
+  throw PlanError("unknown symbolic value " + v);
+}
+
+wire::Ip6 Runner::resolve(const json& spec, const char* key) {
+  auto a = resolve_opt(spec, key);
+  if (!a) throw PlanError("procedure '" + spec.value("id", "?") + "' needs parameter '" + key + "'");
+  return *a;
+}
+
+// Off-link targets go through a router: the plan's gateway, else the RA's sender.
+std::optional<wire::Ip6> Runner::gateway_for(const wire::Ip6& target, const json& spec) {
+  if (auto g = resolve_opt(spec, "gateway")) return g;
+  if (target.is_link_local() || target.is_multicast()) return std::nullopt;
+  for (const auto& [prefix, len] : state_.on_link)
+    if (in_prefix(target, prefix, len)) return std::nullopt;
+  if (state_.first_ra) return state_.first_ra->ctx.src_ip;
+  return std::nullopt;
+}
+
+wire::Ip6 Runner::source_for(const wire::Ip6& target, const json& spec) {
+  if (auto s = resolve_opt(spec, "source")) return *s;
+  if (target.is_link_local() || target.is_multicast()) return link_.link_local();
+  if (state_.slaac) return *state_.slaac;
+  if (state_.dhcp6) return *state_.dhcp6;
+  return link_.link_local();
+}
+
+void Runner::learn(const wire::ProcedureResult& r) {
+  if (const auto* d = std::get_if<wire::DiscoverResult>(&r)) {
+    for (const auto& p : d->ras) {
+      const auto* ra = p.as<wire::RouterAdvert>();
+      if (!state_.first_ra && ra->router_lifetime_s > 0) state_.first_ra = p;
+      for (const auto& pi : ra->prefixes)
+        if (pi.on_link) state_.on_link.emplace_back(pi.prefix, pi.length);
+      if (!state_.rdnss)
+        for (const auto& rd : ra->rdnss)
+          if (!rd.servers.empty()) state_.rdnss = rd.servers.front();
+    }
+    if (!state_.first_ra && !d->ras.empty()) state_.first_ra = d->ras.front();
+  } else if (const auto* dad = std::get_if<wire::DadResult>(&r)) {
+    if (!dad->duplicate) state_.slaac = dad->address;
+  } else if (const auto* dh = std::get_if<wire::Dhcp6Result>(&r)) {
+    if (dh->address) {
+      state_.dhcp6 = dh->address;
+      link_.own(*dh->address);
+    }
+    if (!dh->dns_servers.empty()) state_.dhcp6_dns = dh->dns_servers.front();
+  }
+}
+
+wire::ProcedureRecord Runner::run(const json& spec) {
+  wire::ProcedureRecord rec;
+  rec.kind = spec.at("kind").get<std::string>();
+  rec.id = spec.value("id", rec.kind);
+  rec.started_us = probe::Link::now_us();
+  auto start = probe::Clock::now();
+  try {
+    if (rec.kind == "discover") {
+      probe::DiscoverOptions o;
+      o.passive = param(spec, "passive", false);
+      o.window = milliseconds(param(spec, "window_ms", 1500));
+      o.rs_count = param(spec, "rs_count", 1);
+      o.rs_interval = milliseconds(param(spec, "rs_interval_ms", 1000));
+      o.stop_at_first = param(spec, "stop_at_first", false);
+      rec.result = probe::discover(link_, o);
+    } else if (rec.kind == "dad") {
+      probe::DadOptions o;
+      o.prefix = resolve(spec, "prefix");
+      o.prefix_length = static_cast<std::uint8_t>(param(spec, "prefix_length", 64));
+      o.transmits = param(spec, "transmits", 1);
+      o.retrans = milliseconds(param(spec, "retrans_ms", 1000));
+      rec.result = probe::dad(link_, o);
+    } else if (rec.kind == "dhcp6") {
+      probe::Dhcp6Options o;
+      if (spec.contains("stateful") && spec["stateful"] == "@ra-flags") {
+        const auto* ra = state_.first_ra ? state_.first_ra->as<wire::RouterAdvert>() : nullptr;
+        if (!ra || (!ra->managed && !ra->other))
+          throw probe::LinkError(probe::LinkError::Kind::other, "the RA asks for no DHCPv6 (M=0, O=0)");
+        o.stateful = ra->managed;
+      } else {
+        o.stateful = param(spec, "stateful", true);
+      }
+      o.timeout = milliseconds(param(spec, "timeout_ms", 3000));
+      o.retries = param(spec, "retries", 2);
+      rec.result = probe::dhcp6(link_, o);
+    } else if (rec.kind == "neighbor") {
+      probe::NeighborOptions o;
+      o.target = resolve(spec, "target");
+      o.source = resolve_opt(spec, "source");
+      o.timeout = milliseconds(param(spec, "timeout_ms", 1000));
+      o.attempts = param(spec, "attempts", 3);
+      rec.result = probe::neighbor(link_, o);
+    } else if (rec.kind == "echo" || rec.kind == "pmtu") {
+      probe::EchoOptions o;
+      o.target = resolve(spec, "target");
+      o.source = source_for(o.target, spec);
+      o.gateway = gateway_for(o.target, spec);
+      o.size = param(spec, "size", 104u);
+      o.hop_limit = static_cast<std::uint8_t>(param(spec, "hop_limit", 64));
+      o.count = param(spec, "count", 3);
+      o.interval = milliseconds(param(spec, "interval_ms", 200));
+      o.timeout = milliseconds(param(spec, "timeout_ms", 1000));
+      if (rec.kind == "echo") {
+        rec.result = probe::echo(link_, o);
+      } else {
+        probe::PmtuOptions p{o, param(spec, "sizes", std::vector<std::uint32_t>{1280, link_.mtu()})};
+        rec.result = probe::pmtu(link_, p);
+      }
+    } else if (rec.kind == "dns") {
+      probe::DnsOptions o;
+      o.server = resolve(spec, "server");
+      o.name = param(spec, "name", std::string("localhost"));
+      o.source = source_for(o.server, spec);
+      o.gateway = gateway_for(o.server, spec);
+      o.timeout = milliseconds(param(spec, "timeout_ms", 2000));
+      rec.result = probe::dns_aaaa(link_, o);
+    } else {
+      throw PlanError("unknown procedure kind \"" + rec.kind + "\"");
+    }
+    rec.status = "ok";
+    learn(rec.result);
+  } catch (const PlanError&) {
+    throw;
+  } catch (const std::exception& e) {
+    rec.status = "error";
+    rec.error = e.what();
+  }
+  rec.duration_ms = std::chrono::duration<double, std::milli>(probe::Clock::now() - start).count();
+  return rec;
+}
+
+}  // namespace v6c::agent

@@ -1,0 +1,164 @@
+#include "text.hpp"
+
+#include <cstdio>
+#include <ctime>
+#include <sstream>
+
+namespace v6c::agent {
+namespace {
+
+std::string fmt(const char* f, auto... args) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, f, args...);
+  return buf;
+}
+
+std::string clock_time(std::int64_t us) {
+  std::time_t s = us / 1000000;
+  std::tm tm{};
+  gmtime_r(&s, &tm);
+  return fmt("%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(us % 1000000 / 1000));
+}
+
+std::string yes_no(bool b) { return b ? "Yes" : "No"; }
+
+std::string lifetime(std::uint32_t s) {
+  if (s == wire::kInfiniteLifetime) return "    infinite (0xffffffff)";
+  return fmt("%12u (0x%08x) seconds", s, s);
+}
+
+std::string preference(int p) {
+  switch (p) {
+    case 1: return "high";
+    case -1: return "low";
+    case 2: return "reserved";
+    default: return "medium";
+  }
+}
+
+std::string line(const char* label, const std::string& value) { return fmt("    %-26s: %s\n", label, value.c_str()); }
+
+std::string where(const wire::Packet& p) {
+  return "from " + p.ctx.src_ip.str() + " (" + p.ctx.src_mac.str() + ") at " + clock_time(p.ctx.time_us) +
+         ", hop limit " + std::to_string(p.ctx.hop_limit) + (p.ctx.checksum_ok ? "" : ", BAD CHECKSUM") +
+         (p.ctx.fragmented ? ", FRAGMENTED" : "") + (p.ctx.ext_headers.empty() ? "" : ", behind extension headers");
+}
+
+std::string render_ra(const wire::Packet& p) {
+  const auto& ra = *p.as<wire::RouterAdvert>();
+  std::string s = "  RA " + where(p) + "\n";
+  s += line("Hop limit", ra.cur_hop_limit ? fmt("%12u", ra.cur_hop_limit) : "   undefined");
+  s += line("Stateful address conf.", fmt("%12s", yes_no(ra.managed).c_str()));
+  s += line("Stateful other conf.", fmt("%12s", yes_no(ra.other).c_str()));
+  s += line("Mobile home agent", fmt("%12s", yes_no(ra.home_agent).c_str()));
+  s += line("Router preference", fmt("%12s", preference(ra.preference).c_str()));
+  s += line("Neighbor discovery proxy", fmt("%12s", yes_no(ra.proxy).c_str()));
+  s += line("Router lifetime", fmt("%12u (0x%08x) seconds", ra.router_lifetime_s, ra.router_lifetime_s));
+  s += line("Reachable time", ra.reachable_ms ? fmt("%12u (0x%08x) milliseconds", ra.reachable_ms, ra.reachable_ms)
+                                              : " unspecified (0x00000000)");
+  s += line("Retransmit time", ra.retrans_ms ? fmt("%12u (0x%08x) milliseconds", ra.retrans_ms, ra.retrans_ms)
+                                             : " unspecified (0x00000000)");
+  for (const auto& pi : ra.prefixes) {
+    s += line(" Prefix", pi.prefix.str() + "/" + std::to_string(pi.length));
+    s += line("  On-link", fmt("%12s", yes_no(pi.on_link).c_str()));
+    s += line("  Autonomous address conf.", fmt("%12s", yes_no(pi.autonomous).c_str()));
+    s += line("  Valid time", lifetime(pi.valid_s));
+    s += line("  Pref. time", lifetime(pi.preferred_s));
+  }
+  if (ra.mtu) s += line(" MTU", fmt("%12u bytes (%s)", *ra.mtu, *ra.mtu >= 1280 ? "valid" : "invalid"));
+  for (const auto& r : ra.routes) {
+    s += line(" Route", r.prefix.str() + "/" + std::to_string(r.length));
+    s += line("  Route preference", fmt("%12s", preference(r.preference).c_str()));
+    s += line("  Route lifetime", lifetime(r.lifetime_s));
+  }
+  for (const auto& r : ra.rdnss) {
+    for (const auto& srv : r.servers) s += line(" Recursive DNS server", srv.str());
+    s += line("  DNS server lifetime", lifetime(r.lifetime_s));
+  }
+  for (const auto& d : ra.dnssl) {
+    std::string doms;
+    for (const auto& x : d.domains) doms += (doms.empty() ? "" : " ") + x;
+    s += line(" DNS search list", doms);
+    s += line("  DNS search list lifetime", lifetime(d.lifetime_s));
+  }
+  if (ra.source_lla) s += line(" Source link-layer address", ra.source_lla->str());
+  for (const auto& u : ra.unknown) s += line(" Unknown option", "type " + std::to_string(u.type) + ", " +
+                                                                   std::to_string(u.data.size() + 2) + " bytes");
+  return s;
+}
+
+std::string render_result(const wire::ProcedureResult& result) {
+  std::ostringstream o;
+  std::visit(
+      [&](const auto& r) {
+        using T = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<T, wire::DiscoverResult>) {
+          o << "  " << r.sent.size() << " RS sent, " << r.ras.size() << " RA received in " << r.window_ms << " ms";
+          if (r.first_ra_ms) o << fmt(" (first after %.1f ms)", *r.first_ra_ms);
+          o << "\n";
+          for (const auto& p : r.ras) o << render_ra(p);
+        } else if constexpr (std::is_same_v<T, wire::DadResult>) {
+          o << "  address " << r.address.str() << " from prefix " << r.prefix.str() << "/" << int(r.prefix_length)
+            << ": " << (r.duplicate ? "DUPLICATE" : "unique") << " (" << r.ns_sent << " DAD NS sent)\n";
+          for (const auto& c : r.conflicts) o << "    conflict: " << wire::describe(c.msg) << " " << where(c) << "\n";
+        } else if constexpr (std::is_same_v<T, wire::Dhcp6Result>) {
+          o << "  " << r.mode << ": " << r.outcome;
+          if (r.elapsed_ms) o << fmt(" in %.1f ms", *r.elapsed_ms);
+          o << "\n";
+          if (r.address) o << "    address      " << r.address->str() << "\n";
+          for (const auto& d : r.dns_servers) o << "    DNS server   " << d.str() << "\n";
+          for (const auto& d : r.domains) o << "    domain       " << d << "\n";
+          for (const auto& p : r.exchange) o << "    " << wire::describe(p.msg) << " " << where(p) << "\n";
+        } else if constexpr (std::is_same_v<T, wire::NeighborResult>) {
+          o << "  " << r.target.str() << ": ";
+          if (r.na) {
+            const auto& na = *r.na->template as<wire::NeighborAdvert>();
+            o << "is at " << (na.target_lla ? na.target_lla->str() : std::string("(no link-layer option)"))
+              << (na.router ? ", router" : "") << (na.solicited ? ", solicited" : "")
+              << fmt(" (%.1f ms)", r.rtt_ms.value_or(0)) << "\n";
+          } else {
+            o << "no answer to " << r.ns_sent << " NS\n";
+          }
+        } else if constexpr (std::is_same_v<T, wire::EchoResult>) {
+          o << "  " << r.source.str() << " -> " << r.target.str() << ", " << r.size << " bytes, hop limit "
+            << int(r.hop_limit) << ": " << r.sent << " sent, " << r.replies.size() << " replies";
+          if (!r.rtt_ms.empty()) o << fmt(", first rtt %.2f ms", r.rtt_ms.front());
+          o << "\n";
+          for (const auto& e : r.errors) o << "    " << wire::describe(e.msg) << " " << where(e) << "\n";
+        } else if constexpr (std::is_same_v<T, wire::PmtuResult>) {
+          for (const auto& st : r.steps) {
+            o << "  " << st.size << " bytes: " << (st.replied ? "reply" : "no reply");
+            if (st.ptb) o << ", " << wire::describe(st.ptb->msg) << " " << where(*st.ptb);
+            o << "\n";
+          }
+        } else if constexpr (std::is_same_v<T, wire::DnsResult>) {
+          o << "  AAAA " << r.name << " @" << r.server.str() << ": ";
+          if (!r.rcode) {
+            o << "no answer\n";
+          } else {
+            o << "rcode " << *r.rcode;
+            for (const auto& a : r.aaaa) o << " " << a.str();
+            o << fmt(" (%.1f ms)\n", r.rtt_ms.value_or(0));
+          }
+        }
+      },
+      result);
+  return o.str();
+}
+
+}  // namespace
+
+std::string render_record(const wire::ProcedureRecord& rec) {
+  std::string s = rec.id + (rec.id == rec.kind ? "" : " (" + rec.kind + ")") + ": ";
+  if (rec.status != "ok") return s + "ERROR: " + rec.error + "\n";
+  return s + fmt("%.0f ms\n", rec.duration_ms) + render_result(rec.result);
+}
+
+std::string render_text(const wire::AgentReport& r) {
+  std::string s = "v6agent " + r.agent_version + " on " + r.interface + " (" + r.mac.str() + ", MTU " +
+                  std::to_string(r.mtu) + (r.link_local ? ", " + r.link_local->str() : std::string()) + ")\n";
+  for (const auto& p : r.procedures) s += "\n" + render_record(p);
+  return s;
+}
+
+}  // namespace v6c::agent

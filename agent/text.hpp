@@ -1,0 +1,12 @@
+// The agent's readable output: complete, in the spirit of rdisc6, for a person at a shell.
+#pragma once
+#include <string>
+
+#include "v6c/wire/results.hpp"
+
+namespace v6c::agent {
+
+std::string render_text(const wire::AgentReport& report);
+std::string render_record(const wire::ProcedureRecord& rec);
+
+}  // namespace v6c::agent

@@ -1,0 +1,54 @@
+// JSON for observations: the contract between v6agent (writes) and the controller (reads).
+// Addresses are text, MACs colon-separated, raw bytes lower-case hex.
+#pragma once
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "v6c/wire/results.hpp"
+
+// std::optional as null-or-value (nlohmann 3.11 has no built-in support).
+namespace nlohmann {
+template <class T>
+struct adl_serializer<std::optional<T>> {
+  static void to_json(json& j, const std::optional<T>& v) {
+    if (v) j = *v;
+    else j = nullptr;
+  }
+  static void from_json(const json& j, std::optional<T>& v) {
+    if (j.is_null()) v.reset();
+    else v = j.get<T>();
+  }
+};
+}  // namespace nlohmann
+
+namespace v6c::wire {
+
+std::string to_hex(std::span<const std::uint8_t> bytes);
+// Throws std::invalid_argument on odd length or a non-hex digit.
+std::vector<std::uint8_t> from_hex(std::string_view hex);
+
+void to_json(nlohmann::json& j, const Ip6& v);
+void from_json(const nlohmann::json& j, Ip6& v);
+void to_json(nlohmann::json& j, const Mac& v);
+void from_json(const nlohmann::json& j, Mac& v);
+void to_json(nlohmann::json& j, const Packet& v);
+void from_json(const nlohmann::json& j, Packet& v);
+void to_json(nlohmann::json& j, const ProcedureRecord& v);
+void from_json(const nlohmann::json& j, ProcedureRecord& v);
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DiscoverResult, passive, window_ms, sent, ras, first_ra_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DadResult, prefix, prefix_length, address, ns_sent, conflicts,
+                                                duplicate)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Dhcp6Result, mode, exchange, outcome, address, dns_servers, domains,
+                                                elapsed_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(NeighborResult, target, ns_sent, na, rtt_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EchoResult, target, source, size, hop_limit, sent, replies, errors,
+                                                rtt_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PmtuStep, size, replied, ptb)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PmtuResult, target, source, steps)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DnsResult, server, name, rcode, aaaa, rtt_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AgentReport, schema, agent_version, host, interface, mac, mtu,
+                                                link_local, started_us, procedures)
+
+}  // namespace v6c::wire

@@ -1,0 +1,116 @@
+// What each probe procedure observed: plain data, written by v6agent as JSON and read by
+// the catalogue's checks. A result records what happened on the wire; judging it is the
+// catalogue's job, so nothing here says pass or fail.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "v6c/wire/packet.hpp"
+
+namespace v6c::wire {
+
+// Router discovery: RSs sent (none when passive) and every RA seen in the window.
+struct DiscoverResult {
+  bool passive = false;
+  std::uint32_t window_ms = 0;
+  std::vector<Packet> sent;   // our RSs
+  std::vector<Packet> ras;    // every RA that arrived, valid or not
+  std::optional<double> first_ra_ms;  // first RS sent → first RA decoded
+};
+
+// SLAAC and duplicate address detection (RFC 4862 §5.4) for one address.
+struct DadResult {
+  Ip6 prefix;
+  std::uint8_t prefix_length = 64;
+  Ip6 address;                 // the EUI-64 address formed from prefix and our MAC
+  std::uint32_t ns_sent = 0;   // DAD NSs from ::
+  std::vector<Packet> conflicts;  // NAs for the address, or DAD NSs from others for it
+  bool duplicate = false;
+};
+
+// DHCPv6 as a userspace client (RFC 8415 §18).
+struct Dhcp6Result {
+  std::string mode;            // "stateful" (Solicit/Request) or "stateless" (Information-Request)
+  std::vector<Packet> exchange;   // everything sent and received, in order
+  std::string outcome;         // "ok", "no-advertise", "no-reply", "status <code>: <message>"
+  std::optional<Ip6> address;  // IA_NA address from the Reply (stateful)
+  std::vector<Ip6> dns_servers;
+  std::vector<std::string> domains;
+  std::optional<double> elapsed_ms;  // first message sent → final Reply
+};
+
+// One neighbour solicitation and its answer (RFC 4861 §7.2).
+struct NeighborResult {
+  Ip6 target;
+  std::uint32_t ns_sent = 0;
+  std::optional<Packet> na;
+  std::optional<double> rtt_ms;
+};
+
+// ping6: echo requests and what came back, replies and ICMPv6 errors alike.
+struct EchoResult {
+  Ip6 target, source;
+  std::uint32_t size = 0;        // IPv6 packet size in bytes (header included)
+  std::uint8_t hop_limit = 64;
+  std::uint32_t sent = 0;
+  std::vector<Packet> replies;
+  std::vector<Packet> errors;
+  std::vector<double> rtt_ms;
+};
+
+// Path MTU: each size tried and what it got.
+struct PmtuStep {
+  std::uint32_t size = 0;
+  bool replied = false;
+  std::optional<Packet> ptb;  // Packet Too Big (or another error) this size drew
+};
+struct PmtuResult {
+  Ip6 target, source;
+  std::vector<PmtuStep> steps;
+};
+
+// One AAAA query over IPv6 (RFC 3596).
+struct DnsResult {
+  Ip6 server;
+  std::string name;
+  std::optional<int> rcode;   // absent when no answer came
+  std::vector<Ip6> aaaa;
+  std::optional<double> rtt_ms;
+};
+
+}  // namespace v6c::wire
+
+namespace v6c::wire {
+
+using ProcedureResult = std::variant<std::monostate, DiscoverResult, DadResult, Dhcp6Result,
+                                     NeighborResult, EchoResult, PmtuResult, DnsResult>;
+
+// One procedure of a plan as the agent ran it. status "ok" means it ran to its deadline
+// (whatever it saw, or did not see); "error" means it could not run, with the reason.
+struct ProcedureRecord {
+  std::string id;      // the plan's name for it, e.g. "discover" or "echo-gw-global"
+  std::string kind;    // discover, dad, dhcp6, neighbor, echo, pmtu, dns
+  std::string status;  // ok | error
+  std::string error;
+  std::int64_t started_us = 0;
+  double duration_ms = 0;
+  ProcedureResult result;
+};
+
+// Everything one agent run reports: schema "v6agent/1" (docs/agent-json.md).
+struct AgentReport {
+  std::string schema = "v6agent/1";
+  std::string agent_version;
+  std::string host;        // hostname, or the VM's name from the plan
+  std::string interface;
+  Mac mac;
+  std::uint32_t mtu = 0;   // the interface's MTU as the kernel has it
+  std::optional<Ip6> link_local;
+  std::int64_t started_us = 0;
+  std::vector<ProcedureRecord> procedures;
+};
+
+}  // namespace v6c::wire

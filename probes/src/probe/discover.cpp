@@ -1,0 +1,43 @@
+// Router discovery (RFC 4861 §6.3.7): RSs to all-routers, then every RA in the window.
+#include "common.hpp"
+#include "v6c/probe/procedures.hpp"
+
+namespace v6c::probe {
+
+// ICMPv6 directly, or anything behind extension headers (an RA hidden behind them is
+// exactly what ra-valid must see).
+constexpr const char* kRaFilter = "icmp6 or (ip6 and ip6[6] != 6 and ip6[6] != 17)";
+
+wire::DiscoverResult discover(Link& link, const DiscoverOptions& o) {
+  wire::DiscoverResult r;
+  r.passive = o.passive;
+  r.window_ms = static_cast<std::uint32_t>(o.window.count());
+  link.set_filter(kRaFilter);
+  auto src = link.link_local();
+  auto frame = wire::build_rs(detail::multicast_from(link, src, wire::kAllRouters), wire::RouterSolicit{link.mac(), {}});
+
+  auto start = Clock::now();
+  auto deadline = start + o.window;
+  int sent = 0;
+  auto next_rs = start;
+  for (;;) {
+    if (!o.passive && sent < o.rs_count && Clock::now() >= next_rs) {
+      link.send(frame);
+      r.sent.push_back(detail::sent_packet(frame));
+      if (sent == 0) start = Clock::now(), deadline = start + o.window;
+      ++sent;
+      next_rs = Clock::now() + o.rs_interval;
+    }
+    auto until = (!o.passive && sent < o.rs_count) ? std::min(deadline, next_rs) : deadline;
+    auto p = link.receive(until);
+    if (p && p->as<wire::RouterAdvert>()) {
+      if (!r.first_ra_ms) r.first_ra_ms = detail::ms_between(start, Clock::now());
+      r.ras.push_back(std::move(*p));
+      if (o.stop_at_first) break;
+    }
+    if (Clock::now() >= deadline) break;
+  }
+  return r;
+}
+
+}  // namespace v6c::probe
