@@ -150,9 +150,9 @@ bool have_tool(const std::string& name) {
 bool is_root() { return geteuid() == 0; }
 
 Netns::Netns(std::string name) : name_(std::move(name)) {
-  must({"ip", "netns", "add", name_});
+  host::must({"ip", "netns", "add", name_});
   try {
-    must({"ip", "link", "set", "lo", "up"}, name_);
+    host::must({"ip", "link", "set", "lo", "up"}, name_);
   } catch (...) {
     remove_netns(name_);
     throw;
@@ -162,7 +162,7 @@ Netns::Netns(std::string name) : name_(std::move(name)) {
 Netns::~Netns() { remove_netns(name_); }
 
 void Netns::sysctl(const std::string& key, const std::string& value) const {
-  must({"sysctl", "-q", "-w", key + "=" + value}, name_);
+  host::must({"sysctl", "-q", "-w", key + "=" + value}, name_);
 }
 
 Process::Process(const Argv& argv, const std::string& netns, const std::string& log_path) {

@@ -1,0 +1,279 @@
+// Probe procedures on real links: radvd, the Linux kernel's ND and ICMPv6, in namespaces
+// this test creates. Each RA field decoded must equal what radvd's configuration says,
+// and agree with rdisc6 on every field rdisc6 prints.
+#include <catch2/catch.hpp>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include "netlab.hpp"
+#include "v6c/probe/procedures.hpp"
+
+using namespace v6c;
+using namespace std::chrono_literals;
+using wire::Ip6;
+using wire::Mac;
+
+namespace {
+
+Ip6 ip(const char* s) { return *Ip6::parse(s); }
+
+struct RadvdCase {
+  const char* name;
+  const char* body;  // the interface block's contents
+  wire::RouterAdvert expected;
+};
+
+// Expected values are what each configuration states, or radvd 2.19's documented defaults
+// (AdvDefaultLifetime 3 × MaxRtrAdvInterval, AdvValidLifetime 86400, AdvPreferredLifetime 14400,
+// AdvRDNSSLifetime/AdvDNSSLLifetime MaxRtrAdvInterval, AdvRouteLifetime 3 × MaxRtrAdvInterval).
+std::vector<RadvdCase> radvd_cases(const Mac& router_mac) {
+  std::vector<RadvdCase> cases;
+  {
+    // Neutron's ra.py for a slaac subnet with two DNS servers.
+    wire::RouterAdvert e;
+    e.cur_hop_limit = 64;
+    e.router_lifetime_s = 300;
+    e.source_lla = router_mac;
+    e.mtu = 1450;
+    e.prefixes = {{ip("2001:db8:1::"), 64, true, true, 86400, 14400}};
+    e.routes = {{ip("fe80::a9fe:a9fe"), 128, 0, 300}};
+    e.rdnss = {{100, {ip("2001:db8::53"), ip("2001:db8::54")}}};
+    cases.push_back({"neutron-slaac",
+                     "AdvSendAdvert on; MinRtrAdvInterval 30; MaxRtrAdvInterval 100; AdvLinkMTU 1450;\n"
+                     "prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; };\n"
+                     "RDNSS 2001:db8::53 2001:db8::54 { };\n"
+                     "route fe80::a9fe:a9fe/128 { };\n",
+                     e});
+  }
+  {
+    wire::RouterAdvert e;
+    e.cur_hop_limit = 64;
+    e.other = true;
+    e.router_lifetime_s = 300;
+    e.source_lla = router_mac;
+    e.mtu = 1450;
+    e.prefixes = {{ip("2001:db8:2::"), 64, true, true, 86400, 14400}};
+    e.routes = {{ip("fe80::a9fe:a9fe"), 128, 0, 300}};
+    cases.push_back({"neutron-stateless",
+                     "AdvSendAdvert on; MinRtrAdvInterval 30; MaxRtrAdvInterval 100; AdvLinkMTU 1450;\n"
+                     "AdvOtherConfigFlag on;\n"
+                     "prefix 2001:db8:2::/64 { AdvOnLink on; AdvAutonomous on; };\n"
+                     "route fe80::a9fe:a9fe/128 { };\n",
+                     e});
+  }
+  {
+    wire::RouterAdvert e;
+    e.cur_hop_limit = 64;
+    e.managed = true;
+    e.router_lifetime_s = 300;
+    e.source_lla = router_mac;
+    e.mtu = 1450;
+    e.prefixes = {{ip("2001:db8:3::"), 64, true, false, 86400, 14400}};
+    cases.push_back({"neutron-stateful",
+                     "AdvSendAdvert on; MinRtrAdvInterval 30; MaxRtrAdvInterval 100; AdvLinkMTU 1450;\n"
+                     "AdvManagedFlag on;\n"
+                     "prefix 2001:db8:3::/64 { AdvOnLink on; AdvAutonomous off; };\n",
+                     e});
+  }
+  {
+    // OVN's constants as far as radvd goes: hop limit 255, infinite prefix lifetimes; radvd
+    // 2.19 refuses router lifetimes above RFC 4861's 9000 s, so not OVN's 65535 (RFC 8319).
+    wire::RouterAdvert e;
+    e.cur_hop_limit = 255;
+    e.router_lifetime_s = 9000;
+    e.preference = 1;
+    e.reachable_ms = 30000;
+    e.retrans_ms = 1000;
+    e.source_lla = router_mac;
+    e.mtu = 1442;
+    e.prefixes = {{ip("2001:db8:4::"), 64, true, true, wire::kInfiniteLifetime, wire::kInfiniteLifetime}};
+    e.routes = {{ip("2001:db8:f0::"), 48, -1, 1800}};
+    e.dnssl = {{600, {"example.test", "lab.example.test"}}};
+    cases.push_back({"ovn-like",
+                     "AdvSendAdvert on; MinRtrAdvInterval 200; MaxRtrAdvInterval 600; AdvLinkMTU 1442;\n"
+                     "AdvCurHopLimit 255; AdvDefaultLifetime 9000; AdvDefaultPreference high;\n"
+                     "AdvReachableTime 30000; AdvRetransTimer 1000;\n"
+                     "prefix 2001:db8:4::/64 { AdvOnLink on; AdvAutonomous on; AdvValidLifetime infinity; "
+                     "AdvPreferredLifetime infinity; };\n"
+                     "route 2001:db8:f0::/48 { AdvRoutePreference low; AdvRouteLifetime 1800; };\n"
+                     "DNSSL example.test lab.example.test { AdvDNSSLLifetime 600; };\n",
+                     e});
+  }
+  return cases;
+}
+
+// Labels rdisc6 prints → value text, in order (repeated labels keep every value).
+std::multimap<std::string, std::string> rdisc6_fields(const std::string& out) {
+  std::multimap<std::string, std::string> f;
+  std::regex line(R"(^\s*([A-Za-z][A-Za-z .\-]*[A-Za-z.])\s*:\s*(.*?)\s*$)");
+  std::istringstream in(out);
+  std::string l;
+  std::smatch m;
+  while (std::getline(in, l))
+    if (std::regex_match(l, m, line)) f.emplace(m[1], m[2]);
+  return f;
+}
+
+std::string first_word(const std::string& s) { return s.substr(0, s.find(' ')); }
+
+struct Radvd {
+  test::TempDir dir{"radvd"};
+  std::unique_ptr<host::Process> proc;
+  Radvd(const test::NetPair& net, const std::string& body) {
+    auto conf = dir.file("radvd.conf", "interface " + net.r_if + " {\n" + body + "};\n");
+    proc = std::make_unique<host::Process>(
+        host::Argv{"radvd", "-n", "-C", conf, "-p", dir.file("radvd.pid"), "-m", "stderr"}, net.r->name(),
+        dir.file("radvd.log"));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("discover decodes every RA field radvd is configured with", "[link][ra]") {
+  test::NetPair net("pl");
+  test::wait_link_local(*net.h, net.h_if);
+  for (const auto& c : radvd_cases(*Mac::parse(net.r_mac))) {
+    SECTION(c.name) {
+      Radvd radvd(net, c.body);
+      wire::DiscoverResult r;
+      test::in_netns(net.h->name(), [&] {
+        probe::Link link(net.h_if);
+        r = probe::discover(link, {false, 3000ms, 3, 1000ms, true});
+      });
+      REQUIRE(r.ras.size() == 1);
+      const auto& p = r.ras.front();
+      CHECK(p.ctx.hop_limit == 255);
+      CHECK(p.ctx.src_ip.is_link_local());
+      CHECK(p.ctx.checksum_ok);
+      CHECK_FALSE(p.ctx.fragmented);
+      CHECK(*p.as<wire::RouterAdvert>() == c.expected);
+
+      // rdisc6, the peer, reads the same configuration the same way.
+      auto out = net.h->must({"rdisc6", "-1", "-w", "3000", net.h_if});
+      auto f = rdisc6_fields(out);
+      const auto& ra = c.expected;
+      CAPTURE(out);
+      CHECK(first_word(f.find("Hop limit")->second) == std::to_string(ra.cur_hop_limit));
+      CHECK(f.find("Stateful address conf.")->second == (ra.managed ? "Yes" : "No"));
+      CHECK(f.find("Stateful other conf.")->second == (ra.other ? "Yes" : "No"));
+      CHECK(first_word(f.find("Router lifetime")->second) == std::to_string(ra.router_lifetime_s));
+      CHECK(f.find("Router preference")->second == (ra.preference == 1 ? "high" : ra.preference == -1 ? "low" : "medium"));
+      CHECK(f.count("Prefix") == ra.prefixes.size());
+      for (const auto& pi : ra.prefixes) {
+        CHECK(f.find("Prefix")->second == pi.prefix.str() + "/" + std::to_string(pi.length));
+        CHECK(f.find("Autonomous address conf.")->second == (pi.autonomous ? "Yes" : "No"));
+        auto valid = f.find("Valid time")->second;
+        bool agrees = pi.valid_s == wire::kInfiniteLifetime ? valid.find("infinite") != std::string::npos
+                                                            : first_word(valid) == std::to_string(pi.valid_s);
+        CHECK(agrees);
+      }
+      if (ra.mtu) CHECK(first_word(f.find("MTU")->second) == std::to_string(*ra.mtu));
+      CHECK(f.count("Recursive DNS server") == (ra.rdnss.empty() ? 0 : ra.rdnss.front().servers.size()));
+      CHECK(f.count("Route") == ra.routes.size());
+      std::string lla = f.find("Source link-layer address")->second;
+      std::transform(lla.begin(), lla.end(), lla.begin(), ::tolower);
+      CHECK(lla == ra.source_lla->str());
+    }
+  }
+}
+
+TEST_CASE("neighbour, echo and DAD against the Linux kernel", "[link][nd]") {
+  std::string prefix;
+  {
+    test::NetPair net("pn");
+    prefix = net.prefix;
+    net.r->must({"ip", "addr", "add", "2001:db8:1::1/64", "dev", net.r_if, "nodad"});
+    test::wait_link_local(*net.r, net.r_if);
+    test::wait_link_local(*net.h, net.h_if);
+    auto r_ll = wire::link_local_of(*Mac::parse(net.r_mac));
+    auto taken = wire::eui64_address(ip("2001:db8:9::"), *Mac::parse(net.h_mac));
+    // The router namespace already holds the address the host would form from 2001:db8:9::/64.
+    net.r->must({"ip", "addr", "add", taken.str() + "/64", "dev", net.r_if, "nodad"});
+
+    wire::NeighborResult nd_ll, nd_global;
+    wire::EchoResult ping;
+    wire::DadResult dup, unique;
+    test::in_netns(net.h->name(), [&] {
+      probe::Link link(net.h_if);
+      nd_ll = probe::neighbor(link, {r_ll, std::nullopt, 1000ms, 2});
+      nd_global = probe::neighbor(link, {ip("2001:db8:1::1"), std::nullopt, 1000ms, 2});
+      dup = probe::dad(link, {ip("2001:db8:9::"), 64, 1, 300ms, true});
+      unique = probe::dad(link, {ip("2001:db8:1::"), 64, 1, 300ms, true});
+      probe::EchoOptions e;
+      e.target = ip("2001:db8:1::1");
+      e.source = unique.address;
+      e.count = 2;
+      ping = probe::echo(link, e);
+    });
+    REQUIRE(nd_ll.na);
+    const auto& na = *nd_ll.na->as<wire::NeighborAdvert>();
+    CHECK(na.router);  // forwarding is on in the router namespace (RFC 4861 §4.4)
+    CHECK(na.solicited);
+    CHECK(na.target_lla == Mac::parse(net.r_mac));
+    REQUIRE(nd_global.na);
+    CHECK(nd_global.na->as<wire::NeighborAdvert>()->target == ip("2001:db8:1::1"));
+
+    CHECK(dup.address == taken);
+    CHECK(dup.duplicate);
+    REQUIRE_FALSE(dup.conflicts.empty());
+    CHECK(dup.conflicts.front().ctx.src_mac == *Mac::parse(net.r_mac));
+    CHECK_FALSE(unique.duplicate);
+
+    // The router answers our global source: the link answers its NS for the owned address.
+    CHECK(ping.sent == 2);
+    CHECK(ping.replies.size() == 2);
+    CHECK(ping.errors.empty());
+  }
+  CHECK(test::nothing_left(prefix));
+}
+
+TEST_CASE("Packet Too Big from a router forwarding onto a smaller-MTU link", "[link][icmp]") {
+  std::string prefix;
+  {
+    test::NetPair net("pt");
+    prefix = net.prefix;
+    host::Netns far(net.prefix + "f");
+    test::quiet(far, false);
+    host::ip_batch({"link add " + net.prefix + "r1 netns " + net.r->name() + " mtu 1280 type veth peer name " +
+                    net.prefix + "f0 netns " + far.name() + " mtu 1280"});
+    net.r->must({"ip", "link", "set", net.prefix + "r1", "up"});
+    far.must({"ip", "link", "set", net.prefix + "f0", "up"});
+    net.r->must({"ip", "addr", "add", "2001:db8:1::1/64", "dev", net.r_if, "nodad"});
+    net.r->must({"ip", "addr", "add", "2001:db8:2::1/64", "dev", net.prefix + "r1", "nodad"});
+    far.must({"ip", "addr", "add", "2001:db8:2::2/64", "dev", net.prefix + "f0", "nodad"});
+    far.must({"ip", "-6", "route", "add", "default", "via", "2001:db8:2::1"});
+    test::wait_link_local(*net.r, net.r_if);
+    test::wait_link_local(*net.h, net.h_if);
+
+    wire::PmtuResult r;
+    wire::EchoResult hop1;
+    test::in_netns(net.h->name(), [&] {
+      probe::Link link(net.h_if);
+      auto addr = probe::dad(link, {ip("2001:db8:1::"), 64, 1, 100ms, true}).address;
+      probe::PmtuOptions o;
+      o.echo.target = ip("2001:db8:2::2");
+      o.echo.source = addr;
+      o.echo.gateway = ip("2001:db8:1::1");
+      o.sizes = {1280, 1400};
+      r = probe::pmtu(link, o);
+      probe::EchoOptions e = o.echo;
+      e.hop_limit = 1;
+      e.count = 1;
+      hop1 = probe::echo(link, e);
+    });
+    REQUIRE(r.steps.size() == 2);
+    CHECK(r.steps[0].replied);
+    CHECK_FALSE(r.steps[0].ptb);
+    CHECK_FALSE(r.steps[1].replied);
+    REQUIRE(r.steps[1].ptb);
+    const auto* ptb = r.steps[1].ptb->as<wire::IcmpError>();
+    REQUIRE(ptb);
+    CHECK(ptb->kind == wire::IcmpErrorKind::packet_too_big);
+    CHECK(ptb->mtu_or_pointer == 1280);
+    CHECK(ptb->invoking_dst == ip("2001:db8:2::2"));
+    REQUIRE(hop1.errors.size() == 1);
+    CHECK(hop1.errors.front().as<wire::IcmpError>()->kind == wire::IcmpErrorKind::time_exceeded);
+  }
+  CHECK(test::nothing_left(prefix));
+}
