@@ -1,0 +1,64 @@
+// The requirements catalogue: data (data/catalog.yaml or the user's --catalog file), loaded
+// and validated once so that every later step can trust it.
+#pragma once
+#include <array>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "v6c/catalog/verdict.hpp"
+
+namespace v6c::catalog {
+
+inline constexpr std::string_view kCatalogSchema = "v6conform-catalog/1";
+inline constexpr std::string_view kDefaultScsDraftPrefix = "scs-xxxx-v6-";
+inline constexpr std::array<std::string_view, 7> kSections = {
+    "api", "ra", "address", "dhcp6", "connectivity", "security", "slow"};
+
+struct Requirement {
+  std::string id;
+  Level level = Level::must;
+  std::string source;   // the clause: "RFC 4861 §6.2.6", "scs-0126"
+  std::string text;
+  std::string section;  // one of kSections
+  std::string check;    // a name in check_registry()
+  nlohmann::json params = nlohmann::json::object();  // complete: defaults filled in, types checked
+  std::string scs;      // "" (no SCS testcase), "draft" (prefix + id) or a full "scs-…" id
+  bool enabled = true;
+  int line = 0;         // where it starts in its file, for messages
+};
+
+struct Catalog {
+  std::string file;     // where it was loaded from
+  std::string version;
+  std::string scs_draft_prefix{kDefaultScsDraftPrefix};
+  std::vector<Requirement> requirements;
+
+  const Requirement* find(std::string_view id) const;
+  // The SCS testcase id of a requirement, "" when it has none.
+  std::string scs_id(const Requirement& r) const;
+};
+
+// A malformed catalogue: one message naming file, line and field.
+class CatalogError : public std::runtime_error {
+ public:
+  CatalogError(std::string file, int line, std::string field, const std::string& message);
+  std::string file, field;
+  int line;
+};
+
+// Parses and validates. Throws CatalogError for anything wrong, never returns a partial catalogue.
+Catalog parse_catalog(const std::string& yaml_text, const std::string& file_name);
+Catalog load_catalog(const std::filesystem::path& file);
+// data/catalog.yaml in the source tree when it exists (a build tree), else the installed copy.
+std::filesystem::path default_catalog_path();
+
+// The requirements to show or run: enabled ones in the given sections and levels (empty: all).
+std::vector<const Requirement*> select(const Catalog& c, const std::vector<std::string>& sections,
+                                       const std::vector<Level>& levels, bool include_disabled = false);
+
+}  // namespace v6c::catalog

@@ -1,0 +1,63 @@
+// The registry of check functions. A check is a small pure function: the observations of
+// one scope, the facts and the requirement's parameters in, an Outcome out.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "v6c/catalog/security.hpp"
+#include "v6c/catalog/verdict.hpp"
+#include "v6c/model/facts.hpp"
+#include "v6c/wire/results.hpp"
+
+namespace v6c::catalog {
+
+// One probe VM of the scope: its port as Neutron states it and what its agent reported.
+struct HostObservations {
+  const model::Port* port = nullptr;
+  const wire::AgentReport* report = nullptr;  // null: the agent never reported
+  std::string pcap;                           // its capture, for evidence
+};
+
+struct CheckInput {
+  const model::Facts& facts;
+  const model::Network* network = nullptr;        // null for global checks
+  std::vector<HostObservations> hosts;            // the network's probe VMs
+  const SecurityObservations* security = nullptr; // null: no attack ran on this network
+  const wire::AgentReport* external = nullptr;    // the agent outside the cloud, if any
+  const nlohmann::json& params;                   // complete (defaults filled in)
+};
+
+using CheckFn = Outcome (*)(const CheckInput&);
+
+enum class ParamType { integer, number, boolean, string, string_list };
+std::string_view to_string(ParamType t);
+
+struct ParamSpec {
+  std::string name;
+  ParamType type;
+  nlohmann::json default_value;
+  std::string doc;
+};
+
+struct CheckSpec {
+  std::string name;
+  bool global = false;            // one verdict for the cloud instead of one per network
+  std::vector<ParamSpec> params;
+  std::string reads;              // which observations, for `catalog show`
+  CheckFn fn = nullptr;
+};
+
+const std::vector<CheckSpec>& check_registry();
+const CheckSpec* find_check(std::string_view name);
+
+// Registries of the check families (one file each), joined by check_registry().
+std::vector<CheckSpec> ra_checks();
+std::vector<CheckSpec> address_checks();
+std::vector<CheckSpec> connectivity_checks();
+std::vector<CheckSpec> security_checks();
+std::vector<CheckSpec> api_checks();
+
+}  // namespace v6c::catalog

@@ -1,0 +1,64 @@
+// The evaluator: catalogue + facts + what the agents observed → one verdict per requirement
+// per scope, and the run's result.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "v6c/catalog/catalog.hpp"
+#include "v6c/catalog/checks.hpp"
+#include "v6c/catalog/security.hpp"
+#include "v6c/catalog/verdict.hpp"
+#include "v6c/model/facts.hpp"
+#include "v6c/wire/results.hpp"
+
+namespace v6c::catalog {
+
+inline constexpr std::string_view kResultSchema = "v6conform-result/1";
+
+struct Observations {
+  std::map<std::string, wire::AgentReport> agents;       // by host (the port's name)
+  std::map<std::string, SecurityObservations> security;  // by network name
+  std::map<std::string, std::string> pcaps;              // host → capture path; default "<host>.pcap"
+  std::string external_host = "external";                // the agent outside the cloud, if it ran
+};
+
+struct Summary {
+  int pass = 0, fail = 0, warn = 0, skip = 0, error = 0;
+  int must_not_met = 0;  // MUSTs that are FAIL or ERROR: these decide the exit code
+  int total() const { return pass + fail + warn + skip + error; }
+};
+
+struct Result {
+  std::string tool_version;
+  std::string catalog_version, catalog_file, scs_draft_prefix;
+  std::string started, finished;  // ISO 8601 UTC
+  model::Facts facts;
+  std::vector<Verdict> verdicts;
+  Summary summary;
+};
+
+// One requirement over one scope (the unit the tests drive).
+Verdict evaluate_requirement(const Catalog& c, const Requirement& r, const CheckInput& in, const Scope& scope);
+// Every enabled requirement over every scope it applies to.
+Result evaluate(const Catalog& c, const model::Facts& f, const Observations& obs);
+
+Summary summarize(const std::vector<Verdict>& verdicts);
+// kExitPass when every enabled MUST is PASS or SKIP, kExitMustFailed otherwise.
+int exit_code(const Result& r);
+
+std::string iso8601_utc(std::int64_t time_us);
+std::int64_t now_us();
+
+void to_json(nlohmann::json& j, const Evidence& v);
+void from_json(const nlohmann::json& j, Evidence& v);
+void to_json(nlohmann::json& j, const Verdict& v);
+void from_json(const nlohmann::json& j, Verdict& v);
+void to_json(nlohmann::json& j, const Summary& v);
+void to_json(nlohmann::json& j, const Result& v);
+// Throws std::runtime_error naming the field when the document is not a v6conform-result/1.
+void from_json(const nlohmann::json& j, Result& v);
+
+}  // namespace v6c::catalog

@@ -1,0 +1,71 @@
+// Plans: what each agent runs, derived from the facts alone (schema "v6agent-plan/1",
+// docs/agent-plan.md). The procedure ids are the names the checks read.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "v6c/catalog/catalog.hpp"
+#include "v6c/model/facts.hpp"
+
+namespace v6c::catalog {
+
+inline constexpr std::string_view kPlanSchema = "v6agent-plan/1";
+
+// Procedure ids: the contract between plans and checks.
+namespace proc {
+inline constexpr std::string_view kDiscover = "discover";
+inline constexpr std::string_view kDiscoverPassive = "discover-passive";  // slow: unsolicited RAs only
+inline constexpr std::string_view kDad = "dad";
+inline constexpr std::string_view kDhcp6 = "dhcp6";
+inline constexpr std::string_view kNdGwLl = "nd-gw-ll";
+inline constexpr std::string_view kNdGwGlobal = "nd-gw-global";
+inline constexpr std::string_view kNdMetadata = "nd-metadata";
+inline constexpr std::string_view kEchoGwLl = "echo-gw-ll";
+inline constexpr std::string_view kEchoGwGlobal = "echo-gw-global";
+inline constexpr std::string_view kEchoMtuLink = "echo-mtu-link";  // network-MTU-sized, to the gateway
+inline constexpr std::string_view kEcho1280 = "echo-1280";         // 1280 bytes, off-link
+inline constexpr std::string_view kEchoFar = "echo-far";           // the external target
+inline constexpr std::string_view kPmtuFar = "pmtu-far";
+inline constexpr std::string_view kHoplimitFar = "hoplimit-far";   // hop limit 1 → Time Exceeded
+inline constexpr std::string_view kUnreachFar = "unreach-far";     // unassigned address → Dest. Unreachable
+inline constexpr std::string_view kDns = "dns";
+inline constexpr std::string_view kEchoPeerPrefix = "echo-peer-";  // + the peer VM's name
+inline constexpr std::string_view kEchoInPrefix = "echo-in-";      // external agent → VM, + VM name
+}  // namespace proc
+
+// Symbolic targets the agent resolves when it runs the procedure.
+namespace sym {
+inline constexpr std::string_view kRaRouter = "@ra-router";  // link-local source of the first RA
+inline constexpr std::string_view kSlaac = "@slaac";         // the address the dad procedure formed
+inline constexpr std::string_view kDhcp6 = "@dhcp6";         // the address the dhcp6 procedure leased
+}  // namespace sym
+
+// RFC 4291 §2.7 / Neutron: the metadata service's link-local address.
+inline const wire::Ip6 kMetadataAddress = *wire::Ip6::parse("fe80::a9fe:a9fe");
+inline constexpr std::uint32_t kMinIpv6Mtu = 1280;  // RFC 8200 §5
+
+struct PlanOptions {
+  std::string interface = "eth0";
+  std::uint32_t discover_window_ms = 3000;
+  int rs_count = 1;
+  int echo_count = 3;
+  std::uint32_t echo_size = 104;         // like ping6's default 56-byte payload
+  std::uint8_t echo_hop_limit = 64;
+  bool slow = false;                     // add the passive discover for ra-periodic
+  std::uint32_t passive_window_ms = 600'000;
+};
+
+// Options for what the catalogue asks: a discover window covering ra-answered's bound, the
+// slow passive window when ra-periodic is selected.
+PlanOptions plan_options(const Catalog& c, const model::Facts& f);
+
+// The plan for one VM port on one network.
+nlohmann::json make_plan(const model::Facts& f, const model::Network& net, const model::Port& port,
+                         const PlanOptions& o);
+// The plan for an agent outside the cloud (north-south-in): echo every probe VM's global address.
+nlohmann::json make_external_plan(const model::Facts& f, const std::string& host, const PlanOptions& o);
+
+}  // namespace v6c::catalog

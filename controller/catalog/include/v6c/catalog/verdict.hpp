@@ -1,0 +1,72 @@
+// Verdicts: what a check found, with the evidence a person can act on.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace v6c::catalog {
+
+enum class Level { must, should, may };
+
+// pass: met; fail: a MUST not met; warn: a SHOULD or MAY not met; skip: not applicable or
+// not requested (reason says which); error: could not be measured (never a silent pass).
+enum class Status { pass, fail, warn, skip, error };
+
+std::string_view to_string(Level l);   // "MUST", "SHOULD", "MAY"
+std::string_view to_string(Status s);  // "PASS", "FAIL", "WARN", "SKIP", "ERROR"
+std::optional<Level> parse_level(std::string_view text);
+std::optional<Status> parse_status(std::string_view text);
+
+// One observation a verdict rests on: which VM, which procedure, which packet.
+struct Evidence {
+  std::string host;        // the agent (VM) that observed it
+  std::string procedure;   // the plan's procedure id, e.g. "discover"
+  std::string pcap;        // capture file holding the packet, relative to the result
+  std::uint32_t packet = 0;  // 1-based packet number in that capture; 0: no packet
+  std::int64_t time_us = 0;  // capture time, microseconds since the Unix epoch; 0: none
+  std::string summary;     // one line: what was seen, against what, and the clause
+  std::string decoded;     // the packet's fields, one per line (HTML report)
+};
+
+// What a check found, before the requirement's level is applied. status is pass, fail,
+// skip or error: a check never says warn, the level decides that.
+struct Outcome {
+  Status status = Status::error;
+  std::string expected, actual;
+  std::string reason;      // why skip or error
+  std::vector<Evidence> evidence;
+};
+
+Outcome pass(std::string expected, std::string actual, std::vector<Evidence> ev = {});
+Outcome fail(std::string expected, std::string actual, std::vector<Evidence> ev = {});
+Outcome skip(std::string reason);
+Outcome error(std::string reason, std::vector<Evidence> ev = {});
+
+// Combines outcomes of several VMs (or sub-checks) into one: any fail wins, then any error,
+// then pass; all skip stays skip. Nothing measured (empty input) is an error.
+Outcome combine(std::vector<Outcome> parts);
+
+// Where a verdict applies: one network (in its address mode) or the whole cloud.
+struct Scope {
+  std::string network;  // empty: global
+  std::string mode;     // the network's subnet mode
+  bool global() const { return network.empty(); }
+  std::string label() const;  // "global" or "net1 (slaac)"
+};
+
+struct Verdict {
+  std::string id;
+  Level level = Level::must;
+  std::string section, source, text, scs_id;
+  Scope scope;
+  Status status = Status::error;
+  std::string expected, actual, reason;
+  std::vector<Evidence> evidence;
+};
+
+// Applies the requirement's level to a check's outcome: fail of a SHOULD or MAY is warn.
+Status apply_level(Level level, Status outcome);
+
+}  // namespace v6c::catalog

@@ -1,0 +1,251 @@
+#include "v6c/catalog/catalog.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "v6c/catalog/checks.hpp"
+
+namespace v6c::catalog {
+
+CatalogError::CatalogError(std::string file_, int line_, std::string field_, const std::string& message)
+    : std::runtime_error(file_ + ":" + std::to_string(line_) + ": " +
+                         (field_.empty() ? "" : "field '" + field_ + "': ") + message),
+      file(std::move(file_)),
+      field(std::move(field_)),
+      line(line_) {}
+
+const Requirement* Catalog::find(std::string_view id) const {
+  for (const auto& r : requirements)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+std::string Catalog::scs_id(const Requirement& r) const {
+  if (r.scs.empty()) return "";
+  if (r.scs == "draft") return scs_draft_prefix + r.id;
+  return r.scs;
+}
+
+namespace {
+
+constexpr std::string_view kDraftScs = "draft";
+constexpr std::string_view kNoScs = "none";
+constexpr std::string_view kScsIdPrefix = "scs-";
+const std::set<std::string> kTopKeys = {"schema", "version", "scs_draft_prefix", "requirements"};
+const std::set<std::string> kRequirementKeys = {"id",    "level",  "source", "text",   "section",
+                                                "check", "params", "scs",    "enabled"};
+// yaml-cpp tags quoted scalars "!" and plain ones "?": a quoted "2000" is a string, not a number.
+constexpr std::string_view kQuotedTag = "!";
+
+// Everything the loader needs to point at a place in the file.
+struct Reader {
+  const std::string& file;
+
+  int line_of(const YAML::Node& n) const { return n.Mark().line + 1; }
+
+  [[noreturn]] void fail(const YAML::Node& at, const std::string& field, const std::string& message) const {
+    throw CatalogError(file, line_of(at), field, message);
+  }
+
+  std::string scalar(const YAML::Node& map, const std::string& key, const std::string& context,
+                     bool required = true) const {
+    const YAML::Node n = map[key];
+    if (!n) {
+      if (required) fail(map, key, "missing (" + context + ")");
+      return "";
+    }
+    if (!n.IsScalar()) fail(n, key, "must be a single value, not a list or map (" + context + ")");
+    auto text = n.as<std::string>();
+    if (required && text.empty()) fail(n, key, "is empty (" + context + ")");
+    return text;
+  }
+
+  void only_keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& context) const {
+    for (const auto& kv : map) {
+      auto key = kv.first.as<std::string>();
+      if (!allowed.contains(key)) {
+        std::string known;
+        for (const auto& k : allowed) known += (known.empty() ? "" : ", ") + k;
+        fail(kv.first, key, "unknown key (" + context + "; known: " + known + ")");
+      }
+    }
+  }
+
+  nlohmann::json param_value(const YAML::Node& n, const ParamSpec& spec, const std::string& context) const {
+    const std::string field = "params." + spec.name;
+    const std::string want = "must be " + std::string(to_string(spec.type)) + " (" + context + ")";
+    auto plain = [&] { return n.IsScalar() && n.Tag() != kQuotedTag; };
+    try {
+      switch (spec.type) {
+        case ParamType::integer: {
+          if (!plain()) fail(n, field, want);
+          auto v = n.as<long long>();
+          if (v < 0) fail(n, field, "must not be negative (" + context + ")");
+          return v;
+        }
+        case ParamType::number: {
+          if (!plain()) fail(n, field, want);
+          auto v = n.as<double>();
+          if (v < 0) fail(n, field, "must not be negative (" + context + ")");
+          return v;
+        }
+        case ParamType::boolean:
+          if (!plain()) fail(n, field, want);
+          return n.as<bool>();
+        case ParamType::string:
+          if (!n.IsScalar()) fail(n, field, want);
+          return n.as<std::string>();
+        case ParamType::string_list: {
+          if (!n.IsSequence()) fail(n, field, want);
+          auto list = nlohmann::json::array();
+          for (const auto& item : n) {
+            if (!item.IsScalar()) fail(item, field, want);
+            list.push_back(item.as<std::string>());
+          }
+          return list;
+        }
+      }
+    } catch (const YAML::BadConversion&) {
+      fail(n, field, want);
+    }
+    fail(n, field, want);
+  }
+
+  Requirement requirement(const YAML::Node& n, std::size_t index) const {
+    std::string context = "requirement #" + std::to_string(index + 1);
+    if (!n.IsMap()) fail(n, "", context + " must be a map of fields");
+    only_keys(n, kRequirementKeys, context);
+    Requirement r;
+    r.line = line_of(n);
+    r.id = scalar(n, "id", context);
+    context = "requirement '" + r.id + "'";
+
+    auto level_text = scalar(n, "level", context);
+    auto level = parse_level(level_text);
+    if (!level) fail(n["level"], "level", "bad level '" + level_text + "' (" + context + "; want MUST, SHOULD or MAY)");
+    r.level = *level;
+
+    r.source = scalar(n, "source", context);
+    r.text = scalar(n, "text", context);
+
+    r.section = scalar(n, "section", context);
+    if (std::find(kSections.begin(), kSections.end(), r.section) == kSections.end()) {
+      std::string known;
+      for (auto s : kSections) known += (known.empty() ? "" : ", ") + std::string(s);
+      fail(n["section"], "section", "unknown section '" + r.section + "' (" + context + "; want one of " + known + ")");
+    }
+
+    r.check = scalar(n, "check", context);
+    const CheckSpec* check = find_check(r.check);
+    if (!check) fail(n["check"], "check", "unknown check '" + r.check + "' (" + context + ")");
+
+    r.params = nlohmann::json::object();
+    if (const YAML::Node params = n["params"]) {
+      if (!params.IsMap()) fail(params, "params", "must be a map of parameter: value (" + context + ")");
+      for (const auto& kv : params) {
+        auto name = kv.first.as<std::string>();
+        auto spec = std::find_if(check->params.begin(), check->params.end(),
+                                 [&](const ParamSpec& p) { return p.name == name; });
+        if (spec == check->params.end()) {
+          std::string known;
+          for (const auto& p : check->params) known += (known.empty() ? "" : ", ") + p.name;
+          fail(kv.first, "params." + name,
+               "check '" + r.check + "' has no such parameter (" + context + "; it takes: " +
+                   (known.empty() ? "none" : known) + ")");
+        }
+        r.params[name] = param_value(kv.second, *spec, context);
+      }
+    }
+    for (const auto& spec : check->params)
+      if (!r.params.contains(spec.name)) r.params[spec.name] = spec.default_value;
+
+    r.scs = scalar(n, "scs", context, false);
+    if (r.scs == kNoScs) r.scs.clear();
+    if (!r.scs.empty() && r.scs != kDraftScs && r.scs.rfind(kScsIdPrefix, 0) != 0)
+      fail(n["scs"], "scs", "'" + r.scs + "' is not an SCS testcase id (" + context + "; want scs-…, draft or none)");
+
+    if (const YAML::Node enabled = n["enabled"]) {
+      try {
+        if (!enabled.IsScalar() || enabled.Tag() == kQuotedTag) throw YAML::BadConversion(enabled.Mark());
+        r.enabled = enabled.as<bool>();
+      } catch (const YAML::BadConversion&) {
+        fail(enabled, "enabled", "must be true or false (" + context + ")");
+      }
+    }
+    return r;
+  }
+};
+
+}  // namespace
+
+Catalog parse_catalog(const std::string& yaml_text, const std::string& file_name) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::ParserException& e) {
+    throw CatalogError(file_name, e.mark.line + 1, "", "YAML syntax error: " + e.msg);
+  }
+  Reader rd{file_name};
+  if (!root || root.IsNull()) throw CatalogError(file_name, 1, "", "the catalogue is empty");
+  if (!root.IsMap()) rd.fail(root, "", "the catalogue must be a map with a 'requirements' list");
+  rd.only_keys(root, kTopKeys, "catalogue");
+
+  Catalog c;
+  c.file = file_name;
+  auto schema = rd.scalar(root, "schema", "catalogue");
+  if (schema != kCatalogSchema)
+    rd.fail(root["schema"], "schema", "'" + schema + "' is not " + std::string(kCatalogSchema));
+  c.version = rd.scalar(root, "version", "catalogue");
+  if (root["scs_draft_prefix"]) {
+    c.scs_draft_prefix = rd.scalar(root, "scs_draft_prefix", "catalogue");
+    if (c.scs_draft_prefix.rfind(kScsIdPrefix, 0) != 0)
+      rd.fail(root["scs_draft_prefix"], "scs_draft_prefix", "must start with 'scs-' (SCS testcase ids do)");
+  }
+
+  const YAML::Node reqs = root["requirements"];
+  if (!reqs) rd.fail(root, "requirements", "missing (catalogue)");
+  if (!reqs.IsSequence()) rd.fail(reqs, "requirements", "must be a list of requirements");
+  if (reqs.size() == 0) rd.fail(reqs, "requirements", "the list is empty");
+
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < reqs.size(); ++i) {
+    Requirement r = rd.requirement(reqs[i], i);
+    if (!seen.insert(r.id).second)
+      rd.fail(reqs[i]["id"], "id", "duplicate id '" + r.id + "' (first defined at line " +
+                                        std::to_string(c.find(r.id)->line) + ")");
+    c.requirements.push_back(std::move(r));
+  }
+  return c;
+}
+
+Catalog load_catalog(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw CatalogError(file.string(), 0, "", "cannot read the file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_catalog(text.str(), file.string());
+}
+
+std::filesystem::path default_catalog_path() {
+  std::filesystem::path in_tree = std::filesystem::path(V6C_SOURCE_DIR) / "data" / "catalog.yaml";
+  if (std::filesystem::exists(in_tree)) return in_tree;
+  return std::filesystem::path(V6C_DATA_DIR) / "catalog.yaml";
+}
+
+std::vector<const Requirement*> select(const Catalog& c, const std::vector<std::string>& sections,
+                                       const std::vector<Level>& levels, bool include_disabled) {
+  std::vector<const Requirement*> out;
+  for (const auto& r : c.requirements) {
+    if (!r.enabled && !include_disabled) continue;
+    if (!sections.empty() && std::find(sections.begin(), sections.end(), r.section) == sections.end()) continue;
+    if (!levels.empty() && std::find(levels.begin(), levels.end(), r.level) == levels.end()) continue;
+    out.push_back(&r);
+  }
+  return out;
+}
+
+}  // namespace v6c::catalog

@@ -1,0 +1,246 @@
+// Connectivity checks: gateway, east-west, north-south, MTU, ICMPv6 errors, DNS, metadata.
+#include <algorithm>
+
+#include "check_util.hpp"
+
+namespace v6c::catalog {
+
+namespace {
+
+using namespace detail;
+using wire::IcmpErrorKind;
+
+// "3/3 echo replies from 2001:db8::1", with the first reply as evidence.
+Outcome echo_outcome(const HostObservations& h, std::string_view id, const wire::EchoResult& e,
+                     std::int64_t min_replies, const std::string& expected, std::string_view clause) {
+  const std::string actual = std::to_string(e.replies.size()) + "/" + std::to_string(e.sent) + " echo replies from " +
+                             e.target.str() + " (" + std::to_string(e.size) + " bytes)";
+  std::vector<Evidence> ev;
+  if (!e.replies.empty()) ev.push_back(packet_evidence(h, id, e.replies.front(), actual, clause));
+  else ev.push_back(note_evidence(h, id, actual + (e.errors.empty() ? "" : ", " + wire::describe(e.errors.front().msg))));
+  if (e.sent == 0) return error(host_name(h) + ": " + std::string(id) + " sent no echo request", ev);
+  const bool ok = static_cast<std::int64_t>(e.replies.size()) >= min_replies;
+  return on_host(h, ok ? pass(expected, actual, ev) : fail(expected, actual, ev));
+}
+
+Outcome echo_check(const HostObservations& h, std::string_view id, std::int64_t min_replies,
+                   const std::string& expected, std::string_view clause) {
+  auto found = find_result<wire::EchoResult>(h, id);
+  if (!found.result) return found.problem;
+  return echo_outcome(h, id, *found.result, min_replies, expected, clause);
+}
+
+bool has_gateway(const CheckInput& in) { return !in.network->subnet.gateway_ip.is_unspecified(); }
+
+Outcome gw_nd(const CheckInput& in) {
+  const std::string expected = "a solicited NA with the router flag, for the link-local and the global address";
+  return for_each_host(in, [&](const HostObservations& h) {
+    std::vector<Outcome> parts;
+    for (auto id : {proc::kNdGwLl, proc::kNdGwGlobal}) {
+      if (id == proc::kNdGwGlobal && !has_gateway(in)) continue;
+      auto found = find_result<wire::NeighborResult>(h, id);
+      if (!found.result) {
+        parts.push_back(found.problem);
+        continue;
+      }
+      const auto& r = *found.result;
+      if (!r.na) {
+        parts.push_back(on_host(h, fail(expected, "no NA for " + r.target.str() + " after " + std::to_string(r.ns_sent) + " NS",
+                                        {note_evidence(h, id, "NS for " + r.target.str() + " unanswered")})));
+        continue;
+      }
+      const auto& na = *r.na->as<wire::NeighborAdvert>();
+      const std::string actual = "NA for " + na.target.str() + " R=" + std::to_string(na.router) +
+                                 " S=" + std::to_string(na.solicited);
+      auto ev = packet_evidence(h, id, *r.na, actual, "RFC 4861 §7.2.4");
+      const bool ok = na.router && na.solicited && na.target == r.target;
+      parts.push_back(on_host(h, ok ? pass(expected, actual, {ev}) : fail(expected, actual, {ev})));
+    }
+    return combine(std::move(parts));
+  });
+}
+
+Outcome gw_echo(const CheckInput& in) {
+  const auto min_replies = int_param(in, "min_replies");
+  const std::string expected = "echo replies from the gateway's link-local and global address";
+  return for_each_host(in, [&](const HostObservations& h) {
+    std::vector<Outcome> parts{echo_check(h, proc::kEchoGwLl, min_replies, expected, "RFC 4443 §4.2")};
+    if (has_gateway(in)) parts.push_back(echo_check(h, proc::kEchoGwGlobal, min_replies, expected, "RFC 4443 §4.2"));
+    return combine(std::move(parts));
+  });
+}
+
+Outcome east_west(const CheckInput& in) {
+  const auto min_replies = int_param(in, "min_replies");
+  return for_each_host(in, [&](const HostObservations& h) {
+    auto peers = peers_of(in.facts, *in.network, *h.port);
+    if (peers.empty()) return skip("no second probe VM to reach");
+    std::vector<Outcome> parts;
+    for (const auto& peer : peers) {
+      const std::string expected = "echo replies from every other VM" + std::string(peer.on_link ? "" : " (also behind the router)");
+      parts.push_back(echo_check(h, std::string(proc::kEchoPeerPrefix) + peer.port->name, min_replies, expected, "IaaS"));
+    }
+    return combine(std::move(parts));
+  });
+}
+
+Outcome north_south_out(const CheckInput& in) {
+  if (!in.facts.external_target) return skip("no external IPv6 target configured");
+  if (!has_gateway(in)) return skip("the subnet has no gateway");
+  const auto min_replies = int_param(in, "min_replies");
+  const std::string expected = "echo replies from " + in.facts.external_target->str() + " to the VM's own address";
+  return for_each_host(in, [&](const HostObservations& h) {
+    auto found = find_result<wire::EchoResult>(h, proc::kEchoFar);
+    if (!found.result) return found.problem;
+    const auto& e = *found.result;
+    auto out = echo_outcome(h, proc::kEchoFar, e, min_replies, expected, "scs-0126");
+    // The source must be the VM's own global address; NAT66 itself is only visible from outside (north-south-in).
+    if (out.status == Status::pass &&
+        std::find(h.port->fixed_ips.begin(), h.port->fixed_ips.end(), e.source) == h.port->fixed_ips.end())
+      return on_host(h, fail(expected, "sent from " + e.source.str() + ", not the port's fixed IP", out.evidence));
+    return out;
+  });
+}
+
+Outcome north_south_in(const CheckInput& in) {
+  if (!in.external) return skip("no agent outside the cloud reported (north-south-in needs one)");
+  const auto min_replies = int_param(in, "min_replies");
+  const std::string expected = "the external host gets echo replies from the VM's global address";
+  HostObservations outside{nullptr, in.external, in.external->host + ".pcap"};
+  return for_each_host(in, [&](const HostObservations& h) {
+    auto found = find_result<wire::EchoResult>(outside, std::string(proc::kEchoInPrefix) + host_name(h));
+    if (!found.result) return found.problem;
+    return echo_outcome(outside, found.record->id, *found.result, min_replies, expected, "north-south draft");
+  });
+}
+
+Outcome mtu_1280(const CheckInput& in) {
+  if (!has_gateway(in)) return skip("the subnet has no gateway to send to");
+  const std::string expected = std::to_string(int_param(in, "min_mtu")) + "-byte packets end to end and " +
+                               std::to_string(in.network->mtu) + "-byte packets on the link";
+  const bool e2e = offlink_target(in.facts, *in.network).has_value();
+  return for_each_host(in, [&](const HostObservations& h) {
+    std::vector<Outcome> parts{echo_check(h, proc::kEchoMtuLink, 1, expected, "RFC 8200 §5")};
+    if (e2e) parts.push_back(echo_check(h, proc::kEcho1280, 1, expected, "RFC 8200 §5"));
+    return combine(std::move(parts));
+  });
+}
+
+Outcome ptb_delivered(const CheckInput& in) {
+  if (!far_link_is_smaller(in.facts, *in.network)) return skip("no far host behind a link with a smaller MTU");
+  if (!has_gateway(in)) return skip("the subnet has no gateway");
+  const auto far_mtu = *in.facts.far_mtu;
+  const std::string expected = "Packet Too Big with MTU " + std::to_string(far_mtu) + " for packets above it";
+  return for_each_host(in, [&](const HostObservations& h) {
+    auto found = find_result<wire::PmtuResult>(h, proc::kPmtuFar);
+    if (!found.result) return found.problem;
+    std::vector<Outcome> parts;
+    for (const auto& step : found.result->steps) {
+      if (step.size <= far_mtu) continue;
+      const std::string what = std::to_string(step.size) + "-byte packet";
+      const auto* err = step.ptb ? step.ptb->as<wire::IcmpError>() : nullptr;
+      if (!err || err->kind != IcmpErrorKind::packet_too_big) {
+        parts.push_back(on_host(h, fail(expected, what + ": no Packet Too Big" + (step.replied ? " (it was answered)" : ""),
+                                        {note_evidence(h, proc::kPmtuFar, what + " drew no PTB")})));
+        continue;
+      }
+      const std::string actual = what + ": Packet Too Big MTU " + std::to_string(err->mtu_or_pointer);
+      auto ev = packet_evidence(h, proc::kPmtuFar, *step.ptb, actual, "RFC 4443 §3.2");
+      parts.push_back(on_host(h, err->mtu_or_pointer == far_mtu ? pass(expected, actual, {ev}) : fail(expected, actual, {ev})));
+    }
+    if (parts.empty()) return error(host_name(h) + ": no packet above " + std::to_string(far_mtu) + " bytes was tried");
+    return combine(std::move(parts));
+  });
+}
+
+Outcome icmp_error_seen(const HostObservations& h, std::string_view id, IcmpErrorKind kind, const std::string& name,
+                        const std::string& expected) {
+  auto found = find_result<wire::EchoResult>(h, id);
+  if (!found.result) return found.problem;
+  const auto& e = *found.result;
+  if (e.sent == 0) return error(host_name(h) + ": " + std::string(id) + " sent nothing");
+  for (const auto& p : e.errors)
+    if (const auto* err = p.as<wire::IcmpError>(); err && err->kind == kind)
+      return on_host(h, pass(expected, name + " from " + p.ctx.src_ip.str(),
+                             {packet_evidence(h, id, p, name + " for " + e.target.str(), "RFC 4890 §4.3.1")}));
+  return on_host(h, fail(expected, "no " + name + " for " + e.target.str() + " (" + std::to_string(e.errors.size()) +
+                                       " other errors)",
+                         {note_evidence(h, id, std::to_string(e.sent) + " sent to " + e.target.str() + ", no " + name)}));
+}
+
+Outcome icmp6_errors(const CheckInput& in) {
+  if (!has_gateway(in)) return skip("the subnet has no gateway");
+  const bool hop = offlink_target(in.facts, *in.network).has_value();
+  const bool unreach = unassigned_target(in.facts, *in.network).has_value();
+  if (!hop && !unreach) return skip("no off-link target to provoke ICMPv6 errors with");
+  const std::string expected = std::string(hop ? "Time Exceeded" : "") + (hop && unreach ? " and " : "") +
+                               (unreach ? "Destination Unreachable" : "") + " reach the VM";
+  return for_each_host(in, [&](const HostObservations& h) {
+    std::vector<Outcome> parts;
+    if (hop) parts.push_back(icmp_error_seen(h, proc::kHoplimitFar, IcmpErrorKind::time_exceeded, "Time Exceeded", expected));
+    if (unreach)
+      parts.push_back(icmp_error_seen(h, proc::kUnreachFar, IcmpErrorKind::dest_unreachable, "Destination Unreachable", expected));
+    return combine(std::move(parts));
+  });
+}
+
+Outcome dns_aaaa(const CheckInput& in) {
+  const auto& subnet = in.network->subnet;
+  if (subnet.dns_servers.empty()) return skip("the subnet has no dns_nameservers");
+  if (in.facts.dns_test_name.empty()) return skip("no DNS test name configured");
+  if (!has_gateway(in)) return skip("the subnet has no gateway");
+  std::string expected = "AAAA for " + in.facts.dns_test_name + " from " + subnet.dns_servers.front().str();
+  for (const auto& a : in.facts.dns_test_answer) expected += " containing " + a.str();
+  return for_each_host(in, [&](const HostObservations& h) {
+    auto found = find_result<wire::DnsResult>(h, proc::kDns);
+    if (!found.result) return found.problem;
+    const auto& r = *found.result;
+    if (!r.rcode)
+      return on_host(h, fail(expected, "no answer from " + r.server.str(),
+                             {note_evidence(h, proc::kDns, "AAAA " + r.name + " to " + r.server.str() + ": no answer")}));
+    std::string actual = "rcode " + std::to_string(*r.rcode) + ", AAAA";
+    for (const auto& a : r.aaaa) actual += " " + a.str();
+    const bool ok = *r.rcode == 0 && !r.aaaa.empty() &&
+                    std::all_of(in.facts.dns_test_answer.begin(), in.facts.dns_test_answer.end(), [&](const wire::Ip6& a) {
+                      return std::find(r.aaaa.begin(), r.aaaa.end(), a) != r.aaaa.end();
+                    });
+    auto ev = note_evidence(h, proc::kDns, "AAAA " + r.name + " to " + r.server.str() + ": " + actual);
+    return on_host(h, ok ? pass(expected, actual, {ev}) : fail(expected, actual, {ev}));
+  });
+}
+
+Outcome metadata_v6(const CheckInput& in) {
+  const std::string expected = "a neighbour answers for " + kMetadataAddress.str();
+  return for_each_host(in, [&](const HostObservations& h) {
+    auto found = find_result<wire::NeighborResult>(h, proc::kNdMetadata);
+    if (!found.result) return found.problem;
+    const auto& r = *found.result;
+    if (!r.na)
+      return on_host(h, fail(expected, "no NA after " + std::to_string(r.ns_sent) + " NS",
+                             {note_evidence(h, proc::kNdMetadata, "NS for " + kMetadataAddress.str() + " unanswered")}));
+    const std::string actual = "NA from " + r.na->ctx.src_mac.str();
+    return on_host(h, pass(expected, actual, {packet_evidence(h, proc::kNdMetadata, *r.na, actual, "Neutron metadata")}));
+  });
+}
+
+}  // namespace
+
+std::vector<CheckSpec> connectivity_checks() {
+  using T = ParamType;
+  const ParamSpec min_replies{"min_replies", T::integer, 1, "echo replies needed"};
+  return {
+      {"gw_nd", false, {}, "nd-gw-ll, nd-gw-global", gw_nd},
+      {"gw_echo", false, {min_replies}, "echo-gw-ll, echo-gw-global", gw_echo},
+      {"east_west", false, {min_replies}, "echo-peer-<vm> for every other probe VM", east_west},
+      {"north_south_out", false, {min_replies}, "echo-far (to the external target)", north_south_out},
+      {"north_south_in", false, {min_replies}, "the external agent's echo-in-<vm>", north_south_in},
+      {"mtu_1280", false, {{"min_mtu", T::integer, 1280, "the end-to-end size (RFC 8200 §5)"}},
+       "echo-mtu-link, echo-1280", mtu_1280},
+      {"ptb_delivered", false, {}, "pmtu-far", ptb_delivered},
+      {"icmp6_errors", false, {}, "hoplimit-far (Time Exceeded), unreach-far (Destination Unreachable)", icmp6_errors},
+      {"dns_aaaa", false, {}, "dns", dns_aaaa},
+      {"metadata_v6", false, {}, "nd-metadata", metadata_v6},
+  };
+}
+
+}  // namespace v6c::catalog

@@ -1,0 +1,271 @@
+// Router advertisement checks (RFC 4861 §4.2, §6.1.2, §6.2; RFC 8106; RFC 6105).
+#include <set>
+
+#include "check_util.hpp"
+
+namespace v6c::catalog {
+
+namespace {
+
+using namespace detail;
+using wire::Packet;
+using wire::RouterAdvert;
+
+constexpr std::uint8_t kNdHopLimit = 255;         // RFC 4861 §6.1.2
+constexpr std::uint8_t kRaCode = 0;               // RFC 4861 §6.1.2
+constexpr std::size_t kNeutronMaxRdnss = 3;       // radvd's RDNSS takes at most 3 servers (Neutron)
+constexpr std::string_view kDiscover = proc::kDiscover;
+
+// The cloud router's RAs: those from the router port's MAC when it is known and any came
+// from it, else every RA (ra-single-router judges strangers separately).
+std::vector<const Packet*> router_ras(const CheckInput& in, const wire::DiscoverResult& d) {
+  std::vector<const Packet*> all, mine;
+  for (const auto& p : d.ras) {
+    if (!p.as<RouterAdvert>()) continue;
+    all.push_back(&p);
+    if (in.network && in.network->router_port && p.ctx.src_mac == in.network->router_port->mac) mine.push_back(&p);
+  }
+  return mine.empty() ? all : mine;
+}
+
+// Runs `judge` on every router RA a VM saw; no RA at all is an ERROR (nothing to judge).
+Outcome each_ra(const CheckInput& in, const std::function<Outcome(const HostObservations&, const Packet&)>& judge) {
+  return for_each_host(in, [&](const HostObservations& h) {
+    auto found = find_result<wire::DiscoverResult>(h, kDiscover);
+    if (!found.result) return found.problem;
+    auto ras = router_ras(in, *found.result);
+    if (ras.empty()) return error(host_name(h) + ": no RA received, nothing to judge (see ra-answered)");
+    std::vector<Outcome> parts;
+    for (const auto* p : ras) parts.push_back(on_host(h, judge(h, *p)));
+    return combine(std::move(parts));
+  });
+}
+
+Outcome ra_answered(const CheckInput& in) {
+  const auto bound_ms = int_param(in, "bound_ms");
+  const std::string expected = "an RA within " + std::to_string(bound_ms) + " ms of the RS";
+  return for_each_host(in, [&](const HostObservations& h) {
+    auto found = find_result<wire::DiscoverResult>(h, kDiscover);
+    if (!found.result) return found.problem;
+    const auto& d = *found.result;
+    if (d.sent.empty()) return error(host_name(h) + ": no RS was sent");
+    if (d.ras.empty() || !d.first_ra_ms)
+      return on_host(h, fail(expected, "no RA in the " + std::to_string(d.window_ms) + " ms window",
+                             {note_evidence(h, kDiscover, std::to_string(d.sent.size()) + " RS sent, no RA")}));
+    const auto ms = *d.first_ra_ms;
+    auto ev = packet_evidence(h, kDiscover, d.ras.front(), "first RA after " + std::to_string(ms) + " ms",
+                              "RFC 4861 §6.2.6");
+    std::string actual = "first RA after " + std::to_string(static_cast<long long>(ms)) + " ms";
+    if (ms > static_cast<double>(bound_ms)) return on_host(h, fail(expected, actual, {ev}));
+    return on_host(h, pass(expected, actual, {ev}));
+  });
+}
+
+Outcome ra_valid(const CheckInput& in) {
+  const std::string expected = "link-local source, hop limit 255, code 0, checksum valid, not fragmented";
+  return each_ra(in, [&](const HostObservations& h, const Packet& p) {
+    const auto& ra = *p.as<RouterAdvert>();
+    std::vector<std::string> wrong;
+    if (!p.ctx.src_ip.is_link_local()) wrong.push_back("source " + p.ctx.src_ip.str() + " is not link-local");
+    if (p.ctx.hop_limit != kNdHopLimit) wrong.push_back("hop limit " + std::to_string(p.ctx.hop_limit));
+    if (ra.code != kRaCode) wrong.push_back("code " + std::to_string(ra.code));
+    if (!p.ctx.checksum_ok) wrong.push_back("bad checksum");
+    if (p.ctx.fragmented) wrong.push_back("fragmented (RFC 6980)");
+    if (wrong.empty()) return pass(expected, "valid", {packet_evidence(h, kDiscover, p, "RA valid", "RFC 4861 §6.1.2")});
+    std::string actual;
+    for (const auto& w : wrong) actual += (actual.empty() ? "" : ", ") + w;
+    return fail(expected, actual, {packet_evidence(h, kDiscover, p, "RA invalid: " + actual, "RFC 4861 §6.1.2")});
+  });
+}
+
+Outcome ra_flags(const CheckInput& in) {
+  const auto& mode = in.network->subnet.mode;
+  if (!is_known_mode(mode)) return error("unknown subnet mode '" + mode + "'");
+  const bool want_m = mode == kModeStateful;
+  const bool want_o = mode == kModeStateless;
+  auto flags = [](bool m, bool o) { return "M=" + std::to_string(m) + " O=" + std::to_string(o); };
+  const std::string expected = flags(want_m, want_o) + " for " + mode;
+  return each_ra(in, [&](const HostObservations& h, const Packet& p) {
+    const auto& ra = *p.as<RouterAdvert>();
+    const std::string actual = flags(ra.managed, ra.other);
+    auto ev = packet_evidence(h, kDiscover, p, "RA " + actual + ", subnet " + mode, "Neutron address modes");
+    if (ra.managed == want_m && ra.other == want_o) return pass(expected, actual, {ev});
+    return fail(expected, actual, {ev});
+  });
+}
+
+std::string lifetime_text(std::uint32_t s) {
+  return s == wire::kInfiniteLifetime ? "infinite" : std::to_string(s);
+}
+
+Outcome ra_prefix(const CheckInput& in) {
+  const auto& subnet = in.network->subnet;
+  const auto want_length = int_param(in, "prefix_length");
+  const bool want_a = forms_slaac(subnet.mode);
+  const std::string expected = "PIO " + subnet.prefix.str() + "/" + std::to_string(want_length) + " L=1 A=" +
+                               std::to_string(want_a) + ", valid >= preferred > 0";
+  return each_ra(in, [&](const HostObservations& h, const Packet& p) {
+    const auto& ra = *p.as<RouterAdvert>();
+    const wire::PrefixInfo* pio = nullptr;
+    for (const auto& candidate : ra.prefixes)
+      if (same_prefix(candidate.prefix, subnet.prefix, subnet.prefix_length)) pio = &candidate;
+    if (!pio)
+      return fail(expected, "no PIO for the subnet's prefix (" + std::to_string(ra.prefixes.size()) + " PIOs)",
+                  {packet_evidence(h, kDiscover, p, "RA without the subnet's prefix", "RFC 4861 §4.6.2")});
+    const std::string actual = "PIO " + pio->prefix.str() + "/" + std::to_string(pio->length) + " L=" +
+                               std::to_string(pio->on_link) + " A=" + std::to_string(pio->autonomous) + " valid " +
+                               lifetime_text(pio->valid_s) + " preferred " + lifetime_text(pio->preferred_s);
+    const bool ok = pio->length == want_length && pio->on_link && pio->autonomous == want_a &&
+                    pio->valid_s >= pio->preferred_s && pio->preferred_s > 0;
+    auto ev = packet_evidence(h, kDiscover, p, actual, "RFC 4861 §4.6.2, RFC 4862 §5.5.3");
+    return ok ? pass(expected, actual, {ev}) : fail(expected, actual, {ev});
+  });
+}
+
+Outcome ra_router_lifetime(const CheckInput& in) {
+  const auto max_s = int_param(in, "max_s");
+  const std::string expected = "0 < router lifetime <= " + std::to_string(max_s) + " s";
+  return each_ra(in, [&](const HostObservations& h, const Packet& p) {
+    const auto lifetime = p.as<RouterAdvert>()->router_lifetime_s;
+    const std::string actual = "router lifetime " + std::to_string(lifetime) + " s";
+    auto ev = packet_evidence(h, kDiscover, p, actual, "RFC 4861 §4.2, RFC 8319");
+    return lifetime > 0 && lifetime <= max_s ? pass(expected, actual, {ev}) : fail(expected, actual, {ev});
+  });
+}
+
+Outcome ra_mtu(const CheckInput& in) {
+  const auto net_mtu = in.network->mtu;
+  const auto min_mtu = int_param(in, "min_mtu");
+  const std::string expected = "MTU option " + std::to_string(net_mtu) + " (the network's MTU, >= " +
+                               std::to_string(min_mtu) + ")";
+  return each_ra(in, [&](const HostObservations& h, const Packet& p) {
+    const auto& mtu = p.as<RouterAdvert>()->mtu;
+    if (!mtu)
+      return fail(expected, "no MTU option",
+                  {packet_evidence(h, kDiscover, p, "RA without MTU option, network MTU " + std::to_string(net_mtu),
+                                   "RFC 4861 §4.6.4")});
+    const std::string actual = "MTU option " + std::to_string(*mtu);
+    auto ev = packet_evidence(h, kDiscover, p, "RA MTU option " + std::to_string(*mtu) + ", network MTU " +
+                                                   std::to_string(net_mtu), "RFC 4861 §4.6.4");
+    return *mtu == net_mtu && *mtu >= min_mtu ? pass(expected, actual, {ev}) : fail(expected, actual, {ev});
+  });
+}
+
+Outcome ra_rdnss(const CheckInput& in) {
+  const auto& subnet = in.network->subnet;
+  if (subnet.mode != kModeSlaac) return skip("subnet mode " + subnet.mode + ": DNS servers come from DHCPv6, not RDNSS");
+  if (subnet.dns_servers.empty()) return skip("the subnet has no dns_nameservers to advertise");
+  const auto interval_s = in.facts.max_rtr_adv_interval_s.value_or(
+      static_cast<std::uint32_t>(int_param(in, "default_max_rtr_adv_interval_s")));
+  const auto min_lifetime = static_cast<std::uint64_t>(number_param(in, "lifetime_factor") * interval_s);
+  std::vector<wire::Ip6> want(subnet.dns_servers.begin(),
+                              subnet.dns_servers.begin() + std::min(subnet.dns_servers.size(), kNeutronMaxRdnss));
+  std::string want_text;
+  for (const auto& a : want) want_text += (want_text.empty() ? "" : ", ") + a.str();
+  const std::string expected = "RDNSS " + want_text + ", lifetime >= " + std::to_string(min_lifetime) +
+                               " s or infinite";
+  return each_ra(in, [&](const HostObservations& h, const Packet& p) {
+    const auto& ra = *p.as<RouterAdvert>();
+    if (ra.rdnss.empty())
+      return fail(expected, "no RDNSS option",
+                  {packet_evidence(h, kDiscover, p, "RA without RDNSS (backend " + in.facts.backend + ")", "RFC 8106")});
+    std::set<wire::Ip6> advertised;
+    std::uint32_t shortest = wire::kInfiniteLifetime;
+    for (const auto& r : ra.rdnss) {
+      advertised.insert(r.servers.begin(), r.servers.end());
+      shortest = std::min(shortest, r.lifetime_s);
+    }
+    std::string actual = "RDNSS";
+    for (const auto& a : advertised) actual += " " + a.str();
+    actual += ", lifetime " + lifetime_text(shortest);
+    bool all = std::all_of(want.begin(), want.end(), [&](const wire::Ip6& a) { return advertised.contains(a); });
+    bool long_enough = shortest == wire::kInfiniteLifetime || shortest >= min_lifetime;
+    auto ev = packet_evidence(h, kDiscover, p, actual, "RFC 8106 §5.1");
+    return all && long_enough ? pass(expected, actual, {ev}) : fail(expected, actual, {ev});
+  });
+}
+
+Outcome ra_sllao(const CheckInput& in) {
+  if (!in.network->router_port) return skip("the router port's MAC is not known");
+  const auto mac = in.network->router_port->mac;
+  const std::string expected = "source link-layer option " + mac.str();
+  return each_ra(in, [&](const HostObservations& h, const Packet& p) {
+    const auto& lla = p.as<RouterAdvert>()->source_lla;
+    const std::string actual = lla ? "source link-layer option " + lla->str() : "no source link-layer option";
+    auto ev = packet_evidence(h, kDiscover, p, actual + ", router port " + mac.str(), "RFC 4861 §4.6.1");
+    return lla == mac ? pass(expected, actual, {ev}) : fail(expected, actual, {ev});
+  });
+}
+
+Outcome ra_single_router(const CheckInput& in) {
+  const auto& router = in.network->router_port;
+  const std::string expected =
+      router ? "RAs only from the router port " + router->mac.str() : "RAs from a single router";
+  return for_each_host(in, [&](const HostObservations& h) {
+    auto found = find_result<wire::DiscoverResult>(h, kDiscover);
+    if (!found.result) return found.problem;
+    std::set<std::pair<wire::Mac, wire::Ip6>> sources;
+    std::vector<Evidence> strangers, all;
+    for (const auto& p : found.result->ras) {
+      if (!p.as<RouterAdvert>()) continue;
+      sources.insert({p.ctx.src_mac, p.ctx.src_ip});
+      auto ev = packet_evidence(h, kDiscover, p, "RA from " + p.ctx.src_mac.str(), "RFC 6105");
+      if (router && p.ctx.src_mac != router->mac) strangers.push_back(ev);
+      all.push_back(ev);
+    }
+    if (sources.empty()) return error(host_name(h) + ": no RA received, nothing to judge (see ra-answered)");
+    std::string actual = std::to_string(sources.size()) + " advertising source(s):";
+    for (const auto& [mac, ip] : sources) actual += " " + ip.str() + " (" + mac.str() + ")";
+    if (!strangers.empty() || (!router && sources.size() > 1))
+      return on_host(h, fail(expected, actual, router ? strangers : all));
+    return on_host(h, pass(expected, actual, {all.front()}));
+  });
+}
+
+Outcome ra_periodic(const CheckInput& in) {
+  const auto interval_s = in.facts.max_rtr_adv_interval_s.value_or(
+      static_cast<std::uint32_t>(int_param(in, "default_max_rtr_adv_interval_s")));
+  const std::string expected = "an unsolicited RA within MaxRtrAdvInterval (" + std::to_string(interval_s) + " s)";
+  return for_each_host(in, [&](const HostObservations& h) {
+    auto found = find_result<wire::DiscoverResult>(h, proc::kDiscoverPassive);
+    if (!found.result) return found.problem;
+    const auto& d = *found.result;
+    for (const auto& p : d.ras) {
+      if (!p.as<RouterAdvert>() || p.ctx.dst_ip != wire::kAllNodes) continue;
+      const double after_s = (p.ctx.time_us - found.record->started_us) / 1e6;
+      const std::string actual = "unsolicited RA after " + std::to_string(static_cast<long long>(after_s)) + " s";
+      auto ev = packet_evidence(h, proc::kDiscoverPassive, p, actual, "RFC 4861 §6.2.1");
+      return on_host(h, after_s <= interval_s ? pass(expected, actual, {ev}) : fail(expected, actual, {ev}));
+    }
+    return on_host(h, fail(expected, "no unsolicited RA in " + std::to_string(d.window_ms / 1000) + " s",
+                           {note_evidence(h, proc::kDiscoverPassive, "listened passively, no RA to ff02::1")}));
+  });
+}
+
+}  // namespace
+
+std::vector<CheckSpec> ra_checks() {
+  using T = ParamType;
+  const std::string reads = "discover (RS, then every RA in the window)";
+  return {
+      {"ra_answered", false, {{"bound_ms", T::integer, 2000, "longest time from RS to the first RA"}}, reads, ra_answered},
+      {"ra_valid", false, {}, reads, ra_valid},
+      {"ra_flags", false, {}, reads, ra_flags},
+      {"ra_prefix", false, {{"prefix_length", T::integer, 64, "required PIO length"}}, reads, ra_prefix},
+      {"ra_router_lifetime", false, {{"max_s", T::integer, 65535, "largest router lifetime allowed (RFC 8319)"}},
+       reads, ra_router_lifetime},
+      {"ra_mtu", false, {{"min_mtu", T::integer, 1280, "smallest MTU allowed (RFC 8200 §5)"}}, reads, ra_mtu},
+      {"ra_rdnss",
+       false,
+       {{"lifetime_factor", T::number, 3, "RDNSS lifetime >= factor x MaxRtrAdvInterval (RFC 8106 §5.1)"},
+        {"default_max_rtr_adv_interval_s", T::integer, 600, "MaxRtrAdvInterval when the facts do not say"}},
+       reads, ra_rdnss},
+      {"ra_sllao", false, {}, reads, ra_sllao},
+      {"ra_single_router", false, {}, reads, ra_single_router},
+      {"ra_periodic", false,
+       {{"default_max_rtr_adv_interval_s", T::integer, 600, "MaxRtrAdvInterval when the facts do not say"}},
+       "discover-passive (listen only, for MaxRtrAdvInterval)", ra_periodic},
+  };
+}
+
+}  // namespace v6c::catalog

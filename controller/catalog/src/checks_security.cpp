@@ -1,0 +1,82 @@
+// Security checks: what an attacker VM sent and what of it reached the victim (docs/catalog.md,
+// "Security observations"). "Nothing arrived" counts only when a control shows the victim's
+// capture and path work; otherwise it is an ERROR, never a PASS.
+#include <algorithm>
+
+#include "check_util.hpp"
+
+namespace v6c::catalog {
+
+namespace {
+
+using namespace detail;
+
+// One attack's part of the verdict: ERROR when it was not sent, FAIL when anything arrived.
+Outcome attack_outcome(const SecurityObservations& s, const std::string& id, const std::string& expected) {
+  auto it = std::find_if(s.attacks.begin(), s.attacks.end(), [&](const Attack& a) { return a.id == id; });
+  if (it == s.attacks.end()) return error("attack " + id + " is missing from the security observations");
+  if (it->status != "ok") return error("attack " + id + " could not be sent: " + it->error);
+  if (it->sent == 0) return error("attack " + id + ": nothing was sent");
+  model::Port victim{s.victim, {}, {}, "victim"};
+  HostObservations v{&victim, nullptr, s.victim_pcap};
+  const std::string actual = id + ": " + std::to_string(it->received.size()) + " of " + std::to_string(it->sent) +
+                             " reached " + s.victim;
+  if (it->received.empty())
+    return pass(expected, actual, {note_evidence(v, id, s.attacker + " sent " + std::to_string(it->sent) + " " + id +
+                                                            ", " + s.victim + " captured none")});
+  std::vector<Evidence> ev;
+  for (const auto& p : it->received) ev.push_back(packet_evidence(v, id, p, id + " from " + s.attacker + " reached " + s.victim, ""));
+  return fail(expected, actual, ev);
+}
+
+std::vector<std::string> attack_ids(const CheckInput& in) { return in.params.at("attacks").get<std::vector<std::string>>(); }
+
+std::string expected_text(const CheckInput& in) {
+  std::string ids;
+  for (const auto& id : attack_ids(in)) ids += (ids.empty() ? "" : ", ") + id;
+  return "none of " + ids + " reaches the victim";
+}
+
+Outcome attack_blocked(const CheckInput& in) {
+  if (!in.security) return error("no attacker/victim observations for this network (the attack probes did not run)");
+  const auto& s = *in.security;
+  std::vector<Outcome> parts;
+  const auto expected = expected_text(in);
+  for (const auto& id : attack_ids(in)) parts.push_back(attack_outcome(s, id, expected));
+  auto out = combine(std::move(parts));
+  if (out.status == Status::pass && s.control_received == 0)
+    return error(s.victim + " saw none of " + s.attacker + "'s control packets, so an empty capture proves nothing");
+  return out;
+}
+
+Outcome default_sg(const CheckInput& in) {
+  if (!in.security) return error("no attacker/victim observations for this network (the attack probes did not run)");
+  const auto& s = *in.security;
+  const auto expected = expected_text(in) + ", while RA and ND still work";
+  std::vector<Outcome> parts;
+  for (const auto& id : attack_ids(in)) parts.push_back(attack_outcome(s, id, expected));
+  auto out = combine(std::move(parts));
+  if (out.status != Status::pass) return out;
+  if (s.victim_ras == 0 && s.victim_nas == 0)
+    return error(s.victim + " captured neither RAs nor NAs, so an empty capture proves nothing");
+  if (s.victim_ras == 0 || s.victim_nas == 0)
+    return fail(expected, std::to_string(s.victim_ras) + " RAs and " + std::to_string(s.victim_nas) + " NAs reached " +
+                              s.victim + ": the security group blocks ND or RA",
+                out.evidence);
+  out.actual += "; " + std::to_string(s.victim_ras) + " RAs and " + std::to_string(s.victim_nas) + " NAs reached " + s.victim;
+  return out;
+}
+
+}  // namespace
+
+std::vector<CheckSpec> security_checks() {
+  const std::string reads = "security observations (v6c-security/1) of the network";
+  return {
+      {"attack_blocked", false, {{"attacks", ParamType::string_list, nlohmann::json::array(), "attack ids that must not arrive"}},
+       reads, attack_blocked},
+      {"default_sg", false, {{"attacks", ParamType::string_list, nlohmann::json::array(), "unsolicited inbound attack ids"}},
+       reads, default_sg},
+  };
+}
+
+}  // namespace v6c::catalog

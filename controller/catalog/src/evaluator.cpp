@@ -1,0 +1,130 @@
+#include "v6c/catalog/evaluator.hpp"
+
+#include <chrono>
+#include <ctime>
+
+#include "exit_codes.hpp"
+#include "targets.hpp"
+#include "v6c/catalog/checks.hpp"
+
+namespace v6c::catalog {
+
+namespace {
+constexpr std::int64_t kUsPerSecond = 1'000'000;
+constexpr std::int64_t kUsPerMs = 1'000;
+}  // namespace
+
+std::int64_t now_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string iso8601_utc(std::int64_t time_us) {
+  std::time_t seconds = static_cast<std::time_t>(time_us / kUsPerSecond);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>((time_us % kUsPerSecond) / kUsPerMs));
+  return buf;
+}
+
+namespace {
+
+Verdict verdict_of(const Catalog& c, const Requirement& r, const Scope& scope, Outcome o) {
+  Verdict v;
+  v.id = r.id;
+  v.level = r.level;
+  v.section = r.section;
+  v.source = r.source;
+  v.text = r.text;
+  v.scs_id = c.scs_id(r);
+  v.scope = scope;
+  if (o.status == Status::warn) o.status = Status::fail;  // checks never decide the level
+  v.status = apply_level(r.level, o.status);
+  v.expected = std::move(o.expected);
+  v.actual = std::move(o.actual);
+  v.reason = std::move(o.reason);
+  v.evidence = std::move(o.evidence);
+  return v;
+}
+
+}  // namespace
+
+Verdict evaluate_requirement(const Catalog& c, const Requirement& r, const CheckInput& in, const Scope& scope) {
+  const CheckSpec* spec = find_check(r.check);
+  if (!spec) return verdict_of(c, r, scope, error("unknown check '" + r.check + "'"));
+  if (!spec->global && !in.network) return verdict_of(c, r, scope, error("no network to check"));
+  try {
+    return verdict_of(c, r, scope, spec->fn(in));
+  } catch (const std::exception& e) {
+    // A check that throws measured nothing it can stand behind.
+    return verdict_of(c, r, scope, error(std::string("the check could not read its observations: ") + e.what()));
+  }
+}
+
+Result evaluate(const Catalog& c, const model::Facts& f, const Observations& obs) {
+  Result result;
+  result.tool_version = V6C_VERSION;
+  result.catalog_version = c.version;
+  result.catalog_file = c.file;
+  result.scs_draft_prefix = c.scs_draft_prefix;
+  result.facts = f;
+
+  std::int64_t started = now_us();
+  for (const auto& [host, report] : obs.agents)
+    if (report.started_us > 0) started = std::min(started, report.started_us);
+  result.started = iso8601_utc(started);
+
+  const wire::AgentReport* external = nullptr;
+  if (auto it = obs.agents.find(obs.external_host); it != obs.agents.end()) external = &it->second;
+  auto pcap_of = [&](const std::string& host) {
+    auto it = obs.pcaps.find(host);
+    return it == obs.pcaps.end() ? host + ".pcap" : it->second;
+  };
+
+  for (const auto& r : c.requirements) {
+    if (!r.enabled) continue;
+    const CheckSpec* spec = find_check(r.check);
+    if (!spec || spec->global) {
+      CheckInput in{f, nullptr, {}, nullptr, external, r.params};
+      result.verdicts.push_back(evaluate_requirement(c, r, in, Scope{}));
+      continue;
+    }
+    if (f.networks.empty()) {
+      result.verdicts.push_back(evaluate_requirement(c, r, CheckInput{f, nullptr, {}, nullptr, external, r.params}, Scope{}));
+      continue;
+    }
+    for (const auto& net : f.networks) {
+      CheckInput in{f, &net, {}, nullptr, external, r.params};
+      for (const auto* port : detail::probe_ports(net)) {
+        auto it = obs.agents.find(port->name);
+        in.hosts.push_back({port, it == obs.agents.end() ? nullptr : &it->second, pcap_of(port->name)});
+      }
+      if (auto it = obs.security.find(net.name); it != obs.security.end()) in.security = &it->second;
+      result.verdicts.push_back(evaluate_requirement(c, r, in, Scope{net.name, net.subnet.mode}));
+    }
+  }
+  result.finished = iso8601_utc(now_us());
+  result.summary = summarize(result.verdicts);
+  return result;
+}
+
+Summary summarize(const std::vector<Verdict>& verdicts) {
+  Summary s;
+  for (const auto& v : verdicts) {
+    switch (v.status) {
+      case Status::pass: ++s.pass; break;
+      case Status::fail: ++s.fail; break;
+      case Status::warn: ++s.warn; break;
+      case Status::skip: ++s.skip; break;
+      case Status::error: ++s.error; break;
+    }
+    if (v.level == Level::must && (v.status == Status::fail || v.status == Status::error)) ++s.must_not_met;
+  }
+  return s;
+}
+
+int exit_code(const Result& r) { return summarize(r.verdicts).must_not_met > 0 ? kExitMustFailed : kExitPass; }
+
+}  // namespace v6c::catalog

@@ -1,0 +1,158 @@
+#include "v6c/catalog/plan.hpp"
+
+#include <algorithm>
+
+#include "targets.hpp"
+
+namespace v6c::catalog {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::uint32_t kDiscoverMarginMs = 1000;  // RAs may be rate-limited (RFC 4861 §6.2.6: up to 500 ms)
+constexpr std::uint32_t kMsPerSecond = 1000;
+constexpr std::uint32_t kUnreachTimeoutMs = 5000;  // router ND gives up after 3 × RetransTimer (RFC 4861 §7.2.2)
+constexpr std::uint8_t kHopLimitExpiring = 1;      // expires at the first router: Time Exceeded
+
+json procedure(std::string_view id, std::string_view kind) { return json{{"id", id}, {"kind", kind}}; }
+
+json echo(std::string_view id, const std::string& target, const PlanOptions& o) {
+  json p = procedure(id, "echo");
+  p["target"] = target;
+  p["size"] = o.echo_size;
+  p["hop_limit"] = o.echo_hop_limit;
+  p["count"] = o.echo_count;
+  return p;
+}
+
+json echo_from(std::string_view id, const wire::Ip6& target, std::string_view source,
+               const std::optional<wire::Ip6>& gateway, const PlanOptions& o) {
+  json p = echo(id, target.str(), o);
+  p["source"] = source;
+  if (gateway) p["gateway"] = gateway->str();
+  return p;
+}
+
+}  // namespace
+
+PlanOptions plan_options(const Catalog& c, const model::Facts& f) {
+  PlanOptions o;
+  if (const auto* r = c.find("ra-answered"); r && r->enabled)
+    o.discover_window_ms = std::max<std::uint32_t>(o.discover_window_ms,
+                                                   r->params.value("bound_ms", 0u) + kDiscoverMarginMs);
+  if (const auto* r = c.find("ra-periodic"); r && r->enabled) {
+    o.slow = true;
+    std::uint32_t interval_s =
+        f.max_rtr_adv_interval_s.value_or(r->params.value("default_max_rtr_adv_interval_s", 600u));
+    o.passive_window_ms = interval_s * kMsPerSecond + kDiscoverMarginMs;
+  }
+  return o;
+}
+
+json make_plan(const model::Facts& f, const model::Network& net, const model::Port& port, const PlanOptions& o) {
+  const auto& subnet = net.subnet;
+  const std::string_view self = detail::address_symbol(subnet.mode);
+  std::optional<wire::Ip6> gateway;  // a subnet without a gateway has nothing beyond the link
+  if (!subnet.gateway_ip.is_unspecified()) gateway = subnet.gateway_ip;
+  json procs = json::array();
+
+  json discover = procedure(proc::kDiscover, "discover");
+  discover["window_ms"] = o.discover_window_ms;
+  discover["rs_count"] = o.rs_count;
+  discover["passive"] = false;
+  procs.push_back(discover);
+
+  if (detail::forms_slaac(subnet.mode)) {
+    json dad = procedure(proc::kDad, "dad");
+    dad["prefix"] = subnet.prefix.str();
+    dad["prefix_length"] = subnet.prefix_length;
+    procs.push_back(dad);
+  }
+  if (detail::runs_dhcp6(subnet.mode)) {
+    json dhcp6 = procedure(proc::kDhcp6, "dhcp6");
+    dhcp6["stateful"] = subnet.mode == detail::kModeStateful;
+    procs.push_back(dhcp6);
+  }
+
+  json nd_ll = procedure(proc::kNdGwLl, "neighbor");
+  nd_ll["target"] = sym::kRaRouter;
+  procs.push_back(nd_ll);
+  procs.push_back(echo(proc::kEchoGwLl, std::string(sym::kRaRouter), o));
+  json nd_md = procedure(proc::kNdMetadata, "neighbor");
+  nd_md["target"] = kMetadataAddress.str();
+  procs.push_back(nd_md);
+
+  if (gateway) {
+    json nd_global = procedure(proc::kNdGwGlobal, "neighbor");
+    nd_global["target"] = gateway->str();
+    procs.push_back(nd_global);
+    procs.push_back(echo_from(proc::kEchoGwGlobal, *gateway, self, std::nullopt, o));
+    json mtu_link = echo_from(proc::kEchoMtuLink, *gateway, self, std::nullopt, o);
+    mtu_link["size"] = net.mtu;
+    procs.push_back(mtu_link);
+
+    if (auto far = detail::offlink_target(f, net)) {
+      json e2e = echo_from(proc::kEcho1280, *far, self, gateway, o);
+      e2e["size"] = kMinIpv6Mtu;
+      procs.push_back(e2e);
+      json hop = echo_from(proc::kHoplimitFar, *far, self, gateway, o);
+      hop["hop_limit"] = kHopLimitExpiring;
+      procs.push_back(hop);
+    }
+    if (auto unassigned = detail::unassigned_target(f, net)) {
+      json unreach = echo_from(proc::kUnreachFar, *unassigned, self, gateway, o);
+      unreach["timeout_ms"] = kUnreachTimeoutMs;
+      procs.push_back(unreach);
+    }
+    if (f.external_target) procs.push_back(echo_from(proc::kEchoFar, *f.external_target, self, gateway, o));
+    if (detail::far_link_is_smaller(f, net)) {
+      json pmtu = procedure(proc::kPmtuFar, "pmtu");
+      pmtu["target"] = f.far_target->str();
+      pmtu["source"] = self;
+      pmtu["gateway"] = gateway->str();
+      // Sizes that fit the far link, then the tenant MTU, which must draw a Packet Too Big.
+      json sizes = json::array({kMinIpv6Mtu});
+      if (*f.far_mtu > kMinIpv6Mtu) sizes.push_back(*f.far_mtu);
+      sizes.push_back(net.mtu);
+      pmtu["sizes"] = sizes;
+      procs.push_back(pmtu);
+    }
+    if (!subnet.dns_servers.empty() && !f.dns_test_name.empty()) {
+      const auto& server = subnet.dns_servers.front();
+      json dns = procedure(proc::kDns, "dns");
+      dns["server"] = server.str();
+      dns["name"] = f.dns_test_name;
+      dns["source"] = self;
+      if (server.prefix(subnet.prefix_length) != subnet.prefix.prefix(subnet.prefix_length))
+        dns["gateway"] = gateway->str();
+      procs.push_back(dns);
+    }
+  }
+  if (o.slow) {
+    json passive = procedure(proc::kDiscoverPassive, "discover");
+    passive["window_ms"] = o.passive_window_ms;
+    passive["rs_count"] = 0;
+    passive["passive"] = true;
+    procs.push_back(passive);
+  }
+  // Peers last: by then every agent has had time to form or lease its own address.
+  for (const auto& peer : detail::peers_of(f, net, port))
+    procs.push_back(echo_from(std::string(proc::kEchoPeerPrefix) + peer.port->name, peer.address, self,
+                              peer.on_link ? std::nullopt : gateway, o));
+
+  return json{{"schema", kPlanSchema}, {"host", port.name}, {"interface", o.interface}, {"procedures", procs}};
+}
+
+json make_external_plan(const model::Facts& f, const std::string& host, const PlanOptions& o) {
+  json procs = json::array();
+  for (const auto& n : f.networks)
+    for (const auto* p : detail::probe_ports(n))
+      if (auto a = detail::global_address(*p)) {
+        json e = echo(std::string(proc::kEchoInPrefix) + p->name, a->str(), o);
+        procs.push_back(e);
+      }
+  return json{{"schema", kPlanSchema}, {"host", host}, {"interface", o.interface}, {"procedures", procs}};
+}
+
+}  // namespace v6c::catalog

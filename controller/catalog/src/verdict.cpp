@@ -1,0 +1,96 @@
+#include "v6c/catalog/verdict.hpp"
+
+#include <algorithm>
+
+namespace v6c::catalog {
+
+std::string_view to_string(Level l) {
+  switch (l) {
+    case Level::must: return "MUST";
+    case Level::should: return "SHOULD";
+    case Level::may: return "MAY";
+  }
+  return "?";
+}
+
+std::string_view to_string(Status s) {
+  switch (s) {
+    case Status::pass: return "PASS";
+    case Status::fail: return "FAIL";
+    case Status::warn: return "WARN";
+    case Status::skip: return "SKIP";
+    case Status::error: return "ERROR";
+  }
+  return "?";
+}
+
+std::optional<Level> parse_level(std::string_view text) {
+  for (Level l : {Level::must, Level::should, Level::may})
+    if (to_string(l) == text) return l;
+  return std::nullopt;
+}
+
+std::optional<Status> parse_status(std::string_view text) {
+  for (Status s : {Status::pass, Status::fail, Status::warn, Status::skip, Status::error})
+    if (to_string(s) == text) return s;
+  return std::nullopt;
+}
+
+Outcome pass(std::string expected, std::string actual, std::vector<Evidence> ev) {
+  return {Status::pass, std::move(expected), std::move(actual), "", std::move(ev)};
+}
+Outcome fail(std::string expected, std::string actual, std::vector<Evidence> ev) {
+  return {Status::fail, std::move(expected), std::move(actual), "", std::move(ev)};
+}
+Outcome skip(std::string reason) { return {Status::skip, "", "", std::move(reason), {}}; }
+Outcome error(std::string reason, std::vector<Evidence> ev) {
+  return {Status::error, "", "", std::move(reason), std::move(ev)};
+}
+
+namespace {
+
+void append_unique(std::string& into, const std::string& part) {
+  if (part.empty()) return;
+  // Parts repeat when several VMs expect the same thing; say it once.
+  if (into == part || into.find("; " + part) != std::string::npos || into.rfind(part + "; ", 0) == 0) return;
+  if (!into.empty()) into += "; ";
+  into += part;
+}
+
+}  // namespace
+
+Outcome combine(std::vector<Outcome> parts) {
+  if (parts.empty()) return error("nothing was measured");
+  auto any = [&](Status s) {
+    return std::any_of(parts.begin(), parts.end(), [s](const Outcome& o) { return o.status == s; });
+  };
+  Status decided = any(Status::fail)    ? Status::fail
+                   : any(Status::error) ? Status::error
+                   : any(Status::pass)  ? Status::pass
+                                        : Status::skip;
+  Outcome out;
+  out.status = decided;
+  // Expected/actual/reason come from the parts that decided; evidence from all of them,
+  // so a report shows the VMs that passed next to the one that failed.
+  for (auto& p : parts) {
+    if (p.status == decided) {
+      append_unique(out.expected, p.expected);
+      append_unique(out.actual, p.actual);
+      append_unique(out.reason, p.reason);
+    }
+    for (auto& e : p.evidence) out.evidence.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::string Scope::label() const {
+  if (global()) return "global";
+  return mode.empty() ? network : network + " (" + mode + ")";
+}
+
+Status apply_level(Level level, Status outcome) {
+  if (outcome == Status::fail && level != Level::must) return Status::warn;
+  return outcome;
+}
+
+}  // namespace v6c::catalog
