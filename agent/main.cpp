@@ -2,6 +2,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -23,6 +25,10 @@ enum : int {
   kNoInterface = 4,    // the interface does not exist
   kInternal = 5,
 };
+
+// SIGTERM/SIGINT end a router role cleanly: it stops advertising and reports.
+std::atomic<bool> g_stop{false};
+extern "C" void on_stop_signal(int) { g_stop = true; }
 
 struct Options {
   std::string interface;
@@ -55,11 +61,14 @@ int run_plan(const Options& opt, json plan) {
   report.link_local = link.kernel_link_local();
   report.started_us = probe::Link::now_us();
 
-  agent::Runner runner(link);
+  std::signal(SIGTERM, on_stop_signal);
+  std::signal(SIGINT, on_stop_signal);
+  agent::Runner runner(link, &g_stop);
   bool text = opt.json_out != "-" && !opt.quiet;
   if (text) std::printf("v6agent %s on %s (%s, MTU %u)\n", V6C_VERSION, ifname.c_str(), link.mac().str().c_str(), link.mtu());
   int rc = kOk;
   for (const auto& spec : plan["procedures"]) {
+    if (g_stop) break;
     auto rec = runner.run(spec);
     if (rec.status != "ok") rc = kProcedureError;
     if (text) std::printf("\n%s", agent::render_record(rec).c_str());
@@ -89,6 +98,7 @@ int main(int argc, char** argv) {
   CLI::App app{"v6agent: what an IPv6 link offers, measured on the wire (RA, SLAAC/DAD, DHCPv6, ND, ping, PMTU, DNS)"};
   app.set_version_flag("--version", "v6agent " V6C_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // --json, --pcap, ... are accepted after the subcommand too
   Options opt;
   app.add_option("--json", opt.json_out, "Write the results as JSON (schema v6agent/1) to FILE, or - for stdout");
   app.add_option("--pcap", opt.pcap_out, "Write every frame sent and seen to a pcap FILE");

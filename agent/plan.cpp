@@ -3,6 +3,7 @@
 #include <set>
 
 #include "v6c/probe/procedures.hpp"
+#include "v6c/wire/json.hpp"
 
 namespace v6c::agent {
 namespace {
@@ -10,7 +11,7 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 
-const std::set<std::string> kKinds = {"discover", "dad", "dhcp6", "neighbor", "echo", "pmtu", "dns"};
+const std::set<std::string> kKinds = {"discover", "dad", "dhcp6", "neighbor", "echo", "pmtu", "dns", "advertise"};
 
 template <class T>
 T param(const json& spec, const char* key, T fallback) {
@@ -199,6 +200,19 @@ wire::ProcedureRecord Runner::run(const json& spec) {
       o.gateway = gateway_for(o.server, spec);
       o.timeout = milliseconds(param(spec, "timeout_ms", 2000));
       rec.result = probe::dns_aaaa(link_, o);
+    } else if (rec.kind == "advertise") {
+      probe::AdvertiseOptions o;
+      try {
+        o.ra = spec.at("ra").get<wire::RouterAdvert>();
+      } catch (const std::exception& e) {
+        throw PlanError("procedure '" + rec.id + "': parameter 'ra' is not a router advertisement: " + e.what());
+      }
+      o.interval = milliseconds(param(spec, "interval_ms", 0));
+      o.duration = milliseconds(param(spec, "duration_ms", 0));
+      o.answer_rs = param(spec, "answer_rs", true);
+      o.stop = stop_;
+      if (o.duration.count() == 0 && !stop_) throw PlanError("advertise without duration_ms needs a stop signal");
+      rec.result = probe::advertise(link_, o);
     } else {
       throw PlanError("unknown procedure kind \"" + rec.kind + "\"");
     }

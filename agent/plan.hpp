@@ -4,6 +4,7 @@
 // DAD formed), "@dhcp6" (the leased address), "@global" (@slaac, else @dhcp6),
 // "@rdnss" / "@dhcp6-dns" (the first advertised DNS server).
 #pragma once
+#include <atomic>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -30,7 +31,7 @@ struct State {
 
 class Runner {
  public:
-  explicit Runner(probe::Link& link) : link_(link) {}
+  explicit Runner(probe::Link& link, const std::atomic<bool>* stop = nullptr) : link_(link), stop_(stop) {}
   // Runs one procedure described by `spec` ({"id", "kind", params...}). Never throws for
   // network trouble: that becomes status "error" in the record. Throws PlanError for a
   // spec that cannot be understood.
@@ -44,6 +45,7 @@ class Runner {
   wire::Ip6 source_for(const wire::Ip6& target, const nlohmann::json& spec);
   void learn(const wire::ProcedureResult& r);
   probe::Link& link_;
+  const std::atomic<bool>* stop_;
   State state_;
 };
 

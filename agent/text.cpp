@@ -131,10 +131,13 @@ std::string render_result(const wire::ProcedureResult& result) {
             if (st.ptb) o << ", " << wire::describe(st.ptb->msg) << " " << where(*st.ptb);
             o << "\n";
           }
+        } else if constexpr (std::is_same_v<T, wire::AdvertiseResult>) {
+          o << "  " << r.solicited << " RAs answering RSs, " << r.unsolicited << " periodic\n";
         } else if constexpr (std::is_same_v<T, wire::DnsResult>) {
           o << "  AAAA " << r.name << " @" << r.server.str() << ": ";
           if (!r.rcode) {
             o << "no answer\n";
+            for (const auto& e : r.errors) o << "    " << wire::describe(e.msg) << " " << where(e) << "\n";
           } else {
             o << "rcode " << *r.rcode;
             for (const auto& a : r.aaaa) o << " " << a.str();

@@ -19,13 +19,17 @@ wire::DnsResult dns_aaaa(Link& link, const DnsOptions& o) {
                              o.server.str() + ")");
   wire::Addressing a{link.mac(), *nd.na->as<wire::NeighborAdvert>()->target_lla, src, o.server, 64};
   std::uint16_t port = static_cast<std::uint16_t>(49152 + detail::random16() % 16384);  // RFC 6335 dynamic range
-  link.set_filter("udp port " + std::to_string(port));
+  link.set_filter("udp port " + std::to_string(port) + " or icmp6");
   for (int i = 0; i < o.attempts && !r.rcode; ++i) {
     std::uint16_t id = detail::random16();
     auto query = wire::encode_aaaa_query(id, o.name);
     auto sent_at = Clock::now();
     link.send(wire::build_udp(a, port, kDnsPort, query));
     detail::collect(link, sent_at + o.timeout, [&](const wire::Packet& p) {
+      if (const auto* e = p.as<wire::IcmpError>(); e && e->invoking_dst == o.server && e->invoking_next_header == 17) {
+        r.errors.push_back(p);
+        return false;
+      }
       const auto& raw = p.ctx.raw;
       // Ethernet 14 + IPv6 40 + UDP 8; our filter admits only UDP to our port.
       constexpr std::size_t kPayloadOffset = 14 + 40 + 8;

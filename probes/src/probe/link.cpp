@@ -139,9 +139,10 @@ std::int64_t Link::now_us() {
 }
 
 void Link::send(std::span<const std::uint8_t> frame) {
+  auto t = now_us();  // before the frame leaves, so an answer never precedes it in the pcap
   if (pcap_inject(h_->pcap, frame.data(), frame.size()) < 0)
     throw LinkError(LinkError::Kind::other, "send on " + name_ + ": " + pcap_geterr(h_->pcap));
-  if (recorder_) recorder_->write(frame, now_us());
+  if (recorder_) recorder_->write(frame, t);
 }
 
 void Link::own(const wire::Ip6& addr) {

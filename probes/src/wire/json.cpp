@@ -50,14 +50,7 @@ void from_json(const json& j, RawOption& v) {
   v.type = j.at("type");
   v.data = from_hex(j.at("data").get<std::string>());
 }
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PrefixInfo, prefix, length, on_link, autonomous, valid_s, preferred_s)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RouteInfo, prefix, length, preference, lifetime_s)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Rdnss, lifetime_s, servers)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Dnssl, lifetime_s, domains)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RouterSolicit, source_lla, unknown)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RouterAdvert, code, cur_hop_limit, managed, other, home_agent, proxy,
-                                                preference, router_lifetime_s, reachable_ms, retrans_ms, source_lla,
-                                                mtu, prefixes, routes, rdnss, dnssl, unknown)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(NeighborSolicit, target, source_lla, unknown)
 void to_json(json& j, const NeighborAdvert& v) {
   j = {{"router", v.router}, {"solicited", v.solicited}, {"override", v.override_},
@@ -194,6 +187,7 @@ void from_json(const json& j, ProcedureRecord& v) {
   else if (v.kind == "echo") v.result = r.get<EchoResult>();
   else if (v.kind == "pmtu") v.result = r.get<PmtuResult>();
   else if (v.kind == "dns") v.result = r.get<DnsResult>();
+  else if (v.kind == "advertise") v.result = r.get<AdvertiseResult>();
   else throw std::invalid_argument("unknown procedure kind: " + v.kind);
 }
 

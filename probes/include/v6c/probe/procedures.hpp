@@ -1,6 +1,7 @@
 // Probe procedures: send, then match, then record, each against a deadline. They return
 // what they saw; the catalogue judges it.
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -76,5 +77,16 @@ struct DnsOptions {
   int attempts = 2;
 };
 wire::DnsResult dns_aaaa(Link& link, const DnsOptions& o);
+
+// A router role: answers RSs and sends periodic RAs with the given content until the
+// duration ends or *stop turns true (the lab's OVN-like router, a rogue router).
+struct AdvertiseOptions {
+  wire::RouterAdvert ra;             // source_lla defaults to the link's MAC
+  milliseconds interval{0};          // periodic unsolicited RAs; 0: none
+  milliseconds duration{0};          // 0: until *stop
+  bool answer_rs = true;
+  const std::atomic<bool>* stop = nullptr;
+};
+wire::AdvertiseResult advertise(Link& link, const AdvertiseOptions& o);
 
 }  // namespace v6c::probe

@@ -32,6 +32,18 @@ void to_json(nlohmann::json& j, const Ip6& v);
 void from_json(const nlohmann::json& j, Ip6& v);
 void to_json(nlohmann::json& j, const Mac& v);
 void from_json(const nlohmann::json& j, Mac& v);
+void to_json(nlohmann::json& j, const RawOption& v);
+void from_json(const nlohmann::json& j, RawOption& v);
+
+// RA fields are public: plans give an RA to advertise in this shape.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PrefixInfo, prefix, length, on_link, autonomous, valid_s, preferred_s)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RouteInfo, prefix, length, preference, lifetime_s)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Rdnss, lifetime_s, servers)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Dnssl, lifetime_s, domains)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RouterAdvert, code, cur_hop_limit, managed, other, home_agent, proxy,
+                                                preference, router_lifetime_s, reachable_ms, retrans_ms, source_lla,
+                                                mtu, prefixes, routes, rdnss, dnssl, unknown)
+
 void to_json(nlohmann::json& j, const Packet& v);
 void from_json(const nlohmann::json& j, Packet& v);
 void to_json(nlohmann::json& j, const ProcedureRecord& v);
@@ -47,7 +59,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EchoResult, target, source, size
                                                 rtt_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PmtuStep, size, replied, ptb)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PmtuResult, target, source, steps)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DnsResult, server, name, rcode, aaaa, rtt_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DnsResult, server, name, rcode, aaaa, rtt_ms, errors)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AdvertiseResult, unsolicited, solicited, first)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AgentReport, schema, agent_version, host, interface, mac, mtu,
                                                 link_local, started_us, procedures)
 

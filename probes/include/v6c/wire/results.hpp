@@ -79,20 +79,28 @@ struct DnsResult {
   std::optional<int> rcode;   // absent when no answer came
   std::vector<Ip6> aaaa;
   std::optional<double> rtt_ms;
+  std::vector<Packet> errors;  // ICMPv6 errors our queries drew (port unreachable: no server there)
 };
 
 }  // namespace v6c::wire
 
 namespace v6c::wire {
 
+// A router role: RAs this agent sent (the lab's OVN-like router, or a rogue router).
+struct AdvertiseResult {
+  std::uint32_t unsolicited = 0;  // periodic RAs
+  std::uint32_t solicited = 0;    // RAs answering an RS
+  std::optional<Packet> first;    // the first RA sent, as it went on the wire
+};
+
 using ProcedureResult = std::variant<std::monostate, DiscoverResult, DadResult, Dhcp6Result,
-                                     NeighborResult, EchoResult, PmtuResult, DnsResult>;
+                                     NeighborResult, EchoResult, PmtuResult, DnsResult, AdvertiseResult>;
 
 // One procedure of a plan as the agent ran it. status "ok" means it ran to its deadline
 // (whatever it saw, or did not see); "error" means it could not run, with the reason.
 struct ProcedureRecord {
   std::string id;      // the plan's name for it, e.g. "discover" or "echo-gw-global"
-  std::string kind;    // discover, dad, dhcp6, neighbor, echo, pmtu, dns
+  std::string kind;    // discover, dad, dhcp6, neighbor, echo, pmtu, dns, advertise
   std::string status;  // ok | error
   std::string error;
   std::int64_t started_us = 0;
