@@ -23,7 +23,7 @@ std::string iso8601_utc(std::int64_t time_us) {
   std::time_t seconds = static_cast<std::time_t>(time_us / kUsPerSecond);
   std::tm tm{};
   gmtime_r(&seconds, &tm);
-  char buf[40];
+  char buf[80];  // room for any int the format could print
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>((time_us % kUsPerSecond) / kUsPerMs));
   return buf;
