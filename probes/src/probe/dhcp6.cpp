@@ -147,7 +147,7 @@ class Client {
         last_answer_ = Clock::now();
         if (!collecting || answer->preference == kMaxPreference) return answers;
       }
-      if (!answers.empty() || Clock::now() >= deadline) break;
+      if (!answers.empty() || round_end == deadline) break;  // that round ran to the step's deadline
       rt = rt * (2 + rand_pm() * kRandSpread);  // §15: RT = 2*RTprev + RAND*RTprev
     }
     if (!answers.empty()) last_answer_ = Clock::now();
