@@ -3,7 +3,10 @@
 // Malformed values, never as a crash.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdio>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -11,12 +14,15 @@
 
 #include "../probes/src/wire/decode.hpp"  // detail::decode_dhcp6, the adapter under test
 #include "dhcpv6_bytes.hpp"
+#include "fixtures.hpp"
+#include "v6c/host/host.hpp"
 #include "v6c/wire/build.hpp"
 #include "v6c/wire/dhcpv6.hpp"
 #include "v6c/wire/packet.hpp"
 
 using namespace v6c::wire;
 using v6c::test::hex;
+namespace host = v6c::host;
 namespace bytes = v6c::test::dhcp6_bytes;
 
 namespace {
@@ -451,4 +457,309 @@ TEST_CASE("DHCPv6 type names", "[wire]") {
   CHECK(to_string(Dhcp6Type::solicit) == "Solicit");
   CHECK(to_string(Dhcp6Type::information_request) == "Information-request");
   CHECK(to_string(static_cast<Dhcp6Type>(42)) == "type 42");
+}
+
+// ---- Real captures: dnsmasq (Neutron's command line) and Kea against dhclient
+// (tests/fixtures/dhcpv6, README there). tshark is the independent reader.
+
+namespace {
+
+const Ip6 kFixtureClientLl = *Ip6::parse("fe80::f816:3eff:fe00:10");
+const Ip6 kFixtureServerLl = *Ip6::parse("fe80::f816:3eff:fe00:1");
+constexpr std::size_t kEthIp6UdpBytes = 14 + 40 + 8;
+
+// Field name → values, as `tshark -T fields -E occurrence=a` lists them.
+using Fields = std::map<std::string, std::vector<std::string>>;
+
+// Fields whose order tshark and our struct can both keep; the rest are compared sorted.
+const std::vector<std::string> kOrderedFields = {
+    "dhcpv6.msgtype", "dhcpv6.xid", "dhcpv6.iaid", "dhcpv6.iaid.t1", "dhcpv6.iaid.t2",
+    "dhcpv6.iaaddr.ip", "dhcpv6.iaaddr.pref_lifetime", "dhcpv6.iaaddr.valid_lifetime",
+    "dhcpv6.option_preference", "dhcpv6.dns_server", "dhcpv6.elapsed_time", "dhcpv6.requested_option_code"};
+const std::vector<std::string> kUnorderedFields = {"dhcpv6.duid.bytes", "dhcpv6.status_code", "dhcpv6.status_msg",
+                                                   "dhcpv6.option.type", "domains"};
+
+std::vector<std::string> split(const std::string& s, char by) {
+  std::vector<std::string> out;
+  if (s.empty()) return out;
+  std::size_t start = 0;
+  for (std::size_t at; (at = s.find(by, start)) != std::string::npos; start = at + 1) out.push_back(s.substr(start, at - start));
+  out.push_back(s.substr(start));
+  return out;
+}
+
+std::string hex_of(const std::vector<std::uint8_t>& bytes) {
+  std::string out;
+  char b[3];
+  for (auto v : bytes) {
+    std::snprintf(b, sizeof b, "%02x", v);
+    out += b;
+  }
+  return out;
+}
+
+// tshark's reading of every DHCPv6 packet in a capture, by frame number. Domain names
+// come in two fields (single-label ones as "tld"); both go to "domains".
+std::map<std::uint32_t, Fields> tshark_dhcp6(const std::string& path) {
+  std::vector<std::string> fields = kOrderedFields;
+  fields.insert(fields.end(), kUnorderedFields.begin(), kUnorderedFields.end() - 1);
+  fields.insert(fields.end(), {"dhcpv6.search_list_entry", "dhcpv6.tld"});
+  host::Argv argv = {"tshark", "-r", path, "-Y", "dhcpv6", "-T", "fields", "-E", "separator=/t",
+                     "-E", "aggregator=|", "-E", "occurrence=a", "-e", "frame.number"};
+  for (const auto& f : fields) argv.insert(argv.end(), {"-e", f});
+  std::map<std::uint32_t, Fields> out;
+  std::istringstream lines(host::must(argv, "", std::chrono::seconds(60)));
+  for (std::string line; std::getline(lines, line);) {
+    std::vector<std::string> cols = split(line, '\t');
+    REQUIRE(cols.size() == fields.size() + 1);
+    Fields& f = out[static_cast<std::uint32_t>(std::stoul(cols[0]))];
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      std::vector<std::string> values = split(cols[i + 1], '|');
+      bool domain = fields[i] == "dhcpv6.search_list_entry" || fields[i] == "dhcpv6.tld";
+      auto& into = f[domain ? "domains" : fields[i]];
+      into.insert(into.end(), values.begin(), values.end());
+    }
+  }
+  return out;
+}
+
+// Our decode, in tshark's field names and value formats.
+Fields as_tshark(const Dhcp6Message& m) {
+  Fields f;
+  auto add = [&](const std::string& field, auto value) { f[field].push_back(std::to_string(value)); };
+  add("dhcpv6.msgtype", static_cast<unsigned>(m.type));
+  char xid[16];
+  std::snprintf(xid, sizeof xid, "0x%06x", m.transaction_id);
+  f["dhcpv6.xid"] = {xid};
+  auto option = [&](std::uint16_t code) { add("dhcpv6.option.type", code); };
+  auto status = [&](const std::optional<Dhcp6Status>& s) {
+    if (!s) return;
+    option(13);
+    add("dhcpv6.status_code", s->code);
+    if (!s->message.empty()) f["dhcpv6.status_msg"].push_back(s->message);
+  };
+  for (const auto* id : {&m.client_id, &m.server_id})
+    if (*id) {
+      option(id == &m.client_id ? 1 : 2);
+      f["dhcpv6.duid.bytes"].push_back(hex_of((*id)->raw));
+    }
+  for (const IaNa& ia : m.ia_na) {
+    option(3);
+    char iaid[16];
+    std::snprintf(iaid, sizeof iaid, "%08x", ia.iaid);
+    f["dhcpv6.iaid"].push_back(iaid);
+    add("dhcpv6.iaid.t1", ia.t1_s);
+    add("dhcpv6.iaid.t2", ia.t2_s);
+    for (const IaAddress& a : ia.addresses) {
+      option(5);
+      f["dhcpv6.iaaddr.ip"].push_back(a.address.str());
+      add("dhcpv6.iaaddr.pref_lifetime", a.preferred_s);
+      add("dhcpv6.iaaddr.valid_lifetime", a.valid_s);
+      status(a.status);
+    }
+    status(ia.status);
+  }
+  status(m.status);
+  if (m.preference) {
+    option(7);
+    add("dhcpv6.option_preference", *m.preference);
+  }
+  if (m.elapsed_time_cs) {
+    option(8);
+    add("dhcpv6.elapsed_time", *m.elapsed_time_cs * 10);  // Wireshark shows milliseconds
+  }
+  if (!m.option_request.empty()) option(6);
+  for (auto code : m.option_request) add("dhcpv6.requested_option_code", code);
+  if (m.rapid_commit) option(14);
+  if (m.info_refresh_time_s) option(32);
+  if (!m.dns_servers.empty()) option(23);
+  for (const Ip6& a : m.dns_servers) f["dhcpv6.dns_server"].push_back(a.str());
+  if (!m.domain_list.empty()) option(24);
+  for (const auto& d : m.domain_list) f["domains"].push_back(d + ".");
+  for (const auto& u : m.unknown) option(u.code);
+  return f;
+}
+
+std::vector<const Dhcp6Message*> messages(const std::vector<Packet>& packets) {
+  std::vector<const Dhcp6Message*> out;
+  for (const auto& p : packets)
+    if (const auto* m = p.as<Dhcp6Message>()) out.push_back(m);
+  return out;
+}
+
+std::vector<Dhcp6Type> types_of(const std::vector<Packet>& packets) {
+  std::vector<Dhcp6Type> out;
+  for (const auto* m : messages(packets)) out.push_back(m->type);
+  return out;
+}
+
+// The DUID of fixture server fa:16:3e:00:00:01 and client fa:16:3e:00:00:10.
+const std::vector<std::uint8_t> kFixtureServerMac = {0xfa, 0x16, 0x3e, 0x00, 0x00, 0x01};
+const std::vector<std::uint8_t> kFixtureClientMac = {0xfa, 0x16, 0x3e, 0x00, 0x00, 0x10};
+constexpr std::uint32_t kFixtureIaid = 0x3e000010;
+const std::vector<Ip6> kFixtureDns = {*Ip6::parse("2001:db8:53::1"), *Ip6::parse("2001:db8:53::2")};
+const Ip6 kFixtureAddress = *Ip6::parse("2001:db8:3::10");
+
+}  // namespace
+
+TEST_CASE("DHCPv6 fixtures decode as tshark reads them", "[wire][fixtures]") {
+  REQUIRE(host::have_tool("tshark"));
+  for (const std::string& rel : v6c::test::fixtures("dhcpv6")) {
+    SECTION(rel) {
+      std::vector<Packet> packets = v6c::test::packets(rel);
+      std::map<std::uint32_t, Fields> theirs = tshark_dhcp6(v6c::test::fixture_path(rel));
+      REQUIRE(messages(packets).size() == theirs.size());
+      for (const Packet& p : packets) {
+        CAPTURE(p.ctx.index, describe(p.msg));
+        const auto* m = p.as<Dhcp6Message>();
+        REQUIRE(m);
+        REQUIRE(theirs.count(p.ctx.index));
+        Fields& expected = theirs[p.ctx.index];
+        Fields ours = as_tshark(*m);
+        for (const auto& field : kOrderedFields) {
+          CAPTURE(field);
+          CHECK(ours[field] == expected[field]);
+        }
+        for (const auto& field : kUnorderedFields) {
+          CAPTURE(field);
+          std::sort(ours[field].begin(), ours[field].end());
+          std::sort(expected[field].begin(), expected[field].end());
+          CHECK(ours[field] == expected[field]);
+        }
+        // RFC 8415 §7: clients send from their link-local to ff02::1:2, 546 → 547; servers
+        // answer the link-local, 547 → 546. dhclient's hop limit is the multicast default 1.
+        bool from_client = m->src_port == 546;
+        CHECK(p.ctx.src_ip == (from_client ? kFixtureClientLl : kFixtureServerLl));
+        CHECK(p.ctx.dst_ip == (from_client ? kAllDhcpAgents : kFixtureClientLl));
+        CHECK(m->dst_port == (from_client ? 547 : 546));
+        if (from_client) CHECK(p.ctx.hop_limit == 1);
+        // What tshark and we read must also survive our encoder.
+        CHECK(decoded(encode_dhcp6(*m)).type == m->type);
+        Dhcp6Message again = decoded(encode_dhcp6(*m));
+        again.src_port = m->src_port;
+        again.dst_port = m->dst_port;
+        CHECK(again == *m);
+      }
+    }
+  }
+}
+
+TEST_CASE("DHCPv6 fixtures: the exchanges and what the servers said", "[wire][fixtures]") {
+  using T = Dhcp6Type;
+  struct Case {
+    const char* file;
+    std::vector<Dhcp6Type> types;
+  };
+  const std::vector<Case> exchanges = {
+      {"dhcpv6/dnsmasq-stateful.pcap", {T::solicit, T::advertise, T::request, T::reply}},
+      {"dhcpv6/dnsmasq-stateless.pcap", {T::information_request, T::reply}},
+      {"dhcpv6/dnsmasq-release.pcap", {T::release, T::reply}},
+      {"dhcpv6/kea-stateful.pcap", {T::solicit, T::advertise, T::request, T::reply}},
+      {"dhcpv6/kea-stateless.pcap", {T::information_request, T::reply}},
+      {"dhcpv6/kea-release.pcap", {T::release, T::reply}},
+      {"dhcpv6/kea-renew.pcap", {T::renew, T::reply}},
+      {"dhcpv6/kea-rapid-commit.pcap", {T::solicit, T::reply}},
+  };
+  for (const Case& c : exchanges) {
+    SECTION(std::string("every answer matches its request by bytes: ") + c.file) {
+      std::vector<Packet> packets = v6c::test::packets(c.file);
+      REQUIRE(types_of(packets) == c.types);
+      auto m = messages(packets);
+      for (std::size_t i = 1; i < m.size(); i += 2) {
+        CAPTURE(i);
+        CHECK(dhcp6_answers(*m[i - 1], *m[i]));
+        Dhcp6Message other_client = *m[i];
+        other_client.transaction_id ^= 0x800000;
+        CHECK_FALSE(dhcp6_answers(*m[i - 1], other_client));
+      }
+      REQUIRE(m.front()->client_id);
+      CHECK(m.front()->client_id->type == 3);
+      CHECK(m.front()->client_id->hw_type == 1);
+      CHECK(m.front()->client_id->identifier == kFixtureClientMac);
+    }
+  }
+
+  SECTION("dnsmasq stateful: Neutron's dhcp-host address, its options, and its DUID-LLT") {
+    std::vector<Packet> m_packets = v6c::test::packets("dhcpv6/dnsmasq-stateful.pcap");
+    auto m = messages(m_packets);
+    REQUIRE(m.size() == 4);
+    const Dhcp6Message& advertise = *m[1];
+    const Dhcp6Message& reply = *m[3];
+    REQUIRE(reply.server_id);
+    CHECK(reply.server_id->type == 1);
+    CHECK(reply.server_id->hw_type == 1);
+    CHECK(reply.server_id->time == 0x2f000000);
+    CHECK(reply.server_id->identifier == kFixtureServerMac);
+    CHECK(advertise.preference == std::optional<std::uint8_t>(0));
+    REQUIRE(advertise.ia_na.size() == 1);
+    CHECK(advertise.ia_na[0].t1_s == 43200);
+    CHECK(advertise.ia_na[0].t2_s == 75600);
+    CHECK(advertise.status == std::optional<Dhcp6Status>({0, "success"}));
+    REQUIRE(reply.ia_na.size() == 1);
+    CHECK(reply.ia_na[0].iaid == kFixtureIaid);
+    CHECK(reply.ia_na[0].t1_s == 3600);
+    CHECK(reply.ia_na[0].t2_s == 6300);
+    REQUIRE(reply.ia_na[0].addresses.size() == 1);
+    CHECK(reply.ia_na[0].addresses[0].address == kFixtureAddress);
+    CHECK(reply.ia_na[0].addresses[0].preferred_s == 7200);  // dnsmasq honours dhclient's hints
+    CHECK(reply.ia_na[0].addresses[0].valid_s == 7500);
+    CHECK(reply.dns_servers == kFixtureDns);
+    CHECK(reply.domain_list == std::vector<std::string>{"openstacklocal"});
+    REQUIRE(reply.unknown.size() == 1);
+    CHECK(reply.unknown[0].code == 39);  // Client FQDN (RFC 4704), not interpreted
+  }
+  SECTION("dnsmasq stateless: options and the Information Refresh Time, no address") {
+    std::vector<Packet> m_packets = v6c::test::packets("dhcpv6/dnsmasq-stateless.pcap");
+    auto m = messages(m_packets);
+    REQUIRE(m.size() == 2);
+    CHECK(m[0]->ia_na.empty());
+    CHECK(m[0]->option_request == std::vector<std::uint16_t>{23, 24});
+    CHECK(m[1]->ia_na.empty());
+    CHECK(m[1]->info_refresh_time_s == std::optional<std::uint32_t>(86400));
+    CHECK(m[1]->dns_servers == kFixtureDns);
+    CHECK(m[1]->domain_list == std::vector<std::string>{"openstacklocal"});
+  }
+  SECTION("Kea stateful: the reservation, Kea's timers, DUID-LL, and a Reply we rebuild byte for byte") {
+    std::vector<Packet> packets = v6c::test::packets("dhcpv6/kea-stateful.pcap");
+    auto m = messages(packets);
+    REQUIRE(m.size() == 4);
+    const Dhcp6Message& reply = *m[3];
+    REQUIRE(reply.server_id);
+    CHECK(reply.server_id->type == 3);
+    CHECK(reply.server_id->identifier == kFixtureServerMac);
+    REQUIRE(reply.ia_na.size() == 1);
+    CHECK(reply.ia_na[0].t1_s == 7200);  // Kea: 0.5 and 0.8 × preferred
+    CHECK(reply.ia_na[0].t2_s == 11520);
+    REQUIRE(reply.ia_na[0].addresses.size() == 1);
+    CHECK(reply.ia_na[0].addresses[0] == IaAddress{kFixtureAddress, 14400, 86400, std::nullopt});
+    CHECK(reply.dns_servers == kFixtureDns);
+    CHECK(reply.domain_list == std::vector<std::string>{"example.com", "example.net"});
+    // Kea writes its options in the order our encoder does, so the payload is ours exactly.
+    const auto& raw = packets[3].ctx.raw;
+    REQUIRE(raw.size() > kEthIp6UdpBytes);
+    CHECK(encode_dhcp6(reply) == std::vector<std::uint8_t>(raw.begin() + kEthIp6UdpBytes, raw.end()));
+  }
+  SECTION("Kea release: status nested in IA_NA and at the top") {
+    std::vector<Packet> m_packets = v6c::test::packets("dhcpv6/kea-release.pcap");
+    auto m = messages(m_packets);
+    REQUIRE(m.size() == 2);
+    REQUIRE(m[1]->ia_na.size() == 1);
+    CHECK(m[1]->ia_na[0].status ==
+          std::optional<Dhcp6Status>({0, "Lease released. Thank you, please come again."}));
+    CHECK(m[1]->status == std::optional<Dhcp6Status>({0, "Summary status for all processed IA_NAs"}));
+  }
+  SECTION("Kea rapid commit and renew") {
+    std::vector<Packet> rapid_packets = v6c::test::packets("dhcpv6/kea-rapid-commit.pcap");
+    auto rapid = messages(rapid_packets);
+    REQUIRE(rapid.size() == 2);
+    CHECK(rapid[0]->rapid_commit);
+    CHECK(rapid[1]->rapid_commit);
+    std::vector<Packet> renew_packets = v6c::test::packets("dhcpv6/kea-renew.pcap");
+    auto renew = messages(renew_packets);
+    REQUIRE(renew.size() == 2);
+    CHECK(renew[0]->server_id);
+    REQUIRE(renew[1]->ia_na.size() == 1);
+    CHECK(renew[1]->ia_na[0].t1_s == 3);
+    CHECK(renew[1]->ia_na[0].t2_s == 6);
+  }
 }
