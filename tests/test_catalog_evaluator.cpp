@@ -1,0 +1,150 @@
+// The evaluator over the shipped catalogue: one verdict per requirement per network plus the
+// global ones, the level deciding FAIL vs WARN, missing observations giving ERROR, and the
+// exit code following the MUSTs. Also the JSON of facts, results and security observations.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "../controller/exit_codes.hpp"
+#include "fixtures/observations/world.hpp"
+
+using namespace v6c::testing;
+
+namespace {
+
+const Verdict& verdict(const Result& r, const std::string& id) {
+  for (const auto& v : r.verdicts)
+    if (v.id == id) return v;
+  throw std::runtime_error("no verdict " + id);
+}
+
+json read_json(const std::string& name) {
+  std::ifstream in(std::string(V6C_FIXTURES) + "/observations/" + name);
+  REQUIRE(in);
+  return json::parse(in);
+}
+
+}  // namespace
+
+TEST_CASE("a healthy network passes every applicable requirement", "[catalog]") {
+  World w;
+  auto c = load_catalog(default_catalog_path());
+  auto r = evaluate(c, w.facts, w.observations());
+  CHECK(r.verdicts.size() == c.requirements.size());  // one network: one verdict each
+  for (const auto& v : r.verdicts) {
+    CAPTURE(v.id, v.reason, v.actual);
+    CHECK((v.status == Status::pass || v.status == Status::skip));
+    if (v.status == Status::skip) CHECK_FALSE(v.reason.empty());
+    if (v.scope.global()) CHECK(v.section == "api");
+    else CHECK(v.scope.label() == "net1 (slaac)");
+  }
+  CHECK(verdict(r, "dhcp6-stateful-address").status == Status::skip);
+  CHECK(verdict(r, "ra-answered").status == Status::pass);
+  CHECK(verdict(r, "api-default-subnetpool").scs_id == "scs-0126-default-subnetpool");
+  CHECK(verdict(r, "ra-answered").scs_id == "scs-xxxx-v6-ra-answered");
+  CHECK(r.summary.must_not_met == 0);
+  CHECK(exit_code(r) == v6c::kExitPass);
+}
+
+TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[catalog]") {
+  World w;
+  auto c = load_catalog(default_catalog_path());
+  SECTION("a SHOULD not met is WARN and the run still passes") {
+    w.ra().mtu = 1500;
+    auto r = evaluate(c, w.facts, w.observations());
+    CHECK(verdict(r, "ra-mtu").status == Status::warn);
+    CHECK(exit_code(r) == v6c::kExitPass);
+  }
+  SECTION("a MUST not met is FAIL and the run fails") {
+    w.ra().other = true;
+    auto r = evaluate(c, w.facts, w.observations());
+    CHECK(verdict(r, "ra-flags").status == Status::fail);
+    CHECK(r.summary.must_not_met == 1);
+    CHECK(exit_code(r) == v6c::kExitMustFailed);
+  }
+  SECTION("an agent that never reported makes its MUSTs ERROR, and the run fails") {
+    w.reports.erase("vm1");
+    auto r = evaluate(c, w.facts, w.observations());
+    CHECK(verdict(r, "ra-answered").status == Status::error);
+    CHECK(verdict(r, "gw-nd").status == Status::error);
+    CHECK(exit_code(r) == v6c::kExitMustFailed);
+  }
+  SECTION("no attack probes: the security MUSTs are ERROR, never PASS") {
+    w.has_security = false;
+    auto r = evaluate(c, w.facts, w.observations());
+    CHECK(verdict(r, "sec-ra-guard").status == Status::error);
+    CHECK(exit_code(r) == v6c::kExitMustFailed);
+  }
+  SECTION("a requirement switched off gives no verdict; a MUST made SHOULD only warns") {
+    w.ra().other = true;
+    for (auto& req : c.requirements) {
+      if (req.id == "ra-flags") req.level = Level::should;
+      if (req.id == "ra-mtu") req.enabled = false;
+    }
+    auto r = evaluate(c, w.facts, w.observations());
+    CHECK(verdict(r, "ra-flags").status == Status::warn);
+    CHECK_THROWS(verdict(r, "ra-mtu"));
+    CHECK(exit_code(r) == v6c::kExitPass);
+  }
+}
+
+TEST_CASE("two networks give one verdict each, in their mode", "[catalog]") {
+  World w;
+  auto facts = read_json("facts-two-networks.json").get<model::Facts>();
+  auto c = load_catalog(default_catalog_path());
+  auto r = evaluate(c, facts, Observations{});
+  int ra_flags = 0;
+  for (const auto& v : r.verdicts)
+    if (v.id == "ra-flags") {
+      ++ra_flags;
+      CHECK((v.scope.label() == "net-slaac (slaac)" || v.scope.label() == "net-stateful (dhcpv6-stateful)"));
+      CHECK(v.status == Status::error);  // no agent reported
+    }
+  CHECK(ra_flags == 2);
+  // The stateful network's slaac checks skip instead of erroring, whatever was observed.
+  for (const auto& v : r.verdicts)
+    if (v.id == "addr-dad" && v.scope.network == "net-stateful") CHECK(v.status == Status::skip);
+}
+
+TEST_CASE("facts, results and security observations survive JSON", "[catalog]") {
+  auto j = read_json("facts-two-networks.json");
+  auto facts = j.get<model::Facts>();
+  REQUIRE(facts.networks.size() == 2);
+  CHECK(facts.networks[0].router_port->mac.str() == "fa:16:3e:00:00:01");
+  CHECK_FALSE(facts.networks[1].router_port.has_value());
+  CHECK(facts.networks[1].subnet.prefix_length == 64);  // default
+  CHECK(facts.far_mtu == 1280u);
+  CHECK(json(facts).get<model::Facts>().networks[1].ports[0].fixed_ips == facts.networks[1].ports[0].fixed_ips);
+
+  World w;
+  w.ra().mtu = 1500;
+  auto c = load_catalog(default_catalog_path());
+  auto r = evaluate(c, w.facts, w.observations());
+  auto back = json(r).get<Result>();
+  REQUIRE(back.verdicts.size() == r.verdicts.size());
+  for (std::size_t i = 0; i < r.verdicts.size(); ++i) {
+    CHECK(back.verdicts[i].id == r.verdicts[i].id);
+    CHECK(back.verdicts[i].status == r.verdicts[i].status);
+    CHECK(back.verdicts[i].scope.label() == r.verdicts[i].scope.label());
+    CHECK(back.verdicts[i].evidence.size() == r.verdicts[i].evidence.size());
+  }
+  CHECK(back.summary.warn == r.summary.warn);
+  json bad = json(r);
+  bad["schema"] = "v6conform-result/0";
+  CHECK_THROWS_WITH(bad.get<Result>(), Catch::Contains("schema"));
+  bad = json(r);
+  bad["verdicts"][3]["status"] = "MAYBE";
+  CHECK_THROWS_WITH(bad.get<Result>(), Catch::Contains("verdicts[3]") && Catch::Contains("MAYBE"));
+
+  auto sec = read_json("security-net-slaac.json").get<SecurityObservations>();
+  CHECK(sec.attacks.size() == 3);
+  w.security = sec;
+  auto ra_guard = w.run("attack_blocked", {{"attacks", {"rogue-ra"}}});
+  CHECK(ra_guard.status == Status::pass);
+  auto na = w.run("attack_blocked", {{"attacks", {"rogue-ra", "na-spoof-gateway"}}});
+  CHECK(na.status == Status::fail);
+  REQUIRE_FALSE(na.evidence.empty());
+  CHECK(na.evidence.back().packet == 17);
+  CHECK(na.evidence.back().pcap == "vm2-victim.pcap");
+  CHECK(w.run("attack_blocked", {{"attacks", {"na-spoof-peer"}}}).status == Status::error);
+}

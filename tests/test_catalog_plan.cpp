@@ -1,0 +1,136 @@
+// Plans: what each agent runs, derived from the facts; the procedure ids must be exactly the
+// ones the checks read.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "fixtures/observations/world.hpp"
+
+using namespace v6c::testing;
+
+namespace {
+
+std::set<std::string> ids(const json& plan) {
+  std::set<std::string> out;
+  for (const auto& p : plan.at("procedures")) out.insert(p.at("id").get<std::string>());
+  return out;
+}
+
+const json& procedure_in(const json& plan, const std::string& id) {
+  for (const auto& p : plan.at("procedures"))
+    if (p.at("id") == id) return p;
+  throw std::runtime_error("no procedure " + id);
+}
+
+PlanOptions slow_options() {
+  PlanOptions o;
+  o.slow = true;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("a slaac VM's plan asks for exactly what the checks read", "[catalog]") {
+  World w;
+  auto plan = make_plan(w.facts, w.net(), w.net().ports[0], slow_options());
+  CHECK(plan.at("schema") == "v6agent-plan/1");
+  CHECK(plan.at("host") == "vm1");
+  CHECK(plan.at("interface") == "eth0");
+  std::set<std::string> read_by_checks;
+  for (const auto& rec : w.vm1().procedures) read_by_checks.insert(rec.id);
+  read_by_checks.erase("dhcp6");  // a slaac subnet runs no DHCPv6
+  CHECK(ids(plan) == read_by_checks);
+
+  CHECK(procedure_in(plan, "nd-gw-ll").at("target") == "@ra-router");
+  CHECK(procedure_in(plan, "echo-gw-ll").at("target") == "@ra-router");
+  CHECK(procedure_in(plan, "echo-gw-global").at("source") == "@slaac");
+  CHECK(procedure_in(plan, "echo-gw-global").at("target") == kGateway.str());
+  CHECK_FALSE(procedure_in(plan, "echo-gw-global").contains("gateway"));  // on-link
+  CHECK(procedure_in(plan, "echo-far").at("gateway") == kGateway.str());
+  CHECK(procedure_in(plan, "echo-mtu-link").at("size") == kNetMtu);
+  CHECK(procedure_in(plan, "echo-1280").at("size") == 1280);
+  CHECK(procedure_in(plan, "hoplimit-far").at("hop_limit") == 1);
+  CHECK(procedure_in(plan, "pmtu-far").at("sizes") == json::array({1280, kNetMtu}));
+  CHECK(procedure_in(plan, "dad").at("prefix") == kPrefix.str());
+  CHECK(procedure_in(plan, "dad").at("prefix_length") == 64);
+  CHECK(procedure_in(plan, "dns").at("server") == kDns.str());
+  CHECK(procedure_in(plan, "dns").at("gateway") == kGateway.str());  // 2001:db8:53::/64 is off-link
+  CHECK(procedure_in(plan, "discover-passive").at("passive") == true);
+  CHECK(procedure_in(plan, "echo-peer-vm2").at("target") == w.net().ports[1].fixed_ips[0].str());
+  CHECK(plan.at("procedures").back().at("id") == "echo-peer-vm2");  // peers last
+}
+
+TEST_CASE("every procedure has a kind the agent knows and that kind's parameters", "[catalog]") {
+  World w;
+  const std::map<std::string, std::vector<std::string>> required = {
+      {"discover", {"window_ms", "rs_count", "passive"}},
+      {"dad", {"prefix", "prefix_length"}},
+      {"dhcp6", {"stateful"}},
+      {"neighbor", {"target"}},
+      {"echo", {"target", "size", "hop_limit", "count"}},
+      {"pmtu", {"target", "gateway", "sizes"}},
+      {"dns", {"server", "name"}}};
+  for (auto mode : {"slaac", "dhcpv6-stateless", "dhcpv6-stateful"}) {
+    w.net().subnet.mode = mode;
+    auto plan = make_plan(w.facts, w.net(), w.net().ports[0], slow_options());
+    for (const auto& p : plan.at("procedures")) {
+      CAPTURE(mode, p.dump());
+      auto kind = p.at("kind").get<std::string>();
+      REQUIRE(required.contains(kind));
+      for (const auto& key : required.at(kind)) CHECK(p.contains(key));
+    }
+  }
+}
+
+TEST_CASE("the subnet mode decides DAD and DHCPv6 and the source symbol", "[catalog]") {
+  World w;
+  w.make_stateful();
+  auto plan = make_plan(w.facts, w.net(), w.net().ports[0], PlanOptions{});
+  CHECK_FALSE(ids(plan).contains("dad"));
+  CHECK_FALSE(ids(plan).contains("discover-passive"));
+  CHECK(procedure_in(plan, "dhcp6").at("stateful") == true);
+  CHECK(procedure_in(plan, "echo-gw-global").at("source") == "@dhcp6");
+  w.make_stateless();
+  plan = make_plan(w.facts, w.net(), w.net().ports[0], PlanOptions{});
+  CHECK(ids(plan).contains("dad"));
+  CHECK(procedure_in(plan, "dhcp6").at("stateful") == false);
+}
+
+TEST_CASE("a second network adds routed peers and an unreachable target", "[catalog]") {
+  World w;
+  model::Network net2 = w.net();
+  net2.name = "net2";
+  net2.subnet.prefix = ip("2001:db8:3::");
+  net2.subnet.gateway_ip = ip("2001:db8:3::1");
+  net2.ports = {{"vm3", mac("fa:16:3e:00:00:13"), {wire::eui64_address(ip("2001:db8:3::"), mac("fa:16:3e:00:00:13"))}, "probe"},
+                {"attacker", mac("fa:16:3e:00:00:14"), {ip("2001:db8:3::14")}, "attacker"}};
+  w.facts.networks.push_back(net2);
+  auto plan = make_plan(w.facts, w.facts.networks[0], w.facts.networks[0].ports[0], PlanOptions{});
+  CHECK(procedure_in(plan, "echo-peer-vm3").at("gateway") == kGateway.str());
+  CHECK_FALSE(ids(plan).contains("echo-peer-attacker"));  // only probe VMs are peers
+  CHECK(procedure_in(plan, "unreach-far").at("target") == "2001:db8:3::dead:beef");
+  CHECK(procedure_in(plan, "unreach-far").contains("timeout_ms"));
+}
+
+TEST_CASE("plan options follow the catalogue", "[catalog]") {
+  World w;
+  auto c = load_catalog(default_catalog_path());
+  auto o = plan_options(c, w.facts);
+  CHECK(o.discover_window_ms == 3000);
+  CHECK(o.slow);
+  CHECK(o.passive_window_ms == 101'000);  // facts: MaxRtrAdvInterval 100 s, plus a margin
+  for (auto& r : c.requirements) {
+    if (r.id == "ra-answered") r.params["bound_ms"] = 5000;
+    if (r.id == "ra-periodic") r.enabled = false;
+  }
+  o = plan_options(c, w.facts);
+  CHECK(o.discover_window_ms == 6000);
+  CHECK_FALSE(o.slow);
+}
+
+TEST_CASE("the external agent echoes every probe VM", "[catalog]") {
+  World w;
+  auto plan = make_external_plan(w.facts, "external", PlanOptions{});
+  CHECK(ids(plan) == std::set<std::string>{"echo-in-vm1", "echo-in-vm2"});
+  CHECK(procedure_in(plan, "echo-in-vm1").at("target") == w.net().ports[0].fixed_ips[0].str());
+}
