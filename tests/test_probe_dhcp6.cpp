@@ -68,7 +68,7 @@ struct Dnsmasq {
 struct Kea {
   test::TempDir dir{"d6-kea"};
   std::unique_ptr<host::Process> proc;
-  explicit Kea(const test::NetPair& net) {
+  explicit Kea(const test::NetPair& net, bool rapid_commit = false) {
     std::string conf = R"({"Dhcp6": {
       "interfaces-config": {"interfaces": [")" + net.r_if + R"("]},
       "server-id": {"type": "EN", "enterprise-id": 2495, "identifier": "d6d6d6d6", "persist": false},
@@ -77,6 +77,7 @@ struct Kea {
       "host-reservation-identifiers": ["hw-address", "duid"],
       "subnet6": [{
         "id": 1, "subnet": ")" + std::string(kSubnet) + R"(/64", "interface": ")" + net.r_if + R"(",
+        "rapid-commit": )" + (rapid_commit ? "true" : "false") + R"(,
         "pools": [{"pool": "2001:db8:d6::100-2001:db8:d6::1ff"}],
         "reservations": [{"hw-address": ")" + net.h_mac + R"(", "ip-addresses": [")" + kReserved + R"("]}],
         "option-data": [{"name": "dns-servers", "data": ")" + kDnsServer + R"("},
@@ -210,6 +211,18 @@ TEST_CASE("dhcp6 against dnsmasq configured as Neutron's DHCP agent", "[link][dh
     auto r = lab.run(options(true));
     check_stateful(r, lab.net);
   }
+  SECTION("stateful without a dhcp-host: the server's refusal becomes the outcome") {
+    Lab lab;
+    prefix = lab.net.prefix;
+    Dnsmasq server(lab.net, false);
+    auto r = lab.run(options(true));
+    INFO("outcome " << r.outcome);
+    CHECK(r.outcome.rfind("status 2: ", 0) == 0);  // NoAddrsAvail (RFC 8415 §21.13)
+    CHECK_FALSE(r.address);
+    auto packets = dhcp6_packets(r);
+    REQUIRE(packets.size() >= 2);
+    CHECK(types(packets)[1] == Dhcp6Type::advertise);
+  }
   SECTION("stateless: Information-request gets DNS servers and domain search") {
     Lab lab;
     prefix = lab.net.prefix;
@@ -241,6 +254,21 @@ TEST_CASE("dhcp6 against Kea with a host reservation", "[link][dhcp6]") {
     prefix = lab.net.prefix;
     Kea server(lab.net);
     check_stateless(lab.run(options(false)), lab.net);
+  }
+  SECTION("rapid commit: the Solicit is answered by the Reply (RFC 8415 §18.2.1)") {
+    Lab lab;
+    prefix = lab.net.prefix;
+    Kea server(lab.net, true);
+    probe::Dhcp6Options o = options(true);
+    o.rapid_commit = true;
+    auto r = lab.run(o);
+    INFO("outcome " << r.outcome);
+    CHECK(r.outcome == "ok");
+    CHECK(r.address == std::optional<Ip6>(ip(kReserved)));
+    auto packets = dhcp6_packets(r);
+    REQUIRE(types(packets) == std::vector<Dhcp6Type>{Dhcp6Type::solicit, Dhcp6Type::reply});
+    CHECK(packets[0]->as<Dhcp6Message>()->rapid_commit);
+    CHECK(packets[1]->as<Dhcp6Message>()->rapid_commit);
   }
   CHECK(test::nothing_left(prefix));
 }

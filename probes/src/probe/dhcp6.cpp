@@ -150,7 +150,6 @@ class Client {
       if (!answers.empty() || round_end == deadline) break;  // that round ran to the step's deadline
       rt = rt * (2 + rand_pm() * kRandSpread);  // §15: RT = 2*RTprev + RAND*RTprev
     }
-    if (!answers.empty()) last_answer_ = Clock::now();
     return answers;
   }
 
