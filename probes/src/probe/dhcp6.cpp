@@ -25,6 +25,7 @@ constexpr std::chrono::milliseconds kInitialRt{1000};
 constexpr double kRandSpread = 0.1;
 constexpr std::uint8_t kMaxPreference = 255;  // RFC 8415 §18.2.1: take this Advertise at once
 constexpr std::uint32_t kElapsedMaxCs = 0xffff;  // RFC 8415 §21.9
+using Centiseconds = std::chrono::duration<std::int64_t, std::centi>;  // Elapsed Time's unit
 constexpr std::uint32_t kTransactionIdBits = 0xffffff;
 
 // RFC 8415 §11.4: DUID-LL over an Ethernet hardware address (IANA hardware type 1).
@@ -134,10 +135,13 @@ class Client {
     auto rt = std::chrono::duration<double, std::milli>(kInitialRt) *
               (1 + (m.type == Dhcp6Type::solicit ? rand01() : rand_pm()) * kRandSpread);
     for (int transmission = 0; transmission <= o_.retries; ++transmission) {
-      auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count() / 10;
+      auto elapsed = std::chrono::duration_cast<Centiseconds>(Clock::now() - start).count();
       m.elapsed_time_cs = static_cast<std::uint16_t>(std::min<std::int64_t>(elapsed, kElapsedMaxCs));
       send(m);
-      Deadline round_end = std::min(deadline, Clock::now() + std::chrono::duration_cast<Clock::duration>(rt));
+      // The last transmission waits for late answers until the step's deadline.
+      Deadline round_end = transmission == o_.retries
+                               ? deadline
+                               : std::min(deadline, Clock::now() + std::chrono::duration_cast<Clock::duration>(rt));
       bool collecting = collect && transmission == 0;
       while (auto packet = link_.receive(round_end)) {
         result_.exchange.push_back(*packet);
