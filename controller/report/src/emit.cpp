@@ -1,0 +1,110 @@
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <stdexcept>
+
+#include "v6c/report/report.hpp"
+
+namespace v6c::report {
+
+namespace {
+constexpr Format kFormats[] = {Format::text, Format::json, Format::junit, Format::html, Format::scs};
+}
+
+std::string_view to_string(Format f) {
+  switch (f) {
+    case Format::text: return "text";
+    case Format::json: return "json";
+    case Format::junit: return "junit";
+    case Format::html: return "html";
+    case Format::scs: return "scs";
+  }
+  return "?";
+}
+
+std::optional<Format> parse_format(std::string_view name) {
+  for (auto f : kFormats)
+    if (to_string(f) == name) return f;
+  return std::nullopt;
+}
+
+std::string_view file_name(Format f) {
+  switch (f) {
+    case Format::text: return "result.txt";
+    case Format::json: return "result.json";
+    case Format::junit: return "junit.xml";
+    case Format::html: return "report.html";
+    case Format::scs: return "scs.txt";
+  }
+  return "?";
+}
+
+bool is_tty(const std::ostream& out) {
+  if (&out == &std::cout) return isatty(STDOUT_FILENO) == 1;
+  if (&out == &std::cerr || &out == &std::clog) return isatty(STDERR_FILENO) == 1;
+  return false;
+}
+
+void add_emit_options(CLI::App& cmd, EmitOptions& o) {
+  cmd.add_option("--format", o.formats, "text, json, junit, html or scs (repeatable)")
+      ->check(CLI::IsMember({"text", "json", "junit", "html", "scs"}))
+      ->capture_default_str();
+  cmd.add_option("--output-dir", o.output_dir, "write each format to a file here (text also goes to stdout)");
+}
+
+void emit(const Result& r, const EmitOptions& o) {
+  std::vector<Format> formats;
+  for (const auto& name : o.formats) {
+    auto f = parse_format(name);
+    if (!f) throw std::runtime_error("unknown report format '" + name + "' (text, json, junit, html, scs)");
+    formats.push_back(*f);
+  }
+  if (!o.output_dir.empty()) std::filesystem::create_directories(o.output_dir);
+  for (auto f : formats) {
+    if (o.output_dir.empty()) {
+      if (f == Format::text) render_text(r, std::cout, is_tty(std::cout));
+      else if (f == Format::json) render_json(r, std::cout);
+      else if (f == Format::junit) render_junit(r, std::cout);
+      else if (f == Format::html) render_html(r, std::cout);
+      else render_scs(r, std::cout, std::cerr, o.scs_testcases);
+      continue;
+    }
+    const auto path = o.output_dir / file_name(f);
+    std::ofstream file(path);
+    if (!file) throw std::runtime_error(path.string() + ": cannot write");
+    if (f == Format::text) {
+      render_text(r, file, false);
+      render_text(r, std::cout, is_tty(std::cout));
+    } else if (f == Format::json) {
+      render_json(r, file);
+    } else if (f == Format::junit) {
+      render_junit(r, file);
+    } else if (f == Format::html) {
+      render_html(r, file);
+    } else {
+      render_scs(r, file, file, o.scs_testcases);
+    }
+    if (!file) throw std::runtime_error(path.string() + ": write failed");
+  }
+}
+
+ProgressLine::ProgressLine(std::ostream& out, bool tty) : out_(out), tty_(tty) {}
+ProgressLine::~ProgressLine() { finish(); }
+
+void ProgressLine::update(int done, int total, const std::string& what) {
+  const std::string line = "[" + std::to_string(done) + "/" + std::to_string(total) + "] " + what;
+  if (tty_) {
+    out_ << "\r\033[K" << line << std::flush;  // rewrite in place
+    open_ = true;
+  } else {
+    out_ << line << "\n";
+  }
+}
+
+void ProgressLine::finish() {
+  if (tty_ && open_) out_ << "\n" << std::flush;
+  open_ = false;
+}
+
+}  // namespace v6c::report

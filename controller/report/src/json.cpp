@@ -1,0 +1,27 @@
+#include <fstream>
+#include <ostream>
+#include <stdexcept>
+
+#include "v6c/report/report.hpp"
+
+namespace v6c::report {
+
+void render_json(const Result& r, std::ostream& out) { out << nlohmann::json(r).dump(2) << "\n"; }
+
+Result load_result(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error(file.string() + ": cannot read the file");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw std::runtime_error(file.string() + ": not JSON: " + e.what());
+  }
+  try {
+    return j.get<Result>();
+  } catch (const std::exception& e) {
+    throw std::runtime_error(file.string() + ": not a v6conform result: " + e.what());
+  }
+}
+
+}  // namespace v6c::report

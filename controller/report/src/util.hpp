@@ -1,0 +1,26 @@
+// Shared by the renderers: escaping, ordering and the words a verdict is shown with.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "v6c/catalog/catalog.hpp"
+#include "v6c/catalog/evaluator.hpp"
+
+namespace v6c::report::detail {
+
+std::string xml_escape(std::string_view s);  // also fine for HTML text and attributes
+
+// Verdicts grouped by section, in the catalogue's section order; sections without verdicts left out.
+struct SectionVerdicts {
+  std::string section;
+  std::vector<const catalog::Verdict*> verdicts;
+};
+std::vector<SectionVerdicts> by_section(const catalog::Result& r);
+
+// "expected …; actual …" or the reason, whichever the verdict carries.
+std::string detail_line(const catalog::Verdict& v);
+// A stable anchor / test name: "ra-mtu@net1".
+std::string verdict_key(const catalog::Verdict& v);
+
+}  // namespace v6c::report::detail
