@@ -112,13 +112,15 @@ int main(int argc, char** argv) {
   json plan;
   auto* discover = app.add_subcommand("discover", "Solicit and show router advertisements (like rdisc6)");
   iface(discover);
-  bool passive = false;
+  bool passive = false, first = false;
   int window_ms = 1500, rs_count = 1;
   discover->add_flag("--passive", passive, "Send no RS; wait for unsolicited RAs");
   discover->add_option("-w,--window", window_ms, "Milliseconds to collect RAs")->capture_default_str();
   discover->add_option("--rs", rs_count, "Router solicitations to send")->capture_default_str();
+  discover->add_flag("-1,--first", first, "Stop at the first RA (like rdisc6 -1)");
   discover->callback([&] {
-    plan = single({{"kind", "discover"}, {"passive", passive}, {"window_ms", window_ms}, {"rs_count", rs_count}});
+    plan = single({{"kind", "discover"}, {"passive", passive}, {"window_ms", window_ms}, {"rs_count", rs_count},
+                   {"stop_at_first", first}});
   });
 
   auto* dad = app.add_subcommand("dad", "Form the SLAAC (EUI-64) address for a prefix and run DAD on it");

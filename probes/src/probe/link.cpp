@@ -1,11 +1,16 @@
 #include "v6c/probe/link.hpp"
 
+#include <arpa/inet.h>
 #include <ifaddrs.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,8 +22,10 @@ namespace v6c::probe {
 namespace {
 
 constexpr int kSnapLen = 65535;
-// Room for bursts: an RA flood of 10k/s must not push the router's real RA out of the ring.
-constexpr int kRingBytes = 8 << 20;
+// Room for a burst of several thousand small frames (an RA flood) while we decode at over
+// a million frames a second. A plain socket queue, not libpcap's mmap ring: the ring costs
+// milliseconds to map and another kernel RCU grace period to tear down at every run.
+constexpr int kReceiveBuffer = 4 << 20;
 // ND for the addresses we own passes whatever filter a procedure set (RFC 4861 §7.2.3).
 constexpr const char* kNsFilter = "(icmp6 and ip6[40] == 135)";
 
@@ -50,11 +57,11 @@ IfInfo interface_info(const std::string& ifname) {
 
 }  // namespace
 
+// A bound AF_PACKET socket; the capture filter is compiled by libpcap and run in the kernel.
 struct Link::Handle {
-  pcap_t* pcap = nullptr;
   int fd = -1;
   ~Handle() {
-    if (pcap) pcap_close(pcap);
+    if (fd >= 0) ::close(fd);
   }
 };
 
@@ -72,29 +79,32 @@ Link::Link(const std::string& ifname) : name_(ifname), h_(std::make_unique<Handl
   mac_ = info.mac;
   mtu_ = info.mtu;
   ifindex_ = info.index;
-  char err[PCAP_ERRBUF_SIZE] = {};
-  h_->pcap = pcap_create(ifname.c_str(), err);
-  if (!h_->pcap) throw LinkError(LinkError::Kind::other, "pcap_create " + ifname + ": " + err);
-  pcap_set_snaplen(h_->pcap, kSnapLen);
-  pcap_set_promisc(h_->pcap, 1);  // DHCPv6 leases and stateful addresses have solicited-node groups we did not join
-  pcap_set_immediate_mode(h_->pcap, 1);
-  pcap_set_buffer_size(h_->pcap, kRingBytes);
-  pcap_set_tstamp_precision(h_->pcap, PCAP_TSTAMP_PRECISION_MICRO);
-  int rc = pcap_activate(h_->pcap);
-  if (rc < 0) {
-    std::string why = pcap_geterr(h_->pcap);
-    if (rc == PCAP_ERROR_PERM_DENIED)
+  // Protocol 0 here, the real one at bind: re-hooking an already hooked socket costs the
+  // kernel an RCU grace period (about 10 ms).
+  h_->fd = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (h_->fd < 0) {
+    if (errno == EPERM || errno == EACCES)
       throw LinkError(LinkError::Kind::no_permission,
-                      "no permission to capture on " + ifname + " (needs root or CAP_NET_RAW)");
-    if (rc == PCAP_ERROR_NO_SUCH_DEVICE) throw LinkError(LinkError::Kind::no_such_interface, "no such interface: " + ifname);
-    throw LinkError(LinkError::Kind::other, "cannot open " + ifname + ": " + why);
+                      "no permission to open a raw socket on " + ifname + " (needs root or CAP_NET_RAW)");
+    throw LinkError(LinkError::Kind::other, std::string("raw socket: ") + std::strerror(errno));
   }
-  if (pcap_datalink(h_->pcap) != DLT_EN10MB)
-    throw LinkError(LinkError::Kind::other, ifname + " is not an Ethernet interface");
-  pcap_setdirection(h_->pcap, PCAP_D_IN);  // our own frames are recorded when sent
-  char nb_err[PCAP_ERRBUF_SIZE];
-  pcap_setnonblock(h_->pcap, 1, nb_err);
-  h_->fd = pcap_get_selectable_fd(h_->pcap);
+  // Nothing may slip in between bind and the first real filter.
+  set_filter("less 0");
+  sockaddr_ll sll{};
+  sll.sll_family = AF_PACKET;
+  sll.sll_protocol = htons(ETH_P_IPV6);
+  sll.sll_ifindex = ifindex_;
+  if (::bind(h_->fd, reinterpret_cast<sockaddr*>(&sll), sizeof sll) != 0)
+    throw LinkError(LinkError::Kind::other, "bind to " + ifname + ": " + std::strerror(errno));
+  // DHCPv6 leases and stateful addresses have solicited-node groups we did not join.
+  packet_mreq mr{};
+  mr.mr_ifindex = ifindex_;
+  mr.mr_type = PACKET_MR_PROMISC;
+  ::setsockopt(h_->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof mr);
+  int one = 1, rcvbuf = kReceiveBuffer;
+  ::setsockopt(h_->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);  // ours are recorded when sent
+  ::setsockopt(h_->fd, SOL_SOCKET, SO_TIMESTAMP, &one, sizeof one);
+  ::setsockopt(h_->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   set_filter("ip6");
 }
 
@@ -124,13 +134,18 @@ wire::Ip6 Link::link_local() const {
 
 void Link::set_filter(const std::string& expression) {
   filter_ = expression;
-  std::string full = "(" + expression + ") or " + kNsFilter;
+  std::string full = expression == "less 0" ? expression : "(" + expression + ") or " + kNsFilter;
   bpf_program prog{};
-  if (pcap_compile(h_->pcap, &prog, full.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0)
-    throw LinkError(LinkError::Kind::other, "bad capture filter '" + expression + "': " + pcap_geterr(h_->pcap));
-  int rc = pcap_setfilter(h_->pcap, &prog);
+  if (pcap_compile_nopcap(kSnapLen, DLT_EN10MB, &prog, full.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0)
+    throw LinkError(LinkError::Kind::other, "bad capture filter '" + expression + "'");
+  sock_fprog fprog{static_cast<unsigned short>(prog.bf_len), reinterpret_cast<sock_filter*>(prog.bf_insns)};
+  int rc = ::setsockopt(h_->fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof fprog);
   pcap_freecode(&prog);
-  if (rc != 0) throw LinkError(LinkError::Kind::other, std::string("cannot set filter: ") + pcap_geterr(h_->pcap));
+  if (rc != 0) throw LinkError(LinkError::Kind::other, std::string("cannot set filter: ") + std::strerror(errno));
+  // Frames queued under the old filter do not belong to the new question.
+  std::uint8_t sink[1];
+  while (::recv(h_->fd, sink, sizeof sink, MSG_DONTWAIT | MSG_TRUNC) >= 0) {
+  }
 }
 
 std::int64_t Link::now_us() {
@@ -140,8 +155,8 @@ std::int64_t Link::now_us() {
 
 void Link::send(std::span<const std::uint8_t> frame) {
   auto t = now_us();  // before the frame leaves, so an answer never precedes it in the pcap
-  if (pcap_inject(h_->pcap, frame.data(), frame.size()) < 0)
-    throw LinkError(LinkError::Kind::other, "send on " + name_ + ": " + pcap_geterr(h_->pcap));
+  if (::send(h_->fd, frame.data(), frame.size(), 0) < 0)
+    throw LinkError(LinkError::Kind::other, "send on " + name_ + ": " + std::strerror(errno));
   if (recorder_) recorder_->write(frame, t);
 }
 
@@ -162,23 +177,36 @@ bool Link::answer_ns(const wire::Packet& p) {
 }
 
 std::optional<wire::Packet> Link::receive(Deadline deadline) {
+  std::vector<std::uint8_t> buf(kSnapLen);
   for (;;) {
-    pcap_pkthdr* hdr = nullptr;
-    const u_char* data = nullptr;
-    int rc = pcap_next_ex(h_->pcap, &hdr, &data);
-    if (rc == 1) {
-      std::int64_t t = static_cast<std::int64_t>(hdr->ts.tv_sec) * 1000000 + hdr->ts.tv_usec;
-      std::span<const std::uint8_t> frame(data, hdr->caplen);
+    iovec iov{buf.data(), buf.size()};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timeval))];
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n = ::recvmsg(h_->fd, &msg, MSG_DONTWAIT);
+    if (n >= 0) {
+      std::int64_t t = now_us();
+      for (auto* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMP) {
+          timeval tv;
+          std::memcpy(&tv, CMSG_DATA(c), sizeof tv);
+          t = static_cast<std::int64_t>(tv.tv_sec) * 1000000 + tv.tv_usec;
+        }
+      std::span<const std::uint8_t> frame(buf.data(), static_cast<std::size_t>(n));
       if (recorder_) recorder_->write(frame, t);
       auto p = wire::decode_frame(frame, t, ++seen_);
       if (answer_ns(p)) continue;
       return p;
     }
-    if (rc < 0) throw LinkError(LinkError::Kind::other, "capture on " + name_ + ": " + pcap_geterr(h_->pcap));
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+      throw LinkError(LinkError::Kind::other, "receive on " + name_ + ": " + std::strerror(errno));
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) return std::nullopt;
     pollfd pfd{h_->fd, POLLIN, 0};
-    ::poll(&pfd, 1, static_cast<int>(std::min<long long>(left, 1000)));
+    ::poll(&pfd, 1, static_cast<int>(std::min<long long>(left + 1, 1000)));
   }
 }
 
@@ -200,11 +228,10 @@ void PcapWriter::write(std::span<const std::uint8_t> frame, std::int64_t time_us
   ++count_;
 }
 
-std::vector<wire::Packet> read_pcap(const std::string& path) {
+std::size_t scan_pcap(const std::string& path, const std::function<void(wire::Packet&&)>& fn) {
   char err[PCAP_ERRBUF_SIZE] = {};
   pcap_t* p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, err);
   if (!p) throw std::runtime_error("cannot read pcap " + path + ": " + err);
-  std::vector<wire::Packet> out;
   if (int dlt = pcap_datalink(p); dlt != DLT_EN10MB) {
     pcap_close(p);
     throw std::runtime_error(path + ": not an Ethernet capture (link type " + std::to_string(dlt) + ")");
@@ -214,9 +241,15 @@ std::vector<wire::Packet> read_pcap(const std::string& path) {
   std::uint32_t index = 0;
   while (pcap_next_ex(p, &hdr, &data) == 1) {
     std::int64_t t = static_cast<std::int64_t>(hdr->ts.tv_sec) * 1000000 + hdr->ts.tv_usec;
-    out.push_back(wire::decode_frame({data, hdr->caplen}, t, ++index));
+    fn(wire::decode_frame({data, hdr->caplen}, t, ++index));
   }
   pcap_close(p);
+  return index;
+}
+
+std::vector<wire::Packet> read_pcap(const std::string& path) {
+  std::vector<wire::Packet> out;
+  scan_pcap(path, [&](wire::Packet&& p) { out.push_back(std::move(p)); });
   return out;
 }
 

@@ -1,11 +1,12 @@
-// A link: one network interface opened for raw frames through libpcap, with the capture
-// filter compiled to BPF and run in the kernel so a busy link costs nothing. Everything
+// A link: one network interface opened for raw frames (an AF_PACKET socket), with the capture
+// filter compiled to BPF by libpcap and run in the kernel, so a busy link costs nothing. Everything
 // sent and seen can be recorded to a pcap file. The link also answers neighbour
 // solicitations for the addresses a probe claims (own()), because the probes use addresses
 // the host's kernel does not hold (a SLAAC address formed but not configured).
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -92,8 +93,11 @@ class PcapWriter {
   std::uint32_t count_ = 0;
 };
 
-// Reads every frame of a pcap file (Ethernet link type). Throws std::runtime_error with
-// the file name on a file that is missing or not pcap.
+// Decodes every frame of a pcap file (Ethernet link type) in order, handing each to `fn`
+// without keeping it. Throws std::runtime_error naming the file when it is missing or not
+// pcap. Returns the number of frames.
+std::size_t scan_pcap(const std::string& path, const std::function<void(wire::Packet&&)>& fn);
+// All frames of a pcap file, decoded.
 std::vector<wire::Packet> read_pcap(const std::string& path);
 
 }  // namespace v6c::probe
