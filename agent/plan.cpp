@@ -148,6 +148,7 @@ wire::ProcedureRecord Runner::run(const json& spec) {
       o.rs_count = param(spec, "rs_count", 1);
       o.rs_interval = milliseconds(param(spec, "rs_interval_ms", 1000));
       o.stop_at_first = param(spec, "stop_at_first", false);
+      o.settle = milliseconds(param(spec, "settle_ms", 0));
       rec.result = probe::discover(link_, o);
     } else if (rec.kind == "dad") {
       probe::DadOptions o;

@@ -31,7 +31,10 @@ wire::DiscoverResult discover(Link& link, const DiscoverOptions& o) {
     auto until = (!o.passive && sent < o.rs_count) ? std::min(deadline, next_rs) : deadline;
     auto p = link.receive(until);
     if (p && p->as<wire::RouterAdvert>()) {
-      if (!r.first_ra_ms) r.first_ra_ms = detail::ms_between(start, Clock::now());
+      if (!r.first_ra_ms) {
+        r.first_ra_ms = detail::ms_between(start, Clock::now());
+        if (o.settle.count() > 0) deadline = std::min(deadline, Clock::now() + o.settle);
+      }
       r.ras.push_back(std::move(*p));
       if (o.stop_at_first) break;
     }

@@ -37,28 +37,28 @@ wire::EchoResult echo(Link& link, const EchoOptions& o) {
   wire::Addressing a{link.mac(), mac, r.source, o.target, o.hop_limit};
   std::map<std::uint16_t, Clock::time_point> sent_at;
 
+  // True when the request `seq` has its answer (a reply or an error quoting it).
+  std::uint16_t current = 0;
   auto on_packet = [&](const wire::Packet& p) {
     if (const auto* e = p.as<wire::Echo>(); e && e->reply && e->id == id && p.ctx.src_ip == o.target) {
       if (auto it = sent_at.find(e->seq); it != sent_at.end())
         r.rtt_ms.push_back(detail::ms_between(it->second, Clock::now()));
       r.replies.push_back(p);
-    } else if (const auto* err = p.as<wire::IcmpError>(); err && quotes_ours(*err, id, o.target)) {
-      r.errors.push_back(p);
+      return e->seq == current;
     }
-    return r.replies.size() + r.errors.size() >= static_cast<std::size_t>(o.count) &&
-           r.sent == static_cast<std::uint32_t>(o.count);
+    if (const auto* err = p.as<wire::IcmpError>(); err && quotes_ours(*err, id, o.target)) {
+      r.errors.push_back(p);
+      return err->invoking_echo->seq == current;
+    }
+    return false;
   };
   for (int seq = 1; seq <= o.count; ++seq) {
-    auto frame = wire::build_echo(a, wire::Echo{false, id, static_cast<std::uint16_t>(seq), 0}, o.size);
-    sent_at[static_cast<std::uint16_t>(seq)] = Clock::now();
+    current = static_cast<std::uint16_t>(seq);
+    auto frame = wire::build_echo(a, wire::Echo{false, id, current, 0}, o.size);
+    sent_at[current] = Clock::now();
     link.send(frame);
     ++r.sent;
-    bool done = false;
-    detail::collect(link, Clock::now() + (seq < o.count ? o.interval : o.timeout), [&](const wire::Packet& p) {
-      done = on_packet(p);
-      return done;
-    });
-    if (done) break;
+    detail::collect(link, Clock::now() + (seq < o.count ? o.interval : o.timeout), on_packet);
   }
   return r;
 }

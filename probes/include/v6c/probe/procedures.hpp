@@ -20,6 +20,10 @@ struct DiscoverOptions {
   int rs_count = 1;                // RSs to send (RFC 4861 §6.3.7 allows 3, 4 s apart)
   milliseconds rs_interval{1000};
   bool stop_at_first = false;      // return as soon as one RA arrived
+  // After the first RA, wait only this much longer for others (0: the whole window). Any
+  // router answers an RS within MAX_RA_DELAY_TIME (RFC 4861 §10: 500 ms), so a second
+  // router shows up by then.
+  milliseconds settle{0};
 };
 wire::DiscoverResult discover(Link& link, const DiscoverOptions& o);
 
@@ -57,6 +61,7 @@ struct EchoOptions {
   std::uint32_t size = 104;               // IPv6 packet bytes (56-byte payload like ping6)
   std::uint8_t hop_limit = 64;
   int count = 3;
+  // The next request goes out as soon as the previous one is answered, or after this long.
   milliseconds interval{200};
   milliseconds timeout{1000};             // after the last request
 };
