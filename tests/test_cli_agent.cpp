@@ -1,0 +1,99 @@
+// v6agent as a user runs it: exit codes, messages, JSON and pcap output.
+#include <catch2/catch.hpp>
+
+#include "fixtures.hpp"
+#include "netlab.hpp"
+#include "v6c/wire/json.hpp"
+
+using namespace v6c;
+using namespace std::chrono_literals;
+
+namespace {
+
+host::CommandResult agent(const host::Argv& args, const std::string& netns = "") {
+  host::Argv argv{V6C_AGENT_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return host::run(argv, netns, 20s);
+}
+
+}  // namespace
+
+TEST_CASE("v6agent: usage errors and missing interfaces have their own exit codes", "[cli][agent]") {
+  test::TempDir dir("cli");
+  SECTION("version") {
+    auto r = agent({"--version"});
+    CHECK(r.status == 0);
+    CHECK(r.out.find("v6agent") != std::string::npos);
+  }
+  SECTION("no subcommand") { CHECK(agent({}).status == 2); }
+  SECTION("plan that is not JSON") {
+    auto r = agent({"run", dir.file("plan.json", "{not json"), "-i", "lo"});
+    CHECK(r.status == 2);
+    CHECK(r.err.find("not valid JSON") != std::string::npos);
+  }
+  SECTION("plan with an unknown procedure") {
+    auto r = agent({"run", dir.file("plan.json", R"({"schema":"v6agent-plan/1","procedures":[{"kind":"teleport"}]})"),
+                    "-i", "lo"});
+    CHECK(r.status == 2);
+    CHECK(r.err.find("unknown procedure kind \"teleport\"") != std::string::npos);
+  }
+  SECTION("plan with the wrong schema") {
+    auto r = agent({"run", dir.file("plan.json", R"({"schema":"v6agent-plan/9","procedures":[]})"), "-i", "lo"});
+    CHECK(r.status == 2);
+  }
+  SECTION("no such interface") {
+    auto r = agent({"discover", "-i", "v6c-nonexist0"});
+    CHECK(r.status == 4);
+    CHECK(r.err == "v6agent: no such interface: v6c-nonexist0\n");
+  }
+}
+
+TEST_CASE("v6agent without CAP_NET_RAW says so and exits 3", "[cli][agent][link]") {
+  // setpriv drops to nobody with no capabilities: what an unprivileged user gets.
+  auto r = host::run({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+                      V6C_AGENT_BIN, "discover", "-i", "lo"});
+  CHECK(r.status == 3);
+  CHECK(r.err.find("CAP_NET_RAW") != std::string::npos);
+}
+
+TEST_CASE("v6agent diagnose against radvd: text, JSON and pcap agree", "[cli][agent][link]") {
+  test::NetPair net("ca");
+  test::TempDir dir("ca");
+  net.r->must({"ip", "addr", "add", "2001:db8:1::1/64", "dev", net.r_if, "nodad"});
+  auto conf = dir.file("radvd.conf", "interface " + net.r_if +
+                                         " { AdvSendAdvert on; AdvLinkMTU 1450; AdvOtherConfigFlag off;\n"
+                                         " prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; }; };\n");
+  host::Process radvd({"radvd", "-n", "-C", conf, "-p", dir.file("radvd.pid"), "-m", "none"}, net.r->name());
+  test::wait_link_local(*net.h, net.h_if);
+  auto json_path = dir.file("out.json"), pcap_path = dir.file("out.pcap");
+  auto r = agent({"diagnose", "-i", net.h_if, "--json", json_path, "--pcap", pcap_path}, net.h->name());
+  CAPTURE(r.out, r.err);
+  // dhcp6 and dns cannot run (M=O=0, no DNS server advertised): exit 1, and each says why.
+  CHECK(r.status == 1);
+  CHECK(r.out.find("Router lifetime") != std::string::npos);
+  CHECK(r.out.find("dhcp6: ERROR: the RA asks for no DHCPv6 (M=0, O=0)") != std::string::npos);
+
+  auto report = nlohmann::json::parse(test::slurp(json_path)).get<wire::AgentReport>();
+  CHECK(report.schema == "v6agent/1");
+  CHECK(report.interface == net.h_if);
+  CHECK(report.mac == *wire::Mac::parse(net.h_mac));
+  REQUIRE(report.procedures.size() == 6);
+  const auto& disc = std::get<wire::DiscoverResult>(report.procedures[0].result);
+  REQUIRE(disc.ras.size() == 1);
+  CHECK(disc.ras[0].as<wire::RouterAdvert>()->mtu == 1450u);
+  const auto& dad = std::get<wire::DadResult>(report.procedures[1].result);
+  CHECK(dad.address == wire::eui64_address(*wire::Ip6::parse("2001:db8:1::"), *wire::Mac::parse(net.h_mac)));
+  CHECK_FALSE(dad.duplicate);
+  CHECK(report.procedures[2].status == "error");
+  const auto& echo = std::get<wire::EchoResult>(report.procedures[4].result);
+  CHECK(echo.replies.size() == 3);
+
+  // The pcap holds what was sent and seen: our RS first, then the RA.
+  auto pkts = probe::read_pcap(pcap_path);
+  REQUIRE(pkts.size() >= 2);
+  CHECK(pkts[0].as<wire::RouterSolicit>());
+  CHECK(pkts[0].ctx.src_mac == *wire::Mac::parse(net.h_mac));
+  bool ra_seen = false;
+  for (const auto& p : pkts) ra_seen |= p.as<wire::RouterAdvert>() != nullptr;
+  CHECK(ra_seen);
+}
