@@ -41,6 +41,8 @@ PlanOptions plan_options(const Catalog& c, const model::Facts& f) {
   if (const auto* r = c.find("ra-answered"); r && r->enabled)
     o.discover_window_ms = std::max<std::uint32_t>(o.discover_window_ms,
                                                    r->params.value("bound_ms", 0u) + kDiscoverMarginMs);
+  if (const auto* r = c.find("mtu-1280"); r && r->enabled)
+    o.end_to_end_size = r->params.value("min_mtu", kMinIpv6Mtu);
   if (const auto* r = c.find("ra-periodic"); r && r->enabled) {
     o.slow = true;
     std::uint32_t interval_s =
@@ -94,7 +96,7 @@ json make_plan(const model::Facts& f, const model::Network& net, const model::Po
 
     if (auto far = detail::offlink_target(f, net)) {
       json e2e = echo_from(proc::kEcho1280, *far, self, gateway, o);
-      e2e["size"] = kMinIpv6Mtu;
+      e2e["size"] = o.end_to_end_size;
       procs.push_back(e2e);
       json hop = echo_from(proc::kHoplimitFar, *far, self, gateway, o);
       hop["hop_limit"] = kHopLimitExpiring;

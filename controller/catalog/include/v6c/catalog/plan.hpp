@@ -54,6 +54,7 @@ struct PlanOptions {
   int echo_count = 3;
   std::uint32_t echo_size = 104;         // like ping6's default 56-byte payload
   std::uint8_t echo_hop_limit = 64;
+  std::uint32_t end_to_end_size = kMinIpv6Mtu;  // echo-1280's size (mtu-1280's min_mtu)
   bool slow = false;                     // add the passive discover for ra-periodic
   std::uint32_t passive_window_ms = 600'000;
 };
