@@ -10,6 +10,7 @@
 
 #include "plan.hpp"
 #include "text.hpp"
+#include "v6c/wire/frames.hpp"
 #include "v6c/wire/json.hpp"
 
 namespace {
@@ -35,8 +36,21 @@ struct Options {
   std::string json_out;
   std::string pcap_out;
   std::string host;
+  std::string frames_out;  // serial console: framed, checksummed report (docs/console-frames.md)
+  int frame_copies = 2;
   bool quiet = false;
 };
+
+// Writes the report as framed lines, every frame `copies` times, so that a kernel message
+// landing in the middle of one copy on the console does not lose the run.
+void write_frames(const Options& opt, const std::string& run, const std::string& payload) {
+  std::FILE* out = std::fopen(opt.frames_out.c_str(), "w");
+  if (!out) throw std::runtime_error("cannot write frames to " + opt.frames_out);
+  auto lines = v6c::wire::frame_lines(run, payload);
+  for (int copy = 0; copy < std::max(1, opt.frame_copies); ++copy)
+    for (const auto& l : lines) std::fprintf(out, "%s\n", l.c_str());
+  std::fclose(out);
+}
 
 int run_plan(const Options& opt, json plan) {
   using namespace v6c;
@@ -75,6 +89,10 @@ int run_plan(const Options& opt, json plan) {
     std::fflush(stdout);
     report.procedures.push_back(std::move(rec));
   }
+  if (!opt.frames_out.empty()) {
+    std::string run = plan.value("run", report.host);
+    write_frames(opt, run, json(report).dump());
+  }
   if (!opt.json_out.empty()) {
     json j = report;
     if (opt.json_out == "-") {
@@ -103,6 +121,9 @@ int main(int argc, char** argv) {
   app.add_option("--json", opt.json_out, "Write the results as JSON (schema v6agent/1) to FILE, or - for stdout");
   app.add_option("--pcap", opt.pcap_out, "Write every frame sent and seen to a pcap FILE");
   app.add_option("--host", opt.host, "Name to report for this host (default: hostname)");
+  app.add_option("--frames", opt.frames_out,
+                 "Also write the results as framed, checksummed lines to a serial console DEVICE");
+  app.add_option("--frame-copies", opt.frame_copies, "Write every frame this many times")->capture_default_str();
   app.add_flag("-q,--quiet", opt.quiet, "No readable output");
   auto iface = [&](CLI::App* sub, bool required = true) {
     auto* o = sub->add_option("-i,--interface", opt.interface, "Network interface");
