@@ -1,0 +1,33 @@
+// Fault profiles: each breaks exactly one requirement of the catalogue, so that every check
+// is seen failing on a network broken in exactly that way. A fault is data plus a small
+// function that turns the model's Behaviour knobs.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "v6c/lab/model.hpp"
+
+namespace v6c::lab {
+
+struct Fault {
+  std::string name;
+  std::string requirement;   // the catalogue id it must make FAIL
+  std::string description;
+  void (*apply)(Behaviour&);
+};
+
+const std::vector<Fault>& faults();
+const Fault* find_fault(const std::string& name);
+
+// Catalogue requirements the lab cannot exercise, with the reason (docs/lab.md says the same).
+struct Unexercised {
+  std::string requirement;
+  std::string reason;
+};
+const std::vector<Unexercised>& unexercised_requirements();
+
+// Applies the named faults in order; returns the first unknown name, if any.
+std::optional<std::string> apply_faults(LabModel& m, const std::vector<std::string>& names);
+
+}  // namespace v6c::lab

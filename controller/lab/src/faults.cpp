@@ -1,0 +1,109 @@
+#include "v6c/lab/faults.hpp"
+
+namespace v6c::lab {
+namespace {
+
+constexpr std::uint32_t kWrongRaMtu = 1500;       // the provider MTU leaking into a 1450 network
+constexpr std::uint8_t kNonSlaacPrefixLength = 80; // RFC 4862 §5.5.3: SLAAC needs /64
+constexpr std::uint32_t kSmallLinkMtu = 1400;     // below the tenant MTU, above 1280
+
+}  // namespace
+
+const std::vector<Fault>& faults() {
+  static const std::vector<Fault> all = {
+      {"rs-ignored", "ra-answered", "the router drops Router Solicitations; only periodic RAs remain",
+       [](Behaviour& b) { b.ra_rs_ignored = true; }},
+      {"ra-hop-limit", "ra-valid", "RAs arrive with hop limit 64 (rewritten on the path), not 255",
+       [](Behaviour& b) { b.ra_hop_limit_rewritten = true; }},
+      {"m-flag-wrong", "ra-flags", "M flag set on slaac and dhcpv6-stateless subnets",
+       [](Behaviour& b) { b.ra_managed_everywhere = true; }},
+      {"prefix-80", "ra-prefix", "the prefix information option announces a /80",
+       [](Behaviour& b) { b.ra_prefix_length = kNonSlaacPrefixLength; }},
+      {"router-lifetime-0", "ra-router-lifetime", "router lifetime 0: the router is no default router",
+       [](Behaviour& b) { b.ra_router_lifetime = 0; }},
+      {"ra-mtu-wrong", "ra-mtu", "the RA's MTU option says 1500 on a 1450 network",
+       [](Behaviour& b) { b.ra_link_mtu = kWrongRaMtu; }},
+      {"rdnss-missing", "ra-rdnss", "no RDNSS option although the slaac subnet has DNS servers",
+       [](Behaviour& b) { b.ra_rdnss_off = true; }},
+      {"sllao-missing", "ra-sllao", "RAs without the source link-layer address option",
+       [](Behaviour& b) { b.ra_sllao_off = true; }},
+      {"rogue-router", "ra-single-router", "a second router advertises on the first tenant network",
+       [](Behaviour& b) { b.rogue_router = true; }},
+      {"ra-unicast-only", "ra-periodic", "the router sends no unsolicited RAs (radvd UnicastOnly)",
+       [](Behaviour& b) { b.ra_unicast_only = true; }},
+      {"fixed-ip-mismatch", "addr-slaac-matches-api", "the API reports a fixed IP other than the port's EUI-64",
+       [](Behaviour& b) { b.api_wrong_fixed_ip = true; }},
+      {"address-in-use", "addr-dad", "another host on the first network holds the attacker VM's address",
+       [](Behaviour& b) { b.duplicate_address = true; }},
+      {"dhcp-wrong-address", "dhcp6-stateful-address", "the stateful DHCPv6 server hands out another address",
+       [](Behaviour& b) { b.dhcp_wrong_address = true; }},
+      {"dhcp-wrong-dns", "dhcp6-stateless-dns", "DHCPv6 hands out a DNS server the subnet does not list",
+       [](Behaviour& b) { b.dhcp_no_dns = true; }},
+      {"dhcp-global-source", "dhcp6-transport", "DHCPv6 replies leave from the DHCP port's global address",
+       [](Behaviour& b) { b.dhcp_global_source = true; }},
+      {"gw-not-router", "gw-nd", "the gateway's Neighbor Advertisements lack the router flag",
+       [](Behaviour& b) { b.gw_not_router = true; }},
+      {"gw-no-echo", "gw-echo", "the gateway ignores echo requests",
+       [](Behaviour& b) { b.gw_ignores_echo = true; }},
+      {"east-west-blocked", "east-west", "traffic between VMs is dropped, on the bridge and at the router",
+       [](Behaviour& b) { b.east_west_blocked = true; }},
+      {"nat66", "north-south-out", "the router masquerades tenant addresses behind its gateway port",
+       [](Behaviour& b) { b.nat66 = true; }},
+      {"link-mtu-small", "mtu-1280", "VM links carry only 1400 bytes on a network that claims 1450",
+       [](Behaviour& b) { b.vm_link_mtu = kSmallLinkMtu; }},
+      {"ptb-dropped", "ptb-delivered", "the router drops Packet Too Big on its way to the VMs",
+       [](Behaviour& b) { b.ptb_dropped = true; }},
+      {"icmp-errors-filtered", "icmp6-errors",
+       "the security group drops Destination Unreachable and Time Exceeded",
+       [](Behaviour& b) { b.sg_drops_icmp_errors = true; }},
+      {"dns-down", "dns-aaaa", "the advertised DNS server does not answer",
+       [](Behaviour& b) { b.dns_down = true; }},
+      {"no-ra-guard", "sec-ra-guard", "RAs sent by VMs are not dropped",
+       [](Behaviour& b) { b.ra_guard_off = true; }},
+      {"no-dhcp-shield", "sec-dhcp6-shield", "DHCPv6 server replies sent by VMs are not dropped",
+       [](Behaviour& b) { b.dhcp_shield_off = true; }},
+      {"no-source-ip-filter", "sec-source-ip", "VMs may send from addresses not their own",
+       [](Behaviour& b) { b.source_ip_filter_off = true; }},
+      {"no-source-mac-filter", "sec-source-mac", "VMs may send frames with a foreign source MAC",
+       [](Behaviour& b) { b.source_mac_filter_off = true; }},
+      {"no-na-filter", "sec-na-spoof", "VMs may advertise any target in a Neighbor Advertisement",
+       [](Behaviour& b) { b.na_filter_off = true; }},
+      {"redirect-admitted", "sec-redirect", "the security group admits ICMPv6 Redirects",
+       [](Behaviour& b) { b.sg_admits_redirect = true; }},
+      {"sg-open", "sec-default-sg", "the default security group admits all unsolicited inbound traffic",
+       [](Behaviour& b) { b.sg_ingress_open = true; }},
+  };
+  return all;
+}
+
+const Fault* find_fault(const std::string& name) {
+  for (const auto& f : faults())
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+const std::vector<Unexercised>& unexercised_requirements() {
+  static const std::vector<Unexercised> all = {
+      {"api-default-subnetpool", "API check: the lab has no Neutron API"},
+      {"api-subnetpool-64", "API check: the lab has no Neutron API"},
+      {"api-default-provider-net", "API check: the lab has no Neutron API"},
+      {"api-external-ipv6", "API check: the lab has no Neutron API"},
+      {"api-address-modes", "API check: the lab has no Neutron API"},
+      {"api-invalid-modes", "API check: the lab has no Neutron API"},
+      {"api-rbac-restricted", "API check: the lab has no Neutron API"},
+      {"north-south-in", "needs a security-group rule admitting the external host, which only the API creates"},
+      {"metadata-v6", "the lab runs no metadata service"},
+  };
+  return all;
+}
+
+std::optional<std::string> apply_faults(LabModel& m, const std::vector<std::string>& names) {
+  for (const auto& n : names) {
+    const Fault* f = find_fault(n);
+    if (!f) return n;
+    f->apply(m.behaviour);
+  }
+  return std::nullopt;
+}
+
+}  // namespace v6c::lab

@@ -1,0 +1,365 @@
+#include "v6c/lab/lab.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "v6c/host/host.hpp"
+#include "v6c/lab/config.hpp"
+
+namespace v6c::lab {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+constexpr auto kDaemonReadyTimeout = 3s;
+constexpr auto kTermGrace = 1s;            // radvd sends its final RAs, dnsmasq exits at once
+constexpr auto kPollStep = 2ms;
+constexpr std::uint8_t kIntruderPortNumber = 0xee;
+constexpr std::uint8_t kRoguePortNumber = 0xef;
+
+using Sysctls = std::vector<std::pair<std::string, std::string>>;  // path under /proc/sys, value
+
+// Writes sysctls inside a namespace from this thread (setns and back): no exec per value.
+void write_sysctls(const std::string& netns, const Sysctls& values) {
+  int self = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  int target = ::open(("/run/netns/" + netns).c_str(), O_RDONLY | O_CLOEXEC);
+  if (self < 0 || target < 0 || ::setns(target, CLONE_NEWNET) != 0) {
+    if (self >= 0) ::close(self);
+    if (target >= 0) ::close(target);
+    throw host::HostError("cannot enter namespace " + netns + ": " + std::strerror(errno));
+  }
+  std::string failed;
+  for (const auto& [path, value] : values) {
+    std::ofstream f("/proc/sys/" + path);
+    f << value;
+    f.flush();
+    if (!f) failed = path;
+  }
+  ::setns(self, CLONE_NEWNET);
+  ::close(self);
+  ::close(target);
+  if (!failed.empty()) throw host::HostError("[" + netns + "] cannot set /proc/sys/" + failed);
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream f(path);
+  f << text;
+  if (!f) throw host::HostError("cannot write " + path);
+}
+
+std::string veth(const std::string& name, const std::string& ns, const std::string& peer, const std::string& peer_ns,
+                 std::uint32_t mtu, std::optional<Mac> mac = std::nullopt, std::optional<std::uint32_t> peer_mtu = {}) {
+  std::string line = "link add " + name + " netns " + ns + (mac ? " address " + mac->str() : "") + " mtu " +
+                     std::to_string(mtu) + " type veth peer name " + peer + " netns " + peer_ns + " mtu " +
+                     std::to_string(peer_mtu.value_or(mtu));
+  return line;
+}
+
+std::string addr(const Ip6& a, unsigned plen, const std::string& dev) {
+  return "addr add " + a.str() + "/" + std::to_string(plen) + " dev " + dev + " nodad";
+}
+
+// PIDs of every process inside any of the namespaces, in one pass over /proc.
+std::vector<pid_t> pids_in(const std::vector<std::string>& namespaces) {
+  std::map<std::pair<dev_t, ino_t>, bool> wanted;
+  for (const auto& n : namespaces) {
+    struct stat st{};
+    if (::stat(("/run/netns/" + n).c_str(), &st) == 0) wanted[{st.st_dev, st.st_ino}] = true;
+  }
+  std::vector<pid_t> pids;
+  if (wanted.empty()) return pids;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc", ec)) {
+    const auto name = e.path().filename().string();
+    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
+    struct stat st{};
+    if (::stat((e.path() / "ns/net").c_str(), &st) != 0) continue;
+    if (wanted.count({st.st_dev, st.st_ino})) pids.push_back(std::stoi(name));
+  }
+  return pids;
+}
+
+// Gone, or a zombie waiting for a parent that does not reap (daemons are orphans here).
+bool alive(pid_t p) {
+  std::ifstream stat("/proc/" + std::to_string(p) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  auto paren = line.rfind(')');
+  return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] != 'Z';
+}
+
+// Whether a name belongs to the lab `prefix` selects: the bare base "v6c-l" selects every
+// run ("v6c-l<pid>…"), never other people's "v6c-l…" names that lack the digit.
+bool selected(const std::string& name, const std::string& prefix) {
+  if (name.rfind(prefix, 0) != 0) return false;
+  if (prefix != kLabPrefixBase) return true;
+  return name.size() > prefix.size() && std::isdigit(static_cast<unsigned char>(name[prefix.size()]));
+}
+
+// Ends the processes inside the namespaces (by PID: only ours live there) and deletes them.
+void remove_namespaces(const std::vector<std::string>& namespaces) {
+  auto pids = pids_in(namespaces);
+  for (pid_t p : pids) ::kill(p, SIGTERM);
+  auto reap = [](pid_t p) { ::waitpid(p, nullptr, WNOHANG); };  // ours when we are their subreaper
+  auto deadline = Clock::now() + kTermGrace;
+  while (!pids.empty() && Clock::now() < deadline) {
+    std::this_thread::sleep_for(kPollStep);
+    for (pid_t p : pids) reap(p);
+    std::erase_if(pids, [](pid_t p) { return !alive(p); });
+  }
+  for (pid_t p : pids) {
+    ::kill(p, SIGKILL);
+    ::waitpid(p, nullptr, 0);
+  }
+  std::vector<std::string> lines;
+  for (const auto& n : namespaces)
+    if (fs::exists("/run/netns/" + n)) lines.push_back("netns del " + n);
+  if (lines.empty()) return;
+  try {
+    host::ip_batch(lines);
+  } catch (const host::HostError&) {
+    for (const auto& n : namespaces) host::run({"ip", "netns", "del", n});  // one at a time, ignoring errors
+  }
+}
+
+void wait_for_file(const std::string& path, const std::string& what) {
+  auto deadline = Clock::now() + kDaemonReadyTimeout;
+  while (!fs::exists(path)) {
+    if (Clock::now() > deadline) throw host::HostError(what + " did not start (no " + path + ")");
+    std::this_thread::sleep_for(kPollStep);
+  }
+}
+
+struct Tool {
+  const char* name;
+  const char* package;
+};
+const Tool kTools[] = {{"ip", "iproute2"},           {"radvd", "radvd"},     {"dnsmasq", "dnsmasq-base"},
+                       {"nft", "nftables"},          {"ip6tables-restore", "iptables"}};
+
+}  // namespace
+
+std::string unique_prefix() {
+  static std::atomic<int> count{0};
+  int n = ++count;
+  return kLabPrefixBase + std::to_string(::getpid()) + (n > 1 ? "x" + std::to_string(n) : "") + "-";
+}
+
+std::optional<std::string> missing_environment() {
+  if (!host::is_root()) return "the lab needs root (network namespaces, nftables): run it with sudo";
+  for (const auto& t : kTools)
+    if (!host::have_tool(t.name))
+      return std::string("the lab needs ") + t.name + ": install the Debian package " + t.package;
+  return std::nullopt;
+}
+
+Lab::Lab(LabModel model) : model_(std::move(model)) {
+  auto start = Clock::now();
+  // The daemons fork away from us; as their subreaper we can reap them at teardown instead
+  // of leaving zombies to an init that may not reap (containers).
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  try {
+    build();
+  } catch (...) {
+    teardown();
+    throw;
+  }
+  timings_.setup = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+}
+
+Lab::~Lab() {
+  if (!keep_) teardown();
+}
+
+void Lab::teardown() {
+  auto start = Clock::now();
+  remove_namespaces(model_.all_netns());
+  if (!dir_.empty()) {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    dir_.clear();
+  }
+  up_ = false;
+  timings_.teardown = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+}
+
+void Lab::build() {
+  const auto& m = model_;
+  const auto& b = m.behaviour;
+  std::string tmpl = "/tmp/" + m.prefix + "XXXXXX";
+  if (!::mkdtemp(tmpl.data())) throw host::HostError("mkdtemp " + tmpl + ": " + std::strerror(errno));
+  dir_ = tmpl;
+  ::chmod(dir_.c_str(), 0755);
+
+  const auto namespaces = m.all_netns();
+  std::vector<std::string> root;
+  for (const auto& n : namespaces) root.push_back("netns add " + n);
+  host::ip_batch(root);
+  up_ = true;
+
+  // Before any link exists, so every new interface inherits them: no DAD (the agents run
+  // their own), no kernel RA processing in the lab's hosts (the agents observe RAs instead).
+  const Sysctls quiet = {{"net/ipv6/conf/default/accept_dad", "0"}, {"net/ipv6/conf/all/accept_dad", "0"},
+                         {"net/ipv6/conf/default/accept_ra", "0"}};
+  for (const auto& n : namespaces) {
+    Sysctls s = quiet;
+    if (n == m.router_ns() || n == m.upstream_ns()) s.push_back({"net/ipv6/conf/all/forwarding", "1"});
+    if (n == m.switch_ns()) {
+      s.push_back({"net/ipv6/conf/default/disable_ipv6", "1"});  // the bridges are L2 only
+      s.push_back({"net/bridge/bridge-nf-call-ip6tables", "1"});
+    }
+    write_sysctls(n, s);
+  }
+
+  // Links, created straight into their namespaces: no name ever appears in the root namespace.
+  const std::string R = m.router_ns(), D = m.dhcp_ns(), S = m.switch_ns(), U = m.upstream_ns(), F = m.far_ns();
+  const auto& up = m.upstream;
+  root.clear();
+  root.push_back(veth(kRouterGatewayIfname, R, kUpstreamProviderIfname, U, kProviderMtu));
+  root.push_back(veth(kUpstreamFarIfname, U, kVmIfname, F, up.far_mtu));
+  for (const auto& n : m.networks) {
+    root.push_back(veth(router_port_ifname(n), R, n.router.bridge_port, S, n.mtu, n.router.mac));
+    root.push_back(veth(dhcp_port_ifname(n), D, n.dhcp.bridge_port, S, n.mtu, n.dhcp.mac));
+    for (const auto& vm : n.vms)
+      root.push_back(veth(kVmIfname, m.ns(vm.netns_suffix), vm.bridge_port, S, n.mtu, vm.mac, b.vm_link_mtu));
+  }
+  const auto& first = m.networks.front();
+  const std::string intruder_port = "tap" + std::to_string(first.index) + "i";
+  const std::string rogue_port = "tap" + std::to_string(first.index) + "g";
+  if (b.duplicate_address)
+    root.push_back(veth(kVmIfname, m.intruder_ns(), intruder_port, S, first.mtu,
+                        neutron_mac(first.index, kIntruderPortNumber)));
+  if (b.rogue_router)
+    root.push_back(veth(kVmIfname, m.rogue_ns(), rogue_port, S, first.mtu, neutron_mac(first.index, kRoguePortNumber)));
+  host::ip_batch(root);
+
+  // Upstream: the provider's router, the external host and the DNS server, and the far link.
+  std::vector<std::string> u = {"link set lo up", "link set " + kUpstreamProviderIfname + " up",
+                                "link set " + kUpstreamFarIfname + " up",
+                                addr(up.gateway, kSubnetPrefixLength, kUpstreamProviderIfname),
+                                addr(up.dns_server, kSubnetPrefixLength, kUpstreamProviderIfname),
+                                addr(up.far_upstream, kSubnetPrefixLength, kUpstreamFarIfname)};
+  for (const auto& n : m.networks)
+    u.push_back("route add " + n.prefix.str() + "/64 via " + up.router_gateway_port.str());
+  host::ip_batch(u, U);
+  host::ip_batch({"link set lo up", "link set " + kVmIfname + " up", addr(up.far_host, kSubnetPrefixLength, kVmIfname),
+                  "route add default via " + up.far_upstream.str()},
+                 F);
+
+  // Router (qrouter): gateway port, one qr- port per tenant subnet holding its gateway_ip.
+  std::vector<std::string> r = {"link set lo up", "link set " + kRouterGatewayIfname + " up",
+                                addr(up.router_gateway_port, kSubnetPrefixLength, kRouterGatewayIfname),
+                                "route add default via " + up.gateway.str()};
+  for (const auto& n : m.networks) {
+    r.push_back("link set " + router_port_ifname(n) + " up");
+    r.push_back(addr(n.gateway_ip, kSubnetPrefixLength, router_port_ifname(n)));
+  }
+  host::ip_batch(r, R);
+  if (b.gw_not_router) {
+    Sysctls s;  // a per-interface forwarding of 0 clears the NA router flag; routing goes on
+    for (const auto& n : m.networks) s.push_back({"net/ipv6/conf/" + router_port_ifname(n) + "/forwarding", "0"});
+    write_sysctls(R, s);
+  }
+
+  // DHCP (qdhcp): one port per network holding the DHCP port's fixed IP.
+  std::vector<std::string> d = {"link set lo up"};
+  for (const auto& n : m.networks) {
+    d.push_back("link set " + dhcp_port_ifname(n) + " up");
+    d.push_back(addr(port_address(n.dhcp), kSubnetPrefixLength, dhcp_port_ifname(n)));
+  }
+  host::ip_batch(d, D);
+
+  // Switch: a bridge per network, every port attached.
+  std::vector<std::string> s = {"link set lo up"};
+  for (const auto& n : m.networks) {
+    s.push_back("link add " + n.bridge + " type bridge mcast_snooping 0");
+    s.push_back("link set " + n.bridge + " up");
+    std::vector<std::string> ports = {n.router.bridge_port, n.dhcp.bridge_port};
+    for (const auto& vm : n.vms) ports.push_back(vm.bridge_port);
+    if (&n == &first && b.duplicate_address) ports.push_back(intruder_port);
+    if (&n == &first && b.rogue_router) ports.push_back(rogue_port);
+    for (const auto& p : ports) s.push_back("link set " + p + " master " + n.bridge + " up");
+  }
+  host::ip_batch(s, S);
+
+  // VMs: configured as cloud-init would from Neutron's facts, default route via the router port.
+  for (const auto& n : m.networks)
+    for (const auto& vm : n.vms)
+      host::ip_batch({"link set lo up", "link set " + kVmIfname + " up",
+                      addr(port_address(vm), kSubnetPrefixLength, kVmIfname),
+                      "route add default via " + wire::link_local_of(n.router.mac).str() + " dev " + kVmIfname},
+                     m.ns(vm.netns_suffix));
+  if (b.duplicate_address) {
+    const auto& victim = first.vms.back();  // the attacker's address: the fewest other probes depend on it
+    host::ip_batch({"link set lo up", "link set " + kVmIfname + " up",
+                    addr(port_address(victim), kSubnetPrefixLength, kVmIfname)},
+                   m.intruder_ns());
+  }
+  if (b.rogue_router) host::ip_batch({"link set lo up", "link set " + kVmIfname + " up"}, m.rogue_ns());
+
+  // Port security and security groups.
+  write_file(dir_ + "/portsec.nft", port_security_nft(m));
+  host::must({"nft", "-f", dir_ + "/portsec.nft"}, S);
+  write_file(dir_ + "/sg.rules", security_group_rules(m));
+  host::must({"ip6tables-restore", dir_ + "/sg.rules"}, S);
+  const std::string rr = router_rules(m);
+  if (rr.find("-A ") != std::string::npos) {
+    write_file(dir_ + "/router.rules", rr);
+    host::must({"ip6tables-restore", dir_ + "/router.rules"}, R);
+  }
+
+  // Daemons. Each daemonizes; teardown finds it by namespace, so --keep and `lab down` work
+  // after this process is gone.
+  write_file(dir_ + "/radvd.conf", radvd_conf(m));
+  host::must({"radvd", "-C", dir_ + "/radvd.conf", "-p", dir_ + "/radvd.pid", "-m", "logfile", "-l",
+              dir_ + "/radvd.log"},
+             R);
+  if (b.rogue_router) {
+    write_file(dir_ + "/rogue-radvd.conf", rogue_radvd_conf(m, kVmIfname));
+    host::must({"radvd", "-C", dir_ + "/rogue-radvd.conf", "-p", dir_ + "/rogue-radvd.pid", "-m", "logfile", "-l",
+                dir_ + "/rogue-radvd.log"},
+               m.rogue_ns());
+  }
+  if (!b.dhcp_down)
+    for (const auto& n : m.networks) {
+      auto argv = dnsmasq_argv(m, n, dir_ + "/dhcp-" + n.name);
+      if (argv.empty()) continue;
+      fs::create_directory(dir_ + "/dhcp-" + n.name);
+      write_file(dir_ + "/dhcp-" + n.name + "/host", dnsmasq_hosts(m, n));
+      write_file(dir_ + "/dhcp-" + n.name + "/addn_hosts", dnsmasq_addn_hosts(n));
+      write_file(dir_ + "/dhcp-" + n.name + "/opts", dnsmasq_opts(m, n));
+      host::must(argv, D);
+    }
+  if (!b.dns_down) host::must(dns_server_argv(m, dir_), U);
+  wait_for_file(dir_ + "/radvd.pid", "radvd");
+  if (b.rogue_router) wait_for_file(dir_ + "/rogue-radvd.pid", "rogue radvd");
+}
+
+std::vector<std::string> down(const std::string& prefix) {
+  auto namespaces = host::list_netns(prefix);
+  std::erase_if(namespaces, [&](const std::string& n) { return !selected(n, prefix); });
+  remove_namespaces(namespaces);
+  for (const auto& l : host::list_links(prefix))
+    if (selected(l, prefix)) host::run({"ip", "link", "del", l});
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/tmp", ec))
+    if (selected(e.path().filename().string(), prefix)) fs::remove_all(e.path(), ec);
+  return namespaces;
+}
+
+}  // namespace v6c::lab

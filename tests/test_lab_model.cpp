@@ -1,0 +1,340 @@
+// The lab's model and generators: pure, no root needed.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "v6c/lab/config.hpp"
+#include "v6c/lab/faults.hpp"
+#include "v6c/lab/model.hpp"
+
+using namespace v6c::lab;
+using v6c::wire::Ip6;
+using v6c::wire::Mac;
+
+namespace {
+Ip6 ip(const char* s) { return *Ip6::parse(s); }
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+const LabNetwork& network(const LabModel& m, const std::string& mode) {
+  for (const auto& n : m.networks)
+    if (n.mode == mode) return n;
+  FAIL("no network for " << mode);
+  throw;
+}
+}  // namespace
+
+TEST_CASE("model: addresses and MACs as Neutron computes them", "[lab-model]") {
+  auto m = make_model("v6c-lt-", Flavour::radvd, kAllModes);
+  REQUIRE(m.networks.size() == 3);
+  SECTION("slaac and stateless ports get the EUI-64 of their MAC") {
+    for (const auto* mode : {&kSlaac, &kStateless}) {
+      const auto& n = network(m, *mode);
+      for (const auto& vm : n.vms) {
+        CAPTURE(*mode, vm.name);
+        CHECK(vm.mac.bytes[0] == 0xfa);
+        CHECK(vm.mac.bytes[1] == 0x16);
+        CHECK(vm.mac.bytes[2] == 0x3e);
+        CHECK(vm.fixed_ips.front() == v6c::wire::eui64_address(n.prefix, vm.mac));
+      }
+    }
+    // fa:16:3e:01:00:10 → f816:3eff:fe01:10 under 2001:db8:1::/64
+    CHECK(network(m, kSlaac).vms.front().fixed_ips.front() == ip("2001:db8:1::f816:3eff:fe01:10"));
+  }
+  SECTION("stateful ports are allocated from the pool after the gateway and the DHCP port") {
+    const auto& n = network(m, kStateful);
+    CHECK(n.gateway_ip == ip("2001:db8:3::1"));
+    CHECK(n.dhcp.fixed_ips.front() == ip("2001:db8:3::2"));
+    CHECK(n.vms.front().fixed_ips.front() == ip("2001:db8:3::3"));
+  }
+  SECTION("every MAC and every address is unique") {
+    std::set<Mac> macs;
+    std::set<Ip6> addrs;
+    std::size_t ports = 0;
+    for (const auto& n : m.networks) {
+      for (const auto* p : {&n.router, &n.dhcp}) {
+        macs.insert(p->mac);
+        addrs.insert(p->fixed_ips.front());
+        ++ports;
+      }
+      for (const auto& vm : n.vms) {
+        macs.insert(vm.mac);
+        addrs.insert(vm.fixed_ips.front());
+        ++ports;
+      }
+    }
+    CHECK(macs.size() == ports);
+    CHECK(addrs.size() == ports);
+  }
+  SECTION("the first network carries victim and attacker, the others one probe") {
+    CHECK(m.networks[0].vms.size() == 3);
+    CHECK(m.networks[0].vms[2].role == "attacker");
+    CHECK(m.networks[0].vms[2].group == SecurityGroup::attacker_only);
+    CHECK(m.networks[1].vms.size() == 1);
+  }
+  SECTION("interface names fit in 15 characters") {
+    for (const auto& n : m.networks) {
+      CHECK(n.bridge.size() <= 15);
+      CHECK(router_port_ifname(n).size() <= 15);
+      CHECK(dhcp_port_ifname(n).size() <= 15);
+      for (const auto& vm : n.vms) CHECK(vm.bridge_port.size() <= 15);
+    }
+  }
+  SECTION("one mode only") {
+    auto one = make_model("v6c-lt-", Flavour::radvd, {kStateful});
+    REQUIRE(one.networks.size() == 1);
+    CHECK(one.networks[0].mode == kStateful);
+    CHECK(one.networks[0].vms.size() == 3);
+  }
+}
+
+TEST_CASE("model: facts in the controller's shape", "[lab-model]") {
+  auto m = make_model("v6c-lt-", Flavour::ovn, kAllModes);
+  auto f = to_facts(m);
+  CHECK(f.source == "lab");
+  CHECK(f.backend == "ovn");
+  REQUIRE(f.networks.size() == 3);
+  CHECK(f.networks[0].mtu == kTenantMtu);
+  CHECK(f.networks[0].subnet.mode == kSlaac);
+  CHECK(f.networks[0].subnet.dns_domain.empty());  // only DHCPv6 hands out a domain
+  CHECK(f.networks[1].subnet.dns_domain == m.networks[1].dns_domain);
+  REQUIRE(f.networks[0].router_port);
+  CHECK(f.networks[0].router_port->mac == m.networks[0].router.mac);
+  CHECK(f.networks[0].ports.size() == 3);
+  CHECK(f.far_mtu == kFarMtu);
+  CHECK(f.max_rtr_adv_interval_s == kOvnRaTimers.max_interval_s);
+  CHECK(f.dns_test_answer == std::vector<Ip6>{m.upstream.dns_test_answer});
+  SECTION("fixed-ip-mismatch changes only what the API says") {
+    auto broken = m;
+    REQUIRE_FALSE(apply_faults(broken, {"fixed-ip-mismatch"}));
+    auto bf = to_facts(broken);
+    CHECK(bf.networks[0].ports[0].fixed_ips != f.networks[0].ports[0].fixed_ips);
+    CHECK(broken.networks[0].vms[0].fixed_ips == m.networks[0].vms[0].fixed_ips);
+  }
+}
+
+TEST_CASE("radvd.conf as Neutron's ra.py writes it", "[lab-model]") {
+  auto m = make_model("v6c-lt-", Flavour::radvd, kAllModes);
+  const std::string conf = radvd_conf(m);
+  const std::string slaac_block =
+      "interface qr-slaac\n"
+      "{\n"
+      "   AdvSendAdvert on;\n"
+      "   MinRtrAdvInterval 30;\n"
+      "   MaxRtrAdvInterval 100;\n"
+      "   AdvLinkMTU 1450;\n"
+      "   RDNSS 2001:db8:ff::53 {};\n"
+      "   prefix 2001:db8:1::/64\n"
+      "   {\n"
+      "        AdvOnLink on;\n"
+      "        AdvAutonomous on;\n"
+      "   };\n"
+      "   route fe80::a9fe:a9fe/128 {};\n"
+      "};\n";
+  const std::string stateless_block =
+      "interface qr-stless\n"
+      "{\n"
+      "   AdvSendAdvert on;\n"
+      "   MinRtrAdvInterval 30;\n"
+      "   MaxRtrAdvInterval 100;\n"
+      "   AdvLinkMTU 1450;\n"
+      "   AdvOtherConfigFlag on;\n"
+      "   prefix 2001:db8:2::/64\n"
+      "   {\n"
+      "        AdvOnLink on;\n"
+      "        AdvAutonomous on;\n"
+      "   };\n"
+      "   route fe80::a9fe:a9fe/128 {};\n"
+      "};\n";
+  const std::string stateful_block =
+      "interface qr-stful\n"
+      "{\n"
+      "   AdvSendAdvert on;\n"
+      "   MinRtrAdvInterval 30;\n"
+      "   MaxRtrAdvInterval 100;\n"
+      "   AdvLinkMTU 1450;\n"
+      "   AdvManagedFlag on;\n"
+      "   prefix 2001:db8:3::/64\n"
+      "   {\n"
+      "        AdvOnLink on;\n"
+      "        AdvAutonomous off;\n"
+      "   };\n"
+      "   route fe80::a9fe:a9fe/128 {};\n"
+      "};\n";
+  CHECK(conf == slaac_block + stateless_block + stateful_block);
+
+  SECTION("ovn flavour: OVN's constants, no RDNSS") {
+    auto ovn = make_model("v6c-lt-", Flavour::ovn, {kSlaac});
+    const auto c = radvd_conf(ovn);
+    CHECK(contains(c, "AdvCurHopLimit 255;"));
+    CHECK(contains(c, "AdvDefaultLifetime 9000;"));  // radvd's ceiling, not OVN's 65535
+    CHECK(contains(c, "AdvValidLifetime infinity;"));
+    CHECK(contains(c, "AdvPreferredLifetime infinity;"));
+    CHECK(contains(c, "MaxRtrAdvInterval 600;"));
+    CHECK_FALSE(contains(c, "RDNSS"));
+  }
+  SECTION("faults change exactly their line") {
+    struct Case {
+      const char* fault;
+      const char* expect;
+      const char* gone;
+    };
+    for (const auto& c : {Case{"ra-mtu-wrong", "AdvLinkMTU 1500;", "AdvLinkMTU 1450;"},
+                          Case{"rdnss-missing", "", "RDNSS"},
+                          Case{"prefix-80", "prefix 2001:db8:1::/80", "prefix 2001:db8:1::/64"},
+                          Case{"router-lifetime-0", "AdvDefaultLifetime 0;", ""},
+                          Case{"sllao-missing", "AdvSourceLLAddress off;", ""},
+                          Case{"ra-unicast-only", "UnicastOnly on;", ""}}) {
+      CAPTURE(c.fault);
+      auto f = make_model("v6c-lt-", Flavour::radvd, {kSlaac});
+      REQUIRE_FALSE(apply_faults(f, {c.fault}));
+      const auto fc = radvd_conf(f);
+      if (*c.expect) CHECK(contains(fc, c.expect));
+      if (*c.gone) CHECK_FALSE(contains(fc, c.gone));
+      CHECK(fc != radvd_conf(make_model("v6c-lt-", Flavour::radvd, {kSlaac})));
+    }
+    auto mflag = make_model("v6c-lt-", Flavour::radvd, {kSlaac});
+    apply_faults(mflag, {"m-flag-wrong"});
+    CHECK(contains(radvd_conf(mflag), "AdvManagedFlag on;"));
+  }
+  SECTION("the rogue router copies the first network's block at low preference") {
+    auto rogue = rogue_radvd_conf(m, "eth0");
+    CHECK(contains(rogue, "interface eth0\n"));
+    CHECK(contains(rogue, "AdvDefaultPreference low;"));
+    CHECK(contains(rogue, "prefix 2001:db8:1::/64"));
+  }
+  SECTION("--slow shortens the intervals") {
+    auto slow = make_model("v6c-lt-", Flavour::radvd, {kSlaac}, true);
+    CHECK(contains(radvd_conf(slow), "MaxRtrAdvInterval 4;"));
+    CHECK(to_facts(slow).max_rtr_adv_interval_s == 4u);
+  }
+}
+
+TEST_CASE("dnsmasq as Neutron's dhcp.py starts it", "[lab-model]") {
+  auto m = make_model("v6c-lt-", Flavour::radvd, kAllModes);
+  SECTION("slaac: no DHCPv6 service") {
+    CHECK(dnsmasq_argv(m, network(m, kSlaac), "/d").empty());
+    CHECK(dnsmasq_opts(m, network(m, kSlaac)).empty());
+  }
+  SECTION("stateless: static range, DNS servers and domain search, no host addresses") {
+    const auto& n = network(m, kStateless);
+    auto argv = dnsmasq_argv(m, n, "/d");
+    CHECK(std::count(argv.begin(), argv.end(), "--dhcp-range=set:subnet-stless,2001:db8:2::,static,64,86400s") == 1);
+    CHECK(std::count(argv.begin(), argv.end(), "--interface=tap-stless") == 1);
+    CHECK(std::count(argv.begin(), argv.end(), "--dhcp-hostsfile=/d/host") == 1);
+    CHECK(std::count(argv.begin(), argv.end(), "--conf-file=/dev/null") == 1);
+    CHECK(dnsmasq_opts(m, n) ==
+          "tag:subnet-stless,option6:dns-server,[2001:db8:ff::53]\n"
+          "tag:subnet-stless,option6:domain-search,lab.v6c.example");
+    CHECK(dnsmasq_hosts(m, n).empty());
+  }
+  SECTION("stateful: one host entry per port with its fixed IP") {
+    const auto& n = network(m, kStateful);
+    const auto hosts = dnsmasq_hosts(m, n);
+    CHECK(contains(hosts, "fa:16:3e:03:00:10,host-2001-db8-3--3.lab.v6c.example,[2001:db8:3::3]\n"));
+    CHECK(contains(hosts, "fa:16:3e:03:00:01,host-2001-db8-3--1.lab.v6c.example,[2001:db8:3::1]\n"));
+    auto broken = m;
+    apply_faults(broken, {"dhcp-wrong-address"});
+    const auto bh = dnsmasq_hosts(broken, network(broken, kStateful));
+    CHECK_FALSE(contains(bh, "[2001:db8:3::3]"));
+    CHECK(contains(bh, "[2001:db8:3::83]"));
+    CHECK(contains(bh, "[2001:db8:3::1]"));  // infrastructure ports unchanged
+  }
+  SECTION("dhcp-wrong-dns replaces the servers") {
+    auto broken = m;
+    apply_faults(broken, {"dhcp-wrong-dns"});
+    const auto o = dnsmasq_opts(broken, network(broken, kStateless));
+    CHECK_FALSE(contains(o, "2001:db8:ff::53"));
+    CHECK(contains(o, "option6:dns-server,"));
+  }
+}
+
+TEST_CASE("port security and security groups", "[lab-model]") {
+  auto m = make_model("v6c-lt-", Flavour::radvd, {kSlaac});
+  const auto& a = m.networks[0].vms[0];
+  const auto nft = port_security_nft(m);
+  SECTION("every VM port is filtered; infrastructure ports are not") {
+    for (const auto& vm : m.networks[0].vms) CHECK(contains(nft, "iifname \"" + vm.bridge_port + "\" jump from_" + vm.name));
+    CHECK_FALSE(contains(nft, "iifname \"" + m.networks[0].router.bridge_port + "\" jump"));
+  }
+  SECTION("anti-spoofing, RA guard, DHCPv6 shield, NA filter") {
+    CHECK(contains(nft, "ether saddr != " + a.mac.str() + " drop"));
+    CHECK(contains(nft, "ip6 saddr != { " + v6c::wire::link_local_of(a.mac).str() + ", " + a.fixed_ips[0].str() + " } drop"));
+    CHECK(contains(nft, "ip6 saddr :: ip6 daddr ff02::/16 icmpv6 type { nd-neighbor-solicit"));
+    CHECK(contains(nft, "icmpv6 type nd-router-advert drop"));
+    CHECK(contains(nft, "udp sport 547 udp dport 546 drop"));
+    CHECK(contains(nft, "@th,64,128 != { 0xfe80000000000000f8163efffe010010, 0x20010db800010000f8163efffe010010 } drop"));
+  }
+  SECTION("each filter fault removes its rule and only it") {
+    struct Case {
+      const char* fault;
+      std::string gone;
+    };
+    for (const auto& c : {Case{"no-ra-guard", "nd-router-advert drop"}, Case{"no-dhcp-shield", "udp dport 546 drop"},
+                          Case{"no-source-mac-filter", "ether saddr != "}, Case{"no-source-ip-filter", "ip6 saddr != {"},
+                          Case{"no-na-filter", "@th,64,128"}}) {
+      CAPTURE(c.fault);
+      auto f = m;
+      apply_faults(f, {c.fault});
+      const auto fn = port_security_nft(f);
+      CHECK_FALSE(contains(fn, c.gone));
+      // Every other rule is still there: the ruleset lost exactly the rule's lines (one per VM).
+      auto lines = [](const std::string& s) { return std::count(s.begin(), s.end(), '\n'); };
+      CHECK(lines(nft) - lines(fn) == static_cast<long>(m.networks[0].vms.size()));
+    }
+  }
+  SECTION("default group admits its members; the attacker's group does not") {
+    const auto sg = security_group_rules(m);
+    const auto& x = m.networks[0].vms[2];
+    CHECK(contains(sg, "-A FORWARD -m physdev --physdev-out " + a.bridge_port + " --physdev-is-bridged -j in-" + a.name));
+    CHECK(contains(sg, "-A in-" + a.name + " -s " + a.fixed_ips[0].str() + "/128 -j ACCEPT"));
+    CHECK_FALSE(contains(sg, "-s " + x.fixed_ips[0].str() + "/128"));
+    CHECK(contains(sg, "-A in-" + a.name + " -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"));
+    CHECK(contains(sg, "-A in-" + a.name + " -p ipv6-icmp -m icmp6 --icmpv6-type 134 -j ACCEPT"));
+    CHECK(contains(sg, "-A in-" + x.name + " -j DROP"));
+  }
+  SECTION("router rules only for router faults") {
+    CHECK_FALSE(contains(router_rules(m), "-A "));
+    auto f = m;
+    apply_faults(f, {"nat66"});
+    CHECK(contains(router_rules(f), "-A POSTROUTING -o qg -j MASQUERADE"));
+  }
+}
+
+TEST_CASE("fault profiles", "[lab-model]") {
+  SECTION("names are unique and each names one requirement") {
+    std::set<std::string> names;
+    for (const auto& f : faults()) {
+      CAPTURE(f.name);
+      CHECK(names.insert(f.name).second);
+      CHECK_FALSE(f.requirement.empty());
+      CHECK_FALSE(f.description.empty());
+    }
+  }
+  SECTION("each fault changes the model") {
+    for (const auto& f : faults()) {
+      CAPTURE(f.name);
+      auto m = make_model("v6c-lt-", Flavour::radvd, kAllModes);
+      const auto before = radvd_conf(m) + port_security_nft(m) + security_group_rules(m) + router_rules(m) +
+                          dnsmasq_hosts(m, m.networks[2]) + dnsmasq_opts(m, m.networks[1]);
+      const auto facts_before = to_facts(m).networks[0].ports[0].fixed_ips;
+      auto all_ns = m.all_netns();
+      f.apply(m.behaviour);
+      const auto after = radvd_conf(m) + port_security_nft(m) + security_group_rules(m) + router_rules(m) +
+                         dnsmasq_hosts(m, m.networks[2]) + dnsmasq_opts(m, m.networks[1]);
+      const bool changed_config = before != after;
+      const bool changed_facts = facts_before != to_facts(m).networks[0].ports[0].fixed_ips;
+      const bool changed_topology = all_ns != m.all_netns();
+      // Faults acting on the live network rather than on config text (sysctls, daemons, MTUs).
+      const auto& b = m.behaviour;
+      const bool changed_runtime = b.gw_not_router || b.dhcp_down || b.dns_down || b.vm_link_mtu.has_value();
+      CHECK((changed_config || changed_facts || changed_topology || changed_runtime));
+    }
+  }
+  SECTION("unknown names are reported") {
+    auto m = make_model("v6c-lt-", Flavour::radvd, kAllModes);
+    CHECK(apply_faults(m, {"no-ra-guard", "no-such-fault"}) == std::optional<std::string>("no-such-fault"));
+  }
+  SECTION("no requirement is both faulted and listed as unexercised") {
+    for (const auto& u : unexercised_requirements())
+      for (const auto& f : faults()) CHECK(f.requirement != u.requirement);
+  }
+}

@@ -1,0 +1,217 @@
+// The lab on this host ([lab]: root, namespaces): it comes up, the topology works with plain
+// tools (rdisc6, ping, v6agent dhcp6), port security drops spoofed sources, and nothing is
+// left behind after a normal end, a SIGTERM or a SIGKILL followed by `lab down`.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "v6c/host/host.hpp"
+#include "v6c/lab/config.hpp"
+#include "v6c/lab/faults.hpp"
+#include "v6c/lab/lab.hpp"
+
+using namespace v6c;
+using namespace v6c::lab;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// Everything of a lab that could leak, by its prefix.
+std::vector<std::string> leftovers(const std::string& prefix) {
+  auto left = host::list_netns(prefix);
+  for (const auto& l : host::list_links(prefix)) left.push_back("link " + l);
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/tmp", ec))
+    if (e.path().filename().string().rfind(prefix, 0) == 0) left.push_back(e.path().string());
+  return left;
+}
+
+// PIDs of processes in the lab's namespaces, as `ip netns pids` sees them.
+std::vector<pid_t> lab_pids(const LabModel& m) {
+  std::vector<pid_t> pids;
+  for (const auto& n : m.all_netns())
+    for (auto p : host::pids_in_netns(n)) pids.push_back(p);
+  return pids;
+}
+
+std::string ping(const Lab& lab, const std::string& ns, const std::string& target, const std::string& extra = "") {
+  host::Argv argv = {"ping", "-6", "-c", "1", "-W", "1", "-n"};
+  if (!extra.empty()) argv.push_back(extra);
+  argv.push_back(target);
+  (void)lab;
+  auto r = host::run(argv, ns, 5s);
+  return r.out + r.err;
+}
+bool ping_ok(const Lab& lab, const std::string& ns, const std::string& target) {
+  return contains(ping(lab, ns, target), " 1 received");
+}
+
+const LabNetwork& network(const LabModel& m, const std::string& mode) {
+  for (const auto& n : m.networks)
+    if (n.mode == mode) return n;
+  throw std::logic_error("no network " + mode);
+}
+
+}  // namespace
+
+TEST_CASE("lab: the conforming topology works with plain tools", "[lab]") {
+  REQUIRE(host::is_root());
+  std::string prefix;
+  {
+    Lab lab(make_model(unique_prefix(), Flavour::radvd, kAllModes));
+    const auto& m = lab.model();
+    prefix = m.prefix;
+    const auto& slaac = network(m, kSlaac);
+    const auto& a1 = slaac.vms[0];
+    const auto& b1 = slaac.vms[1];
+    const auto& x1 = slaac.vms[2];
+    const auto a1_ns = lab.vm_netns(a1);
+    INFO("setup took " << lab.timings().setup.count() / 1000 << " ms");
+    CHECK(lab.timings().setup < 1s);
+
+    SECTION("an RS is answered with Neutron's RA") {
+      auto r = host::run({"rdisc6", "-1", "-r", "3", "-w", "1000", kVmIfname}, a1_ns, 10s);
+      CAPTURE(r.out, r.err);
+      CHECK(contains(r.out, "Prefix                   : 2001:db8:1::/64"));
+      CHECK(contains(r.out, "Recursive DNS server     : 2001:db8:ff::53"));
+      CHECK(contains(r.out, "Router lifetime           :          300"));
+      CHECK(contains(r.out, "from " + wire::link_local_of(slaac.router.mac).str()));
+      auto stateful = host::run({"rdisc6", "-1", "-r", "3", "-w", "1000", kVmIfname},
+                                lab.vm_netns(network(m, kStateful).vms[0]), 10s);
+      CHECK(contains(stateful.out, "Stateful address conf.    :          Yes"));
+    }
+    SECTION("the stateful DHCPv6 server leases the port's fixed IP") {
+      const auto& vm = network(m, kStateful).vms[0];
+      auto r = host::run({V6C_AGENT_BIN, "dhcp6", "-i", kVmIfname, "--json", "-", "-q"}, lab.vm_netns(vm), 20s);
+      CAPTURE(r.out, r.err);
+      REQUIRE(r.ok());
+      auto j = nlohmann::json::parse(r.out);
+      CHECK(contains(j.dump(), "\"" + port_address(vm).str() + "\""));
+    }
+    SECTION("east-west on one network and across the router, north-south, DNS server reachable") {
+      CHECK(ping_ok(lab, a1_ns, port_address(b1).str()));
+      CHECK(ping_ok(lab, a1_ns, port_address(network(m, kStateless).vms[0]).str()));
+      CHECK(ping_ok(lab, a1_ns, slaac.gateway_ip.str()));
+      CHECK(ping_ok(lab, a1_ns, m.upstream.gateway.str()));
+      CHECK(ping_ok(lab, a1_ns, m.upstream.far_host.str()));
+      CHECK(ping_ok(lab, a1_ns, m.upstream.dns_server.str()));
+    }
+    SECTION("an oversize packet towards the far link draws a Packet Too Big with its MTU") {
+      auto r = host::run({"ping", "-6", "-c", "1", "-W", "1", "-n", "-M", "do", "-s", "1400",
+                          m.upstream.far_host.str()},
+                         a1_ns, 5s);
+      CAPTURE(r.out, r.err);
+      CHECK((contains(r.out, "mtu=1280") || contains(r.out + r.err, "mtu: 1280")));
+    }
+    SECTION("the default security group: members in, the attacker's unsolicited traffic out") {
+      CHECK(ping_ok(lab, a1_ns, port_address(b1).str()));
+      CHECK_FALSE(ping_ok(lab, lab.vm_netns(x1), port_address(b1).str()));
+      CHECK(ping_ok(lab, lab.vm_netns(x1), slaac.gateway_ip.str()));  // its own traffic's replies come back
+    }
+    SECTION("port security drops a spoofed source address") {
+      const auto x1_ns = lab.vm_netns(x1);
+      host::must({"ip", "addr", "add", "2001:db8:1::99/64", "dev", kVmIfname, "nodad"}, x1_ns);
+      CHECK(contains(ping(lab, x1_ns, slaac.gateway_ip.str(), "-I" + port_address(x1).str()), " 1 received"));
+      CHECK_FALSE(contains(ping(lab, x1_ns, slaac.gateway_ip.str(), "-I2001:db8:1::99"), " 1 received"));
+    }
+  }
+  CHECK(leftovers(prefix).empty());
+}
+
+TEST_CASE("lab: a filter fault opens exactly its hole", "[lab]") {
+  REQUIRE(host::is_root());
+  auto m = make_model(unique_prefix(), Flavour::radvd, {kSlaac});
+  REQUIRE_FALSE(apply_faults(m, {"no-source-ip-filter"}));
+  Lab lab(m);
+  const auto& net = lab.model().networks[0];
+  const auto x1_ns = lab.vm_netns(net.vms[2]);
+  host::must({"ip", "addr", "add", "2001:db8:1::99/64", "dev", kVmIfname, "nodad"}, x1_ns);
+  CHECK(contains(ping(lab, x1_ns, net.gateway_ip.str(), "-I2001:db8:1::99"), " 1 received"));
+}
+
+TEST_CASE("lab: two labs at once do not collide", "[lab]") {
+  REQUIRE(host::is_root());
+  std::string p1, p2;
+  {
+    Lab one(make_model(unique_prefix(), Flavour::radvd, {kSlaac}));
+    Lab two(make_model(unique_prefix(), Flavour::ovn, {kSlaac}));
+    p1 = one.model().prefix;
+    p2 = two.model().prefix;
+    REQUIRE(p1 != p2);
+    for (const Lab* lab : {&one, &two}) {
+      const auto& net = lab->model().networks[0];
+      CHECK(ping_ok(*lab, lab->vm_netns(net.vms[0]), port_address(net.vms[1]).str()));
+    }
+    auto ovn_ra = host::run({"rdisc6", "-1", "-r", "3", "-w", "1000", kVmIfname}, two.vm_netns(two.model().networks[0].vms[0]), 10s);
+    CAPTURE(ovn_ra.out);
+    CHECK(contains(ovn_ra.out, "Hop limit                 :          255"));
+    CHECK(contains(ovn_ra.out, "Router lifetime           :         9000"));
+  }
+  CHECK(leftovers(p1).empty());
+  CHECK(leftovers(p2).empty());
+}
+
+TEST_CASE("lab: `lab down` removes what a SIGKILLed run left", "[lab]") {
+  REQUIRE(host::is_root());
+  const auto model = make_model(unique_prefix(), Flavour::radvd, kAllModes);
+  int ready[2];
+  REQUIRE(pipe(ready) == 0);
+  pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    close(ready[0]);
+    try {
+      Lab lab(model);
+      lab.keep();
+      if (write(ready[1], "u", 1) < 0) {}
+      for (;;) pause();
+    } catch (...) {
+      _exit(1);
+    }
+  }
+  close(ready[1]);
+  char c = 0;
+  REQUIRE(read(ready[0], &c, 1) == 1);
+  close(ready[0]);
+  const auto pids = lab_pids(model);
+  CHECK(pids.size() >= 4);  // radvd, two dnsmasq for DHCPv6, the DNS server
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  CHECK_FALSE(leftovers(model.prefix).empty());  // the kill left it all up
+  auto r = host::run({V6C_CONTROLLER_BIN, "lab", "down", "--prefix", model.prefix}, "", 20s);
+  CAPTURE(r.out, r.err);
+  CHECK(r.ok());
+  CHECK(leftovers(model.prefix).empty());
+  for (pid_t p : pids) {
+    ::waitpid(p, nullptr, WNOHANG);  // reparented to us (subreaper) or to init
+    std::string state;
+    std::ifstream stat("/proc/" + std::to_string(p) + "/stat");
+    std::getline(stat, state);
+    CAPTURE(p, state);
+    CHECK((state.empty() || contains(state, ") Z")));
+  }
+}
+
+TEST_CASE("lab: SIGTERM tears the lab down and exits 4", "[lab]") {
+  REQUIRE(host::is_root());
+  host::Process up({V6C_CONTROLLER_BIN, "lab", "up", "--wait", "--mode", "slaac"});
+  // The child names its lab after its PID (unique_prefix); wait until its daemons run.
+  const std::string prefix = kLabPrefixBase + std::to_string(up.pid()) + "-";
+  for (int i = 0; i < 500 && (host::pids_in_netns(prefix + "router").empty() || host::pids_in_netns(prefix + "up").empty()); ++i)
+    std::this_thread::sleep_for(10ms);
+  REQUIRE_FALSE(host::pids_in_netns(prefix + "router").empty());
+  ::kill(up.pid(), SIGTERM);
+  CHECK(up.wait(10s) == 4);
+  CHECK(leftovers(prefix).empty());
+}
