@@ -41,6 +41,9 @@ struct TempDir {
   }
   ~TempDir() {
     std::error_code ec;
+    // V6C_REPORT_KEEP=DIR keeps the rendered reports for a person to look at.
+    if (const char* keep = std::getenv("V6C_REPORT_KEEP"))
+      fs::copy(path, keep, fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
     fs::remove_all(path, ec);
   }
 };

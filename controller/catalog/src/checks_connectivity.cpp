@@ -106,11 +106,14 @@ Outcome north_south_in(const CheckInput& in) {
   if (!in.external) return skip("no agent outside the cloud reported (north-south-in needs one)");
   const auto min_replies = int_param(in, "min_replies");
   const std::string expected = "the external host gets echo replies from the VM's global address";
-  HostObservations outside{nullptr, in.external, in.external->host + ".pcap"};
+  const model::Port outside_port{in.external->host, in.external->mac, {}, "external"};
+  HostObservations outside{&outside_port, in.external, in.external->host + ".pcap"};
   return for_each_host(in, [&](const HostObservations& h) {
     auto found = find_result<wire::EchoResult>(outside, std::string(proc::kEchoInPrefix) + host_name(h));
     if (!found.result) return found.problem;
-    return echo_outcome(outside, found.record->id, *found.result, min_replies, expected, "north-south draft");
+    auto out = echo_outcome(outside, found.record->id, *found.result, min_replies, expected, "north-south draft");
+    if (!out.actual.empty()) out.actual = host_name(h) + " from " + out.actual;  // "vm1 from external: 3/3 ..."
+    return out;
   });
 }
 
