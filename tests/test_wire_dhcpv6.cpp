@@ -451,6 +451,22 @@ TEST_CASE("DHCPv6 decode never fails on truncated or mutated messages", "[wire]"
     }
     CHECK(malformed > 0);  // the table above is not the only way to get here
   }
+  SECTION("random options after a valid header") {
+    std::mt19937 rng(3646);
+    std::vector<std::uint16_t> codes = {1, 2, 3, 5, 6, 7, 8, 13, 14, 23, 24, 32};  // the ones we interpret
+    for (int round = 0; round < 2000; ++round) {
+      std::vector<std::uint8_t> payload = hex("07 00 00 01");
+      for (int option = 0; option < 3; ++option) {
+        std::uint16_t code = codes[rng() % codes.size()];
+        std::size_t length = rng() % 40;
+        payload.insert(payload.end(), {static_cast<std::uint8_t>(code >> 8), static_cast<std::uint8_t>(code),
+                                       0, static_cast<std::uint8_t>(rng() % 48)});
+        for (std::size_t i = 0; i < length; ++i) payload.push_back(static_cast<std::uint8_t>(rng()));
+      }
+      CAPTURE(round);
+      REQUIRE_NOTHROW(decode(payload));
+    }
+  }
 }
 
 TEST_CASE("DHCPv6 type names", "[wire]") {
