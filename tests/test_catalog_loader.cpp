@@ -155,3 +155,8 @@ TEST_CASE("v6conform exits with the usage code on a malformed catalogue", "[cata
   CHECK(WEXITSTATUS(rc) == 2);  // kExitUsage
   CHECK_THAT(text, Catch::Contains(file.string() + ":13: field 'level'"));
 }
+
+TEST_CASE("a catalogue file that cannot be read says so", "[catalog]") {
+  CHECK_THROWS_WITH(load_catalog("/nonexistent/v6c-cat.yaml"),
+                    Catch::Equals("/nonexistent/v6c-cat.yaml: cannot read the file"));
+}

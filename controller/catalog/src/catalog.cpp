@@ -12,7 +12,7 @@
 namespace v6c::catalog {
 
 CatalogError::CatalogError(std::string file_, int line_, std::string field_, const std::string& message)
-    : std::runtime_error(file_ + ":" + std::to_string(line_) + ": " +
+    : std::runtime_error(file_ + (line_ > 0 ? ":" + std::to_string(line_) : "") + ": " +
                          (field_.empty() ? "" : "field '" + field_ + "': ") + message),
       file(std::move(file_)),
       field(std::move(field_)),
