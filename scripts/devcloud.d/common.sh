@@ -79,6 +79,7 @@ svc_pidfile() {
   case $1 in
     mariadb) echo /run/mysqld/mysqld.pid ;;
     rabbitmq-server) echo /run/rabbitmq/pid ;;
+    neutron-api) echo /run/neutron/neutron-server.pid ;;  # its init script says NAME=neutron-server
     *) echo "/run/${1%%-*}/$1.pid" ;;
   esac
 }

@@ -96,8 +96,8 @@ def subnet_pool(net):
     # scs-0126: exactly one shared default IPv6 pool that gives every project a /64.
     if not any(p.is_default and p.ip_version == 6 for p in net.subnet_pools()):
         net.create_subnet_pool(name="v6c-default-v6", prefixes=[ENV["DC_POOL_PREFIX"]],
-                               default_prefix_length=64, min_prefix_length=56,
-                               max_prefix_length=64, is_shared=True, is_default=True,
+                               default_prefix_length=64, minimum_prefix_length=56,
+                               maximum_prefix_length=64, is_shared=True, is_default=True,
                                description="v6conform dev cloud: default IPv6 pool")
 
 

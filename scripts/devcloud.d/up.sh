@@ -122,6 +122,9 @@ phase_infra() {
   mysql -e "GRANT ALL ON \`nova%\`.* TO 'nova'@'127.0.0.1'"
   wait_port 5672 120
   for i in $(seq 60); do rabbitmqctl -q status >/dev/null 2>&1 && break; sleep 1; done
+  once rabbit-user rabbit_user
+}
+rabbit_user() { # each rabbitmqctl call costs ~2 s of Erlang start-up
   rabbitmqctl -q list_users 2>/dev/null | grep -q '^openstack\b' ||
     rabbitmqctl -q add_user openstack "$DC_SERVICE_PASS" >/dev/null
   rabbitmqctl -q change_password openstack "$DC_SERVICE_PASS" >/dev/null
@@ -165,7 +168,7 @@ nova_db_sync() {
 
 phase_keystone() {
   # Creates the admin project/user, the roles admin/member/reader and the identity endpoint.
-  keystone-manage bootstrap --bootstrap-password "$DC_ADMIN_PASS" \
+  once keystone-bootstrap keystone-manage bootstrap --bootstrap-password "$DC_ADMIN_PASS" \
     --bootstrap-admin-url "$DC_API:5000/v3/" --bootstrap-internal-url "$DC_API:5000/v3/" \
     --bootstrap-public-url "$DC_API:5000/v3/" --bootstrap-region-id "$DC_REGION" >>"$DC_LOG/keystone.log" 2>&1
   start_service keystone
