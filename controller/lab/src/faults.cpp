@@ -58,6 +58,8 @@ const std::vector<Fault>& faults() {
        [](Behaviour& b) { b.sg_drops_icmp_errors = true; }},
       {"dns-down", "dns-aaaa", "the advertised DNS server does not answer",
        [](Behaviour& b) { b.dns_down = true; }},
+      {"no-metadata", "metadata-v6", "no metadata proxy holds fe80::a9fe:a9fe",
+       [](Behaviour& b) { b.metadata_absent = true; }},
       {"no-ra-guard", "sec-ra-guard", "RAs sent by VMs are not dropped",
        [](Behaviour& b) { b.ra_guard_off = true; }},
       {"no-dhcp-shield", "sec-dhcp6-shield", "DHCPv6 server replies sent by VMs are not dropped",
@@ -92,7 +94,7 @@ const std::vector<Unexercised>& unexercised_requirements() {
       {"api-invalid-modes", "API check: the lab has no Neutron API"},
       {"api-rbac-restricted", "API check: the lab has no Neutron API"},
       {"north-south-in", "needs a security-group rule admitting the external host, which only the API creates"},
-      {"metadata-v6", "the lab runs no metadata service"},
+      {"ra-periodic", "only with --slow: periodic RAs take minutes at Neutron's intervals"},
   };
   return all;
 }

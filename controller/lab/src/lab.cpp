@@ -29,6 +29,7 @@ namespace fs = std::filesystem;
 constexpr auto kDaemonReadyTimeout = 3s;
 constexpr auto kTermGrace = 1s;            // radvd sends its final RAs, dnsmasq exits at once
 constexpr auto kPollStep = 2ms;
+constexpr int kLabNdRetransMs = 100;  // RFC 4861 §10 RetransTimer is 1 s; only the lab's routers use less
 constexpr std::uint8_t kIntruderPortNumber = 0xee;
 constexpr std::uint8_t kRoguePortNumber = 0xef;
 
@@ -248,6 +249,18 @@ void Lab::build() {
     root.push_back(veth(kVmIfname, m.rogue_ns(), rogue_port, S, first.mtu, neutron_mac(first.index, kRoguePortNumber)));
   host::ip_batch(root);
 
+  // The routers report Address Unreachable after 3 unanswered NSs: 0.3 s here instead of
+  // Linux's 3 s (a new namespace has no neigh/default to inherit from, so per interface).
+  auto fast_nd = [](const std::vector<std::string>& ifnames) {
+    Sysctls s;
+    for (const auto& i : ifnames) s.push_back({"net/ipv6/neigh/" + i + "/retrans_time_ms", std::to_string(kLabNdRetransMs)});
+    return s;
+  };
+  std::vector<std::string> router_ifs = {kRouterGatewayIfname};
+  for (const auto& n : m.networks) router_ifs.push_back(router_port_ifname(n));
+  write_sysctls(R, fast_nd(router_ifs));
+  write_sysctls(U, fast_nd({kUpstreamProviderIfname, kUpstreamFarIfname}));
+
   // Upstream: the provider's router, the external host and the DNS server, and the far link.
   std::vector<std::string> u = {"link set lo up", "link set " + kUpstreamProviderIfname + " up",
                                 "link set " + kUpstreamFarIfname + " up",
@@ -281,6 +294,8 @@ void Lab::build() {
   for (const auto& n : m.networks) {
     d.push_back("link set " + dhcp_port_ifname(n) + " up");
     d.push_back(addr(port_address(n.dhcp), kSubnetPrefixLength, dhcp_port_ifname(n)));
+    // Neutron's metadata proxy holds the metadata address in the DHCP (or ovnmeta) namespace.
+    if (!b.metadata_absent) d.push_back("addr add " + kMetadataAddress + " dev " + dhcp_port_ifname(n) + " nodad");
   }
   host::ip_batch(d, D);
 
@@ -335,16 +350,15 @@ void Lab::build() {
                 dir_ + "/rogue-radvd.log"},
                m.rogue_ns());
   }
-  if (!b.dhcp_down)
-    for (const auto& n : m.networks) {
-      auto argv = dnsmasq_argv(m, n, dir_ + "/dhcp-" + n.name);
-      if (argv.empty()) continue;
-      fs::create_directory(dir_ + "/dhcp-" + n.name);
-      write_file(dir_ + "/dhcp-" + n.name + "/host", dnsmasq_hosts(m, n));
-      write_file(dir_ + "/dhcp-" + n.name + "/addn_hosts", dnsmasq_addn_hosts(n));
-      write_file(dir_ + "/dhcp-" + n.name + "/opts", dnsmasq_opts(m, n));
-      host::must(argv, D);
-    }
+  for (const auto& n : m.networks) {
+    auto argv = dnsmasq_argv(m, n, dir_ + "/dhcp-" + n.name);
+    if (argv.empty()) continue;
+    fs::create_directory(dir_ + "/dhcp-" + n.name);
+    write_file(dir_ + "/dhcp-" + n.name + "/host", dnsmasq_hosts(m, n));
+    write_file(dir_ + "/dhcp-" + n.name + "/addn_hosts", dnsmasq_addn_hosts(n));
+    write_file(dir_ + "/dhcp-" + n.name + "/opts", dnsmasq_opts(m, n));
+    host::must(argv, D);
+  }
   if (!b.dns_down) host::must(dns_server_argv(m, dir_), U);
   wait_for_file(dir_ + "/radvd.pid", "radvd");
   if (b.rogue_router) wait_for_file(dir_ + "/rogue-radvd.pid", "rogue radvd");

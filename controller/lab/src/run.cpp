@@ -19,7 +19,8 @@ using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 // Beyond the plan's own windows: process start, pcap open, JSON write.
-constexpr auto kAgentSlack = 10s;
+constexpr auto kAgentSlack = 20s;
+constexpr std::string_view kSlowSection = "slow";
 
 bool executable(const fs::path& p) { return !p.empty() && ::access(p.c_str(), X_OK) == 0; }
 
@@ -34,8 +35,14 @@ fs::path find_agent(const fs::path& self) {
   return {};
 }
 
-catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& c, const fs::path& agent, RunTimings* timings,
-                              const fs::path& out_dir) {
+catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, const fs::path& agent,
+                              RunTimings* timings, const fs::path& out_dir) {
+  // Periodic RAs take minutes at real intervals: the slow section runs only with --slow,
+  // when the lab's radvd advertises every few seconds.
+  catalog::Catalog c = full;
+  if (!lab.model().slow)
+    for (auto& r : c.requirements)
+      if (r.section == kSlowSection) r.enabled = false;
   const auto facts = to_facts(lab.model());
   const auto options = catalog::plan_options(c, facts);
   const fs::path dir = out_dir.empty() ? fs::path(lab.files_dir()) : out_dir;

@@ -20,6 +20,7 @@ inline const std::string kUpstreamFarIfname = "far0";
 
 // The metadata address Neutron and OVN advertise a route to (RFC 4191 route information).
 inline const std::string kMetadataRoute = "fe80::a9fe:a9fe/128";
+inline const std::string kMetadataAddress = "fe80::a9fe:a9fe/128";  // held by the metadata proxy
 
 // radvd.conf for the router namespace: one interface block per tenant network, as
 // neutron/agent/linux/ra.py renders it (flavour radvd) or with OVN's constants (flavour ovn).

@@ -95,7 +95,6 @@ struct Behaviour {
   // DHCPv6 (dnsmasq).
   bool dhcp_wrong_address = false;                 // stateful host entries hand out fixed IP + 1
   bool dhcp_no_dns = false;                        // no option6:dns-server
-  bool dhcp_down = false;
   bool dhcp_global_source = false;                 // replies leave from a global address
   // Router.
   bool gw_not_router = false;                      // NAs without the router flag
@@ -116,8 +115,9 @@ struct Behaviour {
   // Extra devices on the first network (unfiltered, like infrastructure).
   bool duplicate_address = false;                  // a host holding the victim's address
   bool rogue_router = false;                       // a second radvd on the link
-  // Upstream.
+  // Upstream and services.
   bool dns_down = false;
+  bool metadata_absent = false;                    // nobody holds fe80::a9fe:a9fe
   // The API side: what Neutron reports, not what the network does.
   bool api_wrong_fixed_ip = false;
 };
