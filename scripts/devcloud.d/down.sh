@@ -10,7 +10,7 @@ kill_pidfile() { # file…: TERM the recorded process, KILL it if it outlives th
     [[ $pid =~ ^[0-9]+$ ]] || continue
     kill "$pid" 2>/dev/null || { rm -f "$f"; continue; }
     for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$pid" 2>/dev/null
+    kill -9 "$pid" 2>/dev/null || true
     rm -f "$f"
   done
 }
@@ -136,6 +136,7 @@ purge() {
 
 cmd_down() {
   need_root
+  set +e  # best effort: one thing that is already gone must not keep the rest running
   mkdir -p "$DC_LOG"
   timed stop stop_all
   [[ ${1:-} == --purge ]] && timed purge purge
