@@ -30,6 +30,25 @@ int main(int argc, char** argv) {
     std::printf("%zu frames in %.3f s: %.0f frames/s (%zu malformed)\n", n, s, n / s, malformed);
     return 0;
   }
-  std::fprintf(stderr, "usage: decode_bench make OUT N FIXTURE... | decode FILE\n");
+  // Seed corpora for the fuzzers: one file per frame (or per ICMPv6 message / UDP payload).
+  if (argc >= 4 && std::string(argv[1]) == "frames") {
+    std::string dir = argv[2];
+    int first = 3;
+    std::size_t skip = 0;
+    if (std::string(argv[3]) == "--icmp6") skip = 14 + 40, first = 4;
+    if (std::string(argv[3]) == "--udp") skip = 14 + 40 + 8, first = 4;
+    int n = 0;
+    for (int i = first; i < argc; ++i)
+      for (const auto& p : probe::read_pcap(argv[i])) {
+        if (p.ctx.raw.size() < skip || !p.ctx.ext_headers.empty()) continue;
+        std::string path = dir + "/seed-" + std::to_string(n++);
+        if (std::FILE* f = std::fopen(path.c_str(), "wb")) {
+          std::fwrite(p.ctx.raw.data() + skip, 1, p.ctx.raw.size() - skip, f);
+          std::fclose(f);
+        }
+      }
+    return 0;
+  }
+  std::fprintf(stderr, "usage: decode_bench make OUT N FIXTURE... | decode FILE | frames DIR [--icmp6|--udp] FIXTURE...\n");
   return 2;
 }
