@@ -177,7 +177,7 @@ TEST_CASE("radvd.conf as Neutron's ra.py writes it", "[lab-model]") {
       const char* expect;
       const char* gone;
     };
-    for (const auto& c : {Case{"ra-mtu-wrong", "AdvLinkMTU 1500;", "AdvLinkMTU 1450;"},
+    for (const auto& c : {Case{"ra-mtu-wrong", "AdvLinkMTU 1400;", "AdvLinkMTU 1450;"},
                           Case{"rdnss-missing", "", "RDNSS"},
                           Case{"prefix-80", "prefix 2001:db8:1::/80", "prefix 2001:db8:1::/64"},
                           Case{"router-lifetime-0", "AdvDefaultLifetime 0;", ""},
