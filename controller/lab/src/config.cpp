@@ -199,9 +199,6 @@ std::string port_security_nft(const LabModel& m) {
     if (b.ra_hop_limit_rewritten)
       o << "    iifname \"" << n.router.bridge_port << "\" icmpv6 type nd-router-advert ip6 hoplimit set "
         << unsigned(kFaultHopLimit) << "\n";
-    if (b.dhcp_global_source && has_dhcp(n))
-      o << "    iifname \"" << n.dhcp.bridge_port << "\" udp sport " << kDhcpServerPort << " ip6 saddr set "
-        << port_address(n.dhcp).str() << "\n";
   }
   if (b.east_west_blocked) {
     std::vector<std::string> vms;

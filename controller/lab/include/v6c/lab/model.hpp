@@ -95,7 +95,6 @@ struct Behaviour {
   // DHCPv6 (dnsmasq).
   bool dhcp_wrong_address = false;                 // stateful host entries hand out fixed IP + 1
   bool dhcp_no_dns = false;                        // no option6:dns-server
-  bool dhcp_global_source = false;                 // replies leave from a global address
   // Router.
   bool gw_not_router = false;                      // NAs without the router flag
   bool gw_ignores_echo = false;
