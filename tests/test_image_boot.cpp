@@ -1,6 +1,6 @@
 // The agent image (docs/image.md) booted under QEMU TCG on a namespace lab, as a cloud would
-// boot it: the VM's tap on a bridge that also holds a veth to a router namespace running radvd
-// configured like Neutron's slaac subnet. The plan goes in on a config drive (ISO 9660,
+// boot it: the VM's tap, with port security, on a bridge that also holds a veth to a router
+// namespace running radvd configured like Neutron's slaac subnet. The plan goes in on a config drive (ISO 9660,
 // config-2); the report comes back framed on the serial console. What the agent saw must be
 // what radvd was configured to send, and DAD must form the EUI-64 address.
 //
@@ -81,6 +81,25 @@ wire::RouterAdvert expected_ra(const Mac& router_mac) {
   return e;
 }
 
+// Neutron's port security on the VM's bridge port (stateless, as the bridge family allows here):
+// only the port's MAC and addresses (and :: for DAD) may leave the VM, and never an RA or a
+// DHCPv6 server reply.
+void port_security(const host::Netns& ns, const std::string& port, const Mac& mac) {
+  auto ll = wire::link_local_of(mac).str(), global = wire::eui64_address(ip("2001:db8:1::"), mac).str();
+  std::string rules = "table bridge v6c_port_security {\n"
+                      " chain forward {\n"
+                      "  type filter hook forward priority 0; policy accept;\n"
+                      "  iifname \"" + port + "\" ether saddr != " + mac.str() + " drop\n"
+                      "  iifname \"" + port + "\" icmpv6 type nd-router-advert drop\n"
+                      "  iifname \"" + port + "\" udp sport 547 drop\n"
+                      "  iifname \"" + port + "\" ether type ip6 ip6 saddr != { ::, " + ll + ", " + global + " } drop\n"
+                      "  iifname \"" + port + "\" counter\n"  // what passed: proves the chain is on the path
+                      " }\n"
+                      "}\n";
+  test::TempDir dir("ibps");
+  ns.must({"nft", "-f", dir.file("rules.nft", rules)});
+}
+
 // The plan as the controller would put it into the user data.
 std::string plan_json(const std::string& interface) {
   return R"({"schema": "v6agent-plan/1", "host": "vm1", "run": ")" + std::string(kRun) + R"(", "interface": ")" +
@@ -131,6 +150,7 @@ TEST_CASE("the agent image boots under QEMU TCG, reads its plan and reports the 
                   "tuntap add dev " + tap + " mode tap", "link set " + tap + " master " + bridge,
                   "link set " + tap + " up", "link set " + bridge + " up"},
                  net.h->name());
+  port_security(*net.h, tap, *Mac::parse(kVmMac));
   test::wait_link_local(*net.r, net.r_if);
 
   test::TempDir dir("ib");
@@ -227,4 +247,10 @@ TEST_CASE("the agent image boots under QEMU TCG, reads its plan and reports the 
   const auto& resolved = std::get<wire::NeighborResult>(nd->result);
   CHECK(resolved.target == wire::link_local_of(*Mac::parse(net.r_mac)));
   CHECK(resolved.na.has_value());
+
+  // Everything above crossed the port-security chain.
+  auto passed = net.h->must({"nft", "list", "chain", "bridge", "v6c_port_security", "forward"});
+  std::smatch packets;
+  REQUIRE(std::regex_search(passed, packets, std::regex("counter packets ([0-9]+)")));
+  CHECK(std::stoul(packets[1]) > 0);
 }
