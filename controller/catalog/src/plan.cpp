@@ -14,6 +14,9 @@ constexpr std::uint32_t kDiscoverMarginMs = 1000;  // RAs may be rate-limited (R
 constexpr std::uint32_t kMsPerSecond = 1000;
 constexpr std::uint32_t kUnreachTimeoutMs = 5000;  // router ND gives up after 3 × RetransTimer (RFC 4861 §7.2.2)
 constexpr std::uint8_t kHopLimitExpiring = 1;      // expires at the first router: Time Exceeded
+// After the first RA, another router on the link answers the same RS within
+// MAX_RA_DELAY_TIME (RFC 4861 §10), so discover need not wait out its whole window.
+constexpr std::uint32_t kMaxRaDelayMs = 500;
 
 json procedure(std::string_view id, std::string_view kind) { return json{{"id", id}, {"kind", kind}}; }
 
@@ -63,6 +66,7 @@ json make_plan(const model::Facts& f, const model::Network& net, const model::Po
   discover["window_ms"] = o.discover_window_ms;
   discover["rs_count"] = o.rs_count;
   discover["passive"] = false;
+  discover["settle_ms"] = kMaxRaDelayMs;
   procs.push_back(discover);
 
   if (detail::forms_slaac(subnet.mode)) {

@@ -59,7 +59,10 @@ void radvd_block(std::ostream& o, const LabModel& m, const LabNetwork& n, const 
   if (!ovn && n.mode == kSlaac && !b.ra_rdnss_off && !n.dns_servers.empty()) {
     o << "   RDNSS";
     for (std::size_t i = 0; i < n.dns_servers.size() && i < kMaxRdnssEntries; ++i) o << " " << n.dns_servers[i].str();
-    o << " {};\n";
+    // Not from ra.py: radvd 2.19 defaults the lifetime to MaxRtrAdvInterval, below RFC 8106
+    // §5.1's 3 × MaxRtrAdvInterval; the conforming lab states it, the fault keeps the default.
+    if (b.ra_rdnss_radvd_default_lifetime) o << " {};\n";
+    else o << " {\n        AdvRDNSSLifetime " << 3 * timers.max_interval_s << ";\n   };\n";
   }
   // Not from ra.py: OVN's constants, the lab's fault knobs, the rogue router's preference.
   if (ovn) {

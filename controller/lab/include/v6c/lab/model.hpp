@@ -87,6 +87,7 @@ struct Behaviour {
   std::optional<std::uint8_t> ra_prefix_length;    // PIO length other than the subnet's
   bool ra_prefix_deprecated = false;               // preferred lifetime 0
   bool ra_rdnss_off = false;
+  bool ra_rdnss_radvd_default_lifetime = false;    // Neutron's template as is: lifetime MaxRtrAdvInterval
   std::optional<std::uint32_t> ra_router_lifetime; // AdvDefaultLifetime override
   bool ra_sllao_off = false;
   bool ra_unicast_only = false;                    // no periodic multicast RAs
