@@ -79,12 +79,26 @@ remove_host_network() {
   done
 }
 
+# start-stop-daemon --background makes every service a session leader. What outlives the
+# service in its session (privsep-helper daemons of the DHCP agent did) is ended by that PID.
+kill_sessions() { # session ids…
+  local pid sid
+  (($#)) || return 0
+  while read -r pid sid; do
+    [[ " $* " == *" $sid "* ]] && kill "$pid" 2>/dev/null
+  done < <(ps -e -o pid=,sid=)
+}
+
 stop_all() {
   kill_pidfile "$DC_ROUTES_PIDFILE"
   destroy_guests
-  local reversed=() s
-  for s in "${DC_OPENSTACK_SERVICES[@]}"; do reversed=("$s" "${reversed[@]}"); done
+  local reversed=() sessions=() s
+  for s in "${DC_OPENSTACK_SERVICES[@]}"; do
+    reversed=("$s" "${reversed[@]}")
+    pidfile_alive "$(svc_pidfile "$s")" && sessions+=("$(cat "$(svc_pidfile "$s")")")
+  done
   stop_services "${reversed[@]}"
+  kill_sessions "${sessions[@]}"
   # What the agents spawned: radvd, haproxy (metadata proxies), keepalived, dnsmasq.
   kill_pidfile /var/lib/neutron/external/pids/*.pid* /var/lib/neutron/dhcp/*/pid
   kill_pidfile /run/libvirtd.pid /run/virtlogd.pid

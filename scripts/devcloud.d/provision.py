@@ -175,8 +175,11 @@ def wait_for_compute(conn):
                      "(see /var/log/nova/nova-compute.log)")
         time.sleep(2)
     while not list(conn.compute.hypervisors()):
-        subprocess.run(["su", "-s", "/bin/sh", "nova", "-c", "nova-manage cell_v2 discover_hosts"],
-                       check=True, stdout=subprocess.DEVNULL)
+        # nova-manage's stderr carries harmless eventlet tracebacks at exit: show it only on failure
+        found = subprocess.run(["su", "-s", "/bin/sh", "nova", "-c", "nova-manage cell_v2 discover_hosts"],
+                               capture_output=True, text=True)
+        if found.returncode != 0:
+            sys.exit(f"devcloud: nova-manage cell_v2 discover_hosts failed:\n{found.stderr}")
         if time.monotonic() > deadline:
             sys.exit("devcloud: the compute host was not mapped into cell1")
         time.sleep(2)
