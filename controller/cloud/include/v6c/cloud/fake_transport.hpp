@@ -32,6 +32,13 @@ class FakeTransport : public Transport {
     on(method, std::move(url_end), [status, body](const Request&) { return json_response(status, body); });
   }
 
+  // Keystone issuing `token_body` (a v3 token answer) as token `token_id` to every request.
+  void serve_token(const nlohmann::json& token_body, const std::string& token_id = "fake-token") {
+    on(Method::post, "/v3/auth/tokens", [token_body, token_id](const Request&) {
+      return json_response(201, token_body, {{"X-Subject-Token", token_id}});
+    });
+  }
+
   Response send(const Request& request) override {
     Handler handler;
     {
