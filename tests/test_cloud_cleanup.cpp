@@ -214,6 +214,13 @@ TEST_CASE("cleanup_by_prefix: only our project's resources whose names carry the
     CHECK(json::parse(interface_removal->body) == json{{"port_id", "rp1"}});  // not the gateway port
     CHECK(outcome.deleted.size() == 10);
   }
+  SECTION("a dry run lists in order and deletes nothing") {
+    const auto outcome = cleanup_by_prefix(*cloud.session, kDefaultPrefix, [](auto) {}, true);
+    REQUIRE(outcome.deleted.size() == 10);
+    CHECK(outcome.deleted.front() == "server _scs-v6c-r1-a (vm1)");
+    CHECK(outcome.deleted.back() == "flavor _scs-v6c-r1-agent (c1)");
+    CHECK(cloud.deletions().empty());
+  }
   SECTION("another prefix matches none of ours") {
     CHECK(cleanup_by_prefix(*cloud.session, "_scs-other-", [](auto) {}).deleted.empty());
     CHECK(cloud.deletions().empty());

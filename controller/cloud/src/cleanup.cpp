@@ -64,6 +64,11 @@ void CleanupStack::forget(ResourceKind kind, const std::string& id) {
   std::erase_if(entries_, [&](const Entry& e) { return e.kind == kind && e.id == id; });
 }
 
+void CleanupStack::forget_all() {
+  std::lock_guard lock(mutex_);
+  entries_.clear();
+}
+
 std::size_t CleanupStack::size() const {
   std::lock_guard lock(mutex_);
   return entries_.size();
@@ -105,7 +110,7 @@ CleanupOutcome CleanupStack::run() {
   return outcome;
 }
 
-CleanupOutcome cleanup_by_prefix(Session& session, const std::string& prefix, Sleep sleep) {
+CleanupOutcome cleanup_by_prefix(Session& session, const std::string& prefix, Sleep sleep, bool dry_run) {
   if (prefix.empty()) throw ConfigError("cleanup: an empty prefix would match every resource; give one (default " + kDefaultPrefix + ")");
   const auto project = session.project_id();
   auto ours = [&](const json& r, const char* owner_key) {
@@ -174,7 +179,13 @@ CleanupOutcome cleanup_by_prefix(Session& session, const std::string& prefix, Sl
       }
   });
 
-  auto outcome = stack.run();
+  CleanupOutcome outcome;
+  if (dry_run) {
+    for (const auto& e : stack.pending()) outcome.deleted.push_back(describe(e));
+    stack.forget_all();
+  } else {
+    outcome = stack.run();
+  }
   outcome.failed.insert(outcome.failed.end(), listing_failures.failed.begin(), listing_failures.failed.end());
   return outcome;
 }

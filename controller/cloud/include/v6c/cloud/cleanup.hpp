@@ -57,6 +57,7 @@ class CleanupStack {
   void push(ResourceKind kind, std::string id, std::string name, std::function<void()> remove);
   // The caller deleted it itself (a check that creates and deletes).
   void forget(ResourceKind kind, const std::string& id);
+  void forget_all();  // keep everything (a dry run, or resources handed on to a later run)
   std::size_t size() const;
   std::vector<Entry> pending() const;  // in the order run() will delete them
 
@@ -78,7 +79,9 @@ class CleanupStack {
 // Lists servers, routers (with their interfaces), ports, RBAC policies on such networks,
 // security groups, subnets, networks, subnet pools, images and flavors whose names start with
 // `prefix` and belong to the session's project, and deletes them through a CleanupStack.
-// Throws ConfigError for an empty prefix (that would mean everything).
-CleanupOutcome cleanup_by_prefix(Session& session, const std::string& prefix, Sleep sleep = real_sleep);
+// Throws ConfigError for an empty prefix (that would mean everything). With dry_run nothing is
+// deleted: `deleted` lists what would be, in the order it would be.
+CleanupOutcome cleanup_by_prefix(Session& session, const std::string& prefix, Sleep sleep = real_sleep,
+                                 bool dry_run = false);
 
 }  // namespace v6c::cloud
