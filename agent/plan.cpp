@@ -11,7 +11,8 @@ namespace {
 using nlohmann::json;
 using std::chrono::milliseconds;
 
-const std::set<std::string> kKinds = {"discover", "dad", "dhcp6", "neighbor", "echo", "pmtu", "dns", "advertise"};
+const std::set<std::string> kKinds = {"discover", "dad", "dhcp6", "neighbor", "echo", "pmtu", "dns", "advertise",
+                                      "attack", "victim"};
 
 template <class T>
 T param(const json& spec, const char* key, T fallback) {
@@ -24,6 +25,13 @@ T param(const json& spec, const char* key, T fallback) {
 }
 
 bool in_prefix(const wire::Ip6& a, const wire::Ip6& prefix, unsigned len) { return a.prefix(len) == prefix.prefix(len); }
+
+wire::Mac mac_param(const json& spec, const char* key) {
+  auto text = param(spec, key, std::string());
+  auto mac = wire::Mac::parse(text);
+  if (!mac) throw PlanError("procedure '" + spec.value("id", "?") + "' needs parameter '" + key + "' (a MAC address)");
+  return *mac;
+}
 
 }  // namespace
 
@@ -214,6 +222,34 @@ wire::ProcedureRecord Runner::run(const json& spec) {
       o.stop = stop_;
       if (o.duration.count() == 0 && !stop_) throw PlanError("advertise without duration_ms needs a stop signal");
       rec.result = probe::advertise(link_, o);
+    } else if (rec.kind == "attack") {
+      // Safety (README "Security probes"): attack frames only with the plan's explicit
+      // permission naming this very interface; probe::attack refuses otherwise.
+      probe::AttackOptions o;
+      if (spec.contains("attack") && spec["attack"].is_object())
+        o.allowed_interface = param(spec["attack"], "allowed_interface", std::string());
+      o.attacks = param(spec, "attacks", std::vector<std::string>{});
+      o.parties.victim_mac = mac_param(spec, "victim_mac");
+      o.parties.victim_link_local =
+          resolve_opt(spec, "victim_link_local").value_or(wire::link_local_of(o.parties.victim_mac));
+      o.parties.victim_address = resolve_opt(spec, "victim_address");
+      o.parties.attacker_address = resolve_opt(spec, "source");
+      o.parties.gateway = resolve_opt(spec, "gateway");
+      o.parties.spoofed_source = resolve_opt(spec, "spoofed_source");
+      o.count = param(spec, "count", 2);
+      o.wait = milliseconds(param(spec, "wait_ms", 2000));
+      rec.result = probe::attack(link_, o);
+    } else if (rec.kind == "victim") {
+      probe::VictimOptions o;
+      o.parties.attacker_mac = mac_param(spec, "attacker_mac");
+      o.parties.attacker_link_local =
+          resolve_opt(spec, "attacker_link_local").value_or(wire::link_local_of(o.parties.attacker_mac));
+      o.parties.attacker_address = resolve_opt(spec, "attacker_address");
+      o.parties.victim_address = resolve_opt(spec, "address");
+      o.parties.gateway = resolve_opt(spec, "gateway");
+      o.listen = milliseconds(param(spec, "listen_ms", 2000));
+      o.linger = milliseconds(param(spec, "linger_ms", 100));
+      rec.result = probe::victim(link_, o);
     } else {
       throw PlanError("unknown procedure kind \"" + rec.kind + "\"");
     }

@@ -188,6 +188,8 @@ void from_json(const json& j, ProcedureRecord& v) {
   else if (v.kind == "pmtu") v.result = r.get<PmtuResult>();
   else if (v.kind == "dns") v.result = r.get<DnsResult>();
   else if (v.kind == "advertise") v.result = r.get<AdvertiseResult>();
+  else if (v.kind == "attack") v.result = r.get<AttackResult>();
+  else if (v.kind == "victim") v.result = r.get<VictimResult>();
   else throw std::invalid_argument("unknown procedure kind: " + v.kind);
 }
 

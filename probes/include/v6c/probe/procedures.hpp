@@ -5,9 +5,11 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "v6c/probe/link.hpp"
+#include "v6c/wire/build.hpp"
 #include "v6c/wire/results.hpp"
 
 namespace v6c::probe {
@@ -93,5 +95,67 @@ struct AdvertiseOptions {
   const std::atomic<bool>* stop = nullptr;
 };
 wire::AdvertiseResult advertise(Link& link, const AdvertiseOptions& o);
+
+// --- Security probes (issue 6; attack.cpp, README "Security probes") ---
+// An attacker VM sends attacks at one victim VM on the same link; the victim captures what
+// arrives. Every attack frame is unicast to the victim's MAC, so no other host on the link
+// sees it once the switch has learnt that MAC (the victim's announcement teaches it).
+
+// The attack ids: exactly the names in the catalogue's params.attacks.
+namespace attack_id {
+inline constexpr std::string_view kRogueRa = "rogue-ra";
+inline constexpr std::string_view kRogueRaHbh = "rogue-ra-hbh";
+inline constexpr std::string_view kRogueRaFrag = "rogue-ra-frag";
+inline constexpr std::string_view kRogueDhcp6Advertise = "rogue-dhcp6-advertise";
+inline constexpr std::string_view kRogueDhcp6Reply = "rogue-dhcp6-reply";
+inline constexpr std::string_view kSpoofSourceIp = "spoof-source-ip";
+inline constexpr std::string_view kSpoofSourceMac = "spoof-source-mac";
+inline constexpr std::string_view kNaSpoofGateway = "na-spoof-gateway";
+inline constexpr std::string_view kNaSpoofPeer = "na-spoof-peer";
+inline constexpr std::string_view kRedirect = "redirect";
+inline constexpr std::string_view kUnsolicitedEcho = "unsolicited-echo";
+inline constexpr std::string_view kUnsolicitedTcp = "unsolicited-tcp";
+inline constexpr std::string_view kUnsolicitedUdp = "unsolicited-udp";
+}  // namespace attack_id
+// Every attack, in the order the attacker sends them.
+const std::vector<std::string>& all_attacks();
+
+// The attacker's markers, so the victim can tell its packets from everything else.
+inline const wire::Ip6 kRoguePrefix = *wire::Ip6::parse("2001:db8:bad::");  // the rogue RA's and DHCPv6's
+inline const wire::Mac kSpoofedMac = *wire::Mac::parse("02:00:00:76:36:63");  // locally administered, no one's
+
+// Who is who on the link. Both roles know it from their plans; the attacker takes the
+// victim's real link-local address from its announcement.
+struct AttackParties {
+  wire::Mac attacker_mac, victim_mac;
+  wire::Ip6 attacker_link_local, victim_link_local;
+  std::optional<wire::Ip6> attacker_address, victim_address;  // global (the ports' fixed IPs)
+  std::optional<wire::Ip6> gateway;                           // the subnet's gateway address
+  std::optional<wire::Ip6> spoofed_source;  // spoof-source-ip's source (default: the victim's address)
+};
+
+// The frames of one attack (pure; a fragmented attack gives both fragments). Throws
+// std::invalid_argument for an unknown id or when the parties lack what it needs.
+std::vector<wire::Bytes> attack_frames(std::string_view id, const AttackParties& parties);
+// Which attack a packet the victim captured belongs to, if any (pure). Fragments are
+// attributed to rogue-ra-frag; whether a whole RA arrived is decided over all of them.
+std::optional<std::string> classify_attack(const wire::Packet& p, const AttackParties& parties);
+
+struct AttackOptions {
+  std::string allowed_interface;     // the plan's explicit permission: must equal link.name()
+  std::vector<std::string> attacks;  // empty: every one
+  AttackParties parties;             // the attacker's own fields are taken from the link
+  int count = 2;                     // times each attack is sent
+  milliseconds wait{2000};           // start at the victim's announcement, at the latest after this
+};
+// Refuses (throws LinkError) unless allowed_interface names this link.
+wire::AttackResult attack(Link& link, const AttackOptions& o);
+
+struct VictimOptions {
+  AttackParties parties;             // the victim's own fields are taken from the link
+  milliseconds listen{2000};         // the longest it captures
+  milliseconds linger{100};          // after the attacker's last control, for frames in flight
+};
+wire::VictimResult victim(Link& link, const VictimOptions& o);
 
 }  // namespace v6c::probe

@@ -2,6 +2,7 @@
 // frame out, with lengths and checksums filled in by libtins.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "v6c/wire/packet.hpp"
@@ -29,5 +30,31 @@ Bytes build_udp(const Addressing& a, std::uint16_t src_port, std::uint16_t dst_p
                 std::span<const std::uint8_t> payload);
 // The DHCPv6 payload alone (what goes in a UDP datagram).
 Bytes encode_dhcp6(const Dhcp6Message& m);
+
+// --- Attack variants (issue 6; evasion.cpp) ---
+
+// Next-header values of the extension headers the RA-Guard evasions use (RFC 8200 §4).
+inline constexpr std::uint8_t kNextHeaderHopByHop = 0;
+inline constexpr std::uint8_t kNextHeaderFragment = 44;
+inline constexpr std::uint8_t kNextHeaderDstOpts = 60;
+
+// A frame as built above (Ethernet, IPv6 without extension headers, upper layer) rebuilt with
+// an 8-byte Hop-by-Hop or Destination Options header (PadN only) in front of the upper layer:
+// the first RA-Guard evasion of RFC 7113 §2. Throws std::invalid_argument for any other frame.
+Bytes with_extension_header(std::span<const std::uint8_t> frame, std::uint8_t header);
+// The same frame as two fragments whose first holds only half of a Destination Options header,
+// so the upper-layer header is in the second fragment (RFC 7113 §2, forbidden by RFC 7112).
+std::vector<Bytes> fragment_behind_options(std::span<const std::uint8_t> frame, std::uint32_t identification);
+
+// A packet's Fragment header (RFC 8200 §4.5), read from its raw bytes.
+struct FragmentInfo {
+  std::uint32_t identification = 0;
+  std::uint32_t offset_bytes = 0;
+  bool more = false;
+};
+std::optional<FragmentInfo> fragment_info(const Packet& p);
+
+// A TCP segment with only SYN set: an unsolicited connection attempt (RFC 9293 §3.5).
+Bytes build_tcp_syn(const Addressing& a, std::uint16_t src_port, std::uint16_t dst_port, std::uint32_t seq);
 
 }  // namespace v6c::wire

@@ -61,6 +61,12 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PmtuStep, size, replied, ptb)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PmtuResult, target, source, steps)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DnsResult, server, name, rcode, aaaa, rtt_ms, errors)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AdvertiseResult, unsolicited, solicited, first)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AttackSent, id, sent, status, error, first_us, last_us, sample)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AttackResult, announced, waited_ms, control_sent, attacks)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AttackReceived, id, packets)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(VictimResult, window_ms, announcements, attacker_started,
+                                                attacker_done, control_received, rs_sent, ns_sent, ras, nas,
+                                                received, incomplete)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AgentReport, schema, agent_version, host, interface, mac, mtu,
                                                 link_local, started_us, procedures)
 

@@ -93,14 +93,48 @@ struct AdvertiseResult {
   std::optional<Packet> first;    // the first RA sent, as it went on the wire
 };
 
+// The attacker role (issue 6): what it sent, per attack, with counts and times.
+struct AttackSent {
+  std::string id;                 // the catalogue's attack name: rogue-ra, spoof-source-ip, ...
+  std::uint32_t sent = 0;         // frames put on the wire
+  std::string status = "ok";      // ok | error (it could not be built or sent)
+  std::string error;
+  std::int64_t first_us = 0, last_us = 0;
+  std::optional<Packet> sample;   // its first frame, as it went on the wire
+};
+struct AttackResult {
+  bool announced = false;         // the victim's "listening" announcement arrived
+  double waited_ms = 0;           // procedure start → attacks started (announcement or deadline)
+  std::uint32_t control_sent = 0; // legitimate, marked NSs from our own address
+  std::vector<AttackSent> attacks;
+};
+
+// The victim role: what of the attacks arrived, and the controls that prove it was listening.
+struct AttackReceived {
+  std::string id;
+  std::vector<Packet> packets;
+};
+struct VictimResult {
+  std::uint32_t window_ms = 0;         // how long it captured
+  std::uint32_t announcements = 0;     // "listening" announcements sent to the attacker
+  bool attacker_started = false, attacker_done = false;  // its first and last control arrived
+  std::uint32_t control_received = 0;  // the attacker's marked, legitimate NSs
+  std::uint32_t rs_sent = 0, ns_sent = 0;
+  std::uint32_t ras = 0;               // RAs from others than the attacker (the cloud's)
+  std::uint32_t nas = 0;               // solicited NAs answering our NSs
+  std::vector<AttackReceived> received;  // per attack, what arrived (absent: nothing did)
+  std::vector<Packet> incomplete;      // attack fragments that arrived without the rest
+};
+
 using ProcedureResult = std::variant<std::monostate, DiscoverResult, DadResult, Dhcp6Result,
-                                     NeighborResult, EchoResult, PmtuResult, DnsResult, AdvertiseResult>;
+                                     NeighborResult, EchoResult, PmtuResult, DnsResult, AdvertiseResult,
+                                     AttackResult, VictimResult>;
 
 // One procedure of a plan as the agent ran it. status "ok" means it ran to its deadline
 // (whatever it saw, or did not see); "error" means it could not run, with the reason.
 struct ProcedureRecord {
   std::string id;      // the plan's name for it, e.g. "discover" or "echo-gw-global"
-  std::string kind;    // discover, dad, dhcp6, neighbor, echo, pmtu, dns, advertise
+  std::string kind;    // discover, dad, dhcp6, neighbor, echo, pmtu, dns, advertise, attack, victim
   std::string status;  // ok | error
   std::string error;
   std::int64_t started_us = 0;

@@ -1,0 +1,365 @@
+// The security probes' two roles (issue 6). The attacker sends each attack the catalogue
+// names at one victim, counting frames and recording times; the victim captures what
+// arrives and sorts it by the attacker's markers. Coordination needs no controller: the
+// victim announces on the tenant link that it listens (a marked NS, which every security
+// group admits), the attacker starts on that announcement or at its own deadline, and marked
+// control NSs before and after the attacks prove the victim's capture and path work.
+#include <algorithm>
+#include <map>
+
+#include "common.hpp"
+#include "v6c/probe/procedures.hpp"
+
+namespace v6c::probe {
+namespace {
+
+using namespace std::chrono_literals;
+namespace id = attack_id;
+
+// RFC 3971 §5.3.2 Nonce option: receivers ignore it outside DAD (RFC 7527), so it carries our
+// markers in NSs that are otherwise ordinary.
+constexpr std::uint8_t kNonceOption = 14;
+constexpr std::uint8_t kMarkerMagic[] = {'v', '6', 'c'};
+enum class Marker : std::uint8_t { listening = 'L', start = 'S', done = 'D' };
+
+constexpr std::uint16_t kAttackEchoId = 0x7636;    // "v6": echo requests that are attacks
+constexpr std::size_t kEchoSize = 104;             // IPv6 bytes, like ping6's default
+constexpr std::uint16_t kAttackUdpPort = 0x7636;   // unsolicited-udp's destination
+constexpr std::uint16_t kAttackSourcePort = 0x7637;
+constexpr std::uint16_t kSshPort = 22;             // unsolicited-tcp: what a default group must shield
+constexpr std::uint32_t kTcpSeq = 0x76366300;
+constexpr std::uint32_t kFragmentId = 0x76366672;  // "v6fr"
+constexpr std::uint8_t kUnicastHopLimit = 64;
+constexpr std::uint8_t kTcp = 6, kUdp = 17;
+constexpr std::uint16_t kDhcpClientPort = 546, kDhcpServerPort = 547;  // RFC 8415 §7.2
+constexpr std::uint32_t kDhcpTransactionId = 0x763663;                // 24 bits (RFC 8415 §8)
+constexpr std::uint16_t kDuidLl = 3, kHwTypeEthernet = 1;             // RFC 8415 §11.4
+constexpr std::uint8_t kMaxDhcpPreference = 255;  // RFC 8415 §18.2.1: the client takes it at once
+// The rogue router as an attacker would configure it (RFC 4191 §2.2 high preference).
+constexpr int kHighPreference = 1;
+constexpr std::uint16_t kRogueRouterLifetimeS = 1800;
+constexpr std::uint32_t kRogueValidS = 86400, kRoguePreferredS = 14400;
+constexpr std::uint8_t kRoguePrefixLength = 64;
+constexpr std::uint8_t kRogueCurHopLimit = 64;
+constexpr std::uint16_t kRogueHost = 0x53;  // 2001:db8:bad::53: its DNS server, its addresses
+
+constexpr auto kAnnounceInterval = 50ms;  // the victim repeats until the attacker starts
+constexpr auto kNsRetry = 300ms;          // the victim's NS for the gateway, if unanswered
+constexpr int kNsAttempts = 3;
+constexpr auto kRsRetry = 1000ms;         // a second RS if no RA answered the first
+constexpr int kRsAttempts = 2;
+
+wire::Ip6 rogue_host(std::uint16_t host) {
+  wire::Ip6 a = kRoguePrefix;
+  a.bytes[14] = static_cast<std::uint8_t>(host >> 8);
+  a.bytes[15] = static_cast<std::uint8_t>(host);
+  return a;
+}
+
+wire::NeighborSolicit marked_ns(const wire::Ip6& target, const wire::Mac& source_lla, Marker m, std::uint16_t seq) {
+  std::vector<std::uint8_t> nonce(std::begin(kMarkerMagic), std::end(kMarkerMagic));
+  nonce.push_back(static_cast<std::uint8_t>(m));
+  nonce.push_back(static_cast<std::uint8_t>(seq >> 8));
+  nonce.push_back(static_cast<std::uint8_t>(seq));
+  return wire::NeighborSolicit{target, source_lla, {wire::RawOption{kNonceOption, nonce}}};
+}
+
+std::optional<Marker> marker_of(const wire::Packet& p) {
+  const auto* ns = p.as<wire::NeighborSolicit>();
+  if (!ns) return std::nullopt;
+  for (const auto& o : ns->unknown)
+    if (o.type == kNonceOption && o.data.size() > sizeof kMarkerMagic &&
+        std::equal(std::begin(kMarkerMagic), std::end(kMarkerMagic), o.data.begin()))
+      return static_cast<Marker>(o.data[sizeof kMarkerMagic]);
+  return std::nullopt;
+}
+
+// A control NS from the attacker's own addresses to the victim: legitimate everywhere.
+wire::Bytes control_frame(const AttackParties& p, Marker m, std::uint16_t seq) {
+  wire::Addressing a{p.attacker_mac, p.victim_mac, p.attacker_link_local, p.victim_link_local};
+  return wire::build_ns(a, marked_ns(p.victim_link_local, p.attacker_mac, m, seq));
+}
+
+wire::RouterAdvert rogue_ra(const AttackParties& p) {
+  wire::RouterAdvert ra;
+  ra.cur_hop_limit = kRogueCurHopLimit;
+  ra.preference = kHighPreference;
+  ra.router_lifetime_s = kRogueRouterLifetimeS;
+  ra.source_lla = p.attacker_mac;
+  ra.prefixes = {{kRoguePrefix, kRoguePrefixLength, true, true, kRogueValidS, kRoguePreferredS}};
+  ra.rdnss = {{kRogueValidS, {rogue_host(kRogueHost)}}};
+  return ra;
+}
+
+wire::Dhcp6Message rogue_dhcp6(wire::Dhcp6Type type, const AttackParties& p) {
+  wire::Dhcp6Message m;
+  m.type = type;
+  m.transaction_id = kDhcpTransactionId;
+  m.src_port = kDhcpServerPort;
+  m.dst_port = kDhcpClientPort;
+  wire::Duid server;
+  server.type = kDuidLl;
+  server.hw_type = kHwTypeEthernet;
+  server.identifier.assign(p.attacker_mac.bytes.begin(), p.attacker_mac.bytes.end());
+  m.server_id = server;
+  wire::IaNa ia;
+  ia.iaid = 1;
+  ia.addresses = {{rogue_host(kRogueHost + 1), kRoguePreferredS, kRogueValidS, std::nullopt}};
+  m.ia_na = {ia};
+  m.dns_servers = {rogue_host(kRogueHost)};
+  m.preference = kMaxDhcpPreference;
+  return m;
+}
+
+template <class T>
+const T& need(const std::optional<T>& v, std::string_view attack, const char* what) {
+  if (!v) throw std::invalid_argument(std::string(attack) + " needs " + what);
+  return *v;
+}
+
+bool is(std::string_view a, std::string_view b) { return a == b; }
+
+}  // namespace
+
+const std::vector<std::string>& all_attacks() {
+  static const std::vector<std::string> ids = {
+      std::string(id::kRogueRa),         std::string(id::kRogueRaHbh),      std::string(id::kRogueRaFrag),
+      std::string(id::kRogueDhcp6Advertise), std::string(id::kRogueDhcp6Reply), std::string(id::kSpoofSourceIp),
+      std::string(id::kSpoofSourceMac),  std::string(id::kNaSpoofGateway),  std::string(id::kNaSpoofPeer),
+      std::string(id::kRedirect),        std::string(id::kUnsolicitedEcho), std::string(id::kUnsolicitedTcp),
+      std::string(id::kUnsolicitedUdp)};
+  return ids;
+}
+
+std::vector<wire::Bytes> attack_frames(std::string_view a, const AttackParties& p) {
+  // On-link attacks go to the victim's link-local address, the others to its global one.
+  const wire::Addressing link{p.attacker_mac, p.victim_mac, p.attacker_link_local, p.victim_link_local};
+  auto global = [&](const wire::Ip6& source) {
+    return wire::Addressing{p.attacker_mac, p.victim_mac, source, need(p.victim_address, a, "the victim's address"),
+                            kUnicastHopLimit};
+  };
+  auto own_global = [&] { return global(need(p.attacker_address, a, "the attacker's global address")); };
+  auto spoofed_na = [&](const wire::Ip6& target) {
+    return wire::build_na(link, wire::NeighborAdvert{false, false, true, target, p.attacker_mac, {}});
+  };
+
+  if (is(a, id::kRogueRa)) return {wire::build_ra(link, rogue_ra(p))};
+  if (is(a, id::kRogueRaHbh))
+    return {wire::with_extension_header(wire::build_ra(link, rogue_ra(p)), wire::kNextHeaderHopByHop)};
+  if (is(a, id::kRogueRaFrag)) return wire::fragment_behind_options(wire::build_ra(link, rogue_ra(p)), kFragmentId);
+  if (is(a, id::kRogueDhcp6Advertise) || is(a, id::kRogueDhcp6Reply)) {
+    auto type = is(a, id::kRogueDhcp6Reply) ? wire::Dhcp6Type::reply : wire::Dhcp6Type::advertise;
+    auto addressing = link;
+    addressing.hop_limit = kUnicastHopLimit;
+    return {wire::build_dhcp6(addressing, rogue_dhcp6(type, p))};
+  }
+  if (is(a, id::kSpoofSourceIp)) {
+    const auto& spoofed = p.spoofed_source ? *p.spoofed_source : need(p.victim_address, a, "an address to spoof");
+    return {wire::build_echo(global(spoofed), wire::Echo{false, kAttackEchoId, 1, 0}, kEchoSize)};
+  }
+  if (is(a, id::kSpoofSourceMac)) {
+    // A unicast NS (as NUD sends, RFC 4861 §7.3.1): the one message every security group
+    // admits, so only the MAC filter stands in its way.
+    auto addressing = link;
+    addressing.src_mac = kSpoofedMac;
+    return {wire::build_ns(addressing, wire::NeighborSolicit{p.victim_link_local, kSpoofedMac, {}})};
+  }
+  if (is(a, id::kNaSpoofGateway)) return {spoofed_na(need(p.gateway, a, "the gateway's address"))};
+  if (is(a, id::kNaSpoofPeer)) return {spoofed_na(p.victim_address.value_or(p.victim_link_local))};
+  if (is(a, id::kRedirect))
+    return {wire::build_redirect(link, wire::Redirect{p.attacker_link_local, rogue_host(kRogueHost), p.attacker_mac, 0})};
+  if (is(a, id::kUnsolicitedEcho))
+    return {wire::build_echo(own_global(), wire::Echo{false, kAttackEchoId, 1, 0}, kEchoSize)};
+  if (is(a, id::kUnsolicitedTcp)) return {wire::build_tcp_syn(own_global(), kAttackSourcePort, kSshPort, kTcpSeq)};
+  if (is(a, id::kUnsolicitedUdp)) {
+    const std::uint8_t payload[] = {'v', '6', 'c'};
+    return {wire::build_udp(own_global(), kAttackSourcePort, kAttackUdpPort, payload)};
+  }
+  throw std::invalid_argument("unknown attack " + std::string(a));
+}
+
+std::optional<std::string> classify_attack(const wire::Packet& p, const AttackParties& parties) {
+  auto as = [](std::string_view a) { return std::optional<std::string>(a); };
+  if (p.ctx.src_mac == kSpoofedMac) return as(id::kSpoofSourceMac);
+  if (p.ctx.src_mac != parties.attacker_mac) return std::nullopt;
+  if (p.ctx.fragmented) return as(id::kRogueRaFrag);
+  if (p.as<wire::RouterAdvert>()) {
+    const auto& ext = p.ctx.ext_headers;
+    bool behind_hbh = std::find(ext.begin(), ext.end(), wire::kNextHeaderHopByHop) != ext.end();
+    return as(behind_hbh ? id::kRogueRaHbh : id::kRogueRa);
+  }
+  if (const auto* d = p.as<wire::Dhcp6Message>()) {
+    if (d->type == wire::Dhcp6Type::advertise) return as(id::kRogueDhcp6Advertise);
+    if (d->type == wire::Dhcp6Type::reply) return as(id::kRogueDhcp6Reply);
+    return std::nullopt;
+  }
+  if (const auto* na = p.as<wire::NeighborAdvert>()) {
+    if (parties.gateway && na->target == *parties.gateway) return as(id::kNaSpoofGateway);
+    if (na->target == parties.victim_link_local || (parties.victim_address && na->target == *parties.victim_address))
+      return as(id::kNaSpoofPeer);
+    return std::nullopt;
+  }
+  if (p.as<wire::Redirect>()) return as(id::kRedirect);
+  if (const auto* e = p.as<wire::Echo>(); e && !e->reply && e->id == kAttackEchoId) {
+    bool own = p.ctx.src_ip == parties.attacker_link_local ||
+               (parties.attacker_address && p.ctx.src_ip == *parties.attacker_address);
+    return as(own ? id::kUnsolicitedEcho : id::kSpoofSourceIp);
+  }
+  if (const auto* o = p.as<wire::OtherPacket>()) {
+    if (o->next_header == kTcp) return as(id::kUnsolicitedTcp);
+    if (o->next_header == kUdp && o->dst_port == kAttackUdpPort) return as(id::kUnsolicitedUdp);
+  }
+  return std::nullopt;
+}
+
+wire::AttackResult attack(Link& link, const AttackOptions& o) {
+  if (o.allowed_interface != link.name())
+    throw LinkError(LinkError::Kind::other, "refused to attack on " + link.name() +
+                                                ": the plan allows attacks only on \"" + o.allowed_interface + "\"");
+  AttackParties p = o.parties;
+  p.attacker_mac = link.mac();
+  p.attacker_link_local = link.link_local();
+  wire::AttackResult r;
+
+  // Wait for the victim's announcement, or start at the deadline (its clock is not ours).
+  link.set_filter("icmp6 and ip6[40] == 135 and ether src " + p.victim_mac.str());
+  const auto start = Clock::now();
+  detail::collect(link, start + o.wait, [&](const wire::Packet& pkt) {
+    if (marker_of(pkt) != Marker::listening || pkt.ctx.src_mac != p.victim_mac) return false;
+    p.victim_link_local = pkt.ctx.src_ip;  // its real link-local, whatever the plan assumed
+    r.announced = true;
+    return true;
+  });
+  r.waited_ms = detail::ms_between(start, Clock::now());
+  link.set_filter("less 0");  // nothing to hear while attacking
+
+  std::uint16_t control_seq = 0;
+  auto control = [&](Marker m) {
+    link.send(control_frame(p, m, control_seq++));
+    ++r.control_sent;
+  };
+  control(Marker::start);
+  for (const auto& a : o.attacks.empty() ? all_attacks() : o.attacks) {
+    wire::AttackSent s;
+    s.id = a;
+    try {
+      auto frames = attack_frames(a, p);
+      s.sample = detail::sent_packet(frames.front());
+      for (int i = 0; i < o.count; ++i)
+        for (const auto& f : frames) {
+          auto t = Link::now_us();
+          link.send(f);
+          if (s.sent++ == 0) s.first_us = t;
+          s.last_us = t;
+        }
+    } catch (const std::exception& e) {
+      s.status = "error";
+      s.error = e.what();
+    }
+    r.attacks.push_back(std::move(s));
+  }
+  control(Marker::done);
+  return r;
+}
+
+wire::VictimResult victim(Link& link, const VictimOptions& o) {
+  AttackParties p = o.parties;
+  p.victim_mac = link.mac();
+  p.victim_link_local = link.link_local();
+  wire::VictimResult r;
+  // Only frames addressed to us (attacks are unicast to our MAC) and multicast (RAs).
+  link.set_filter("ip6 and (ether dst " + p.victim_mac.str() + " or ether multicast)");
+
+  const auto start = Clock::now();
+  const auto deadline = start + o.listen;
+  const wire::Addressing to_attacker{p.victim_mac, p.attacker_mac, p.victim_link_local, p.attacker_link_local};
+  auto announce = [&] {
+    link.send(wire::build_ns(to_attacker, marked_ns(p.attacker_link_local, p.victim_mac, Marker::listening,
+                                                    static_cast<std::uint16_t>(r.announcements))));
+    ++r.announcements;
+  };
+  auto solicit_router = [&] {
+    link.send(wire::build_rs(detail::multicast_from(link, p.victim_link_local, wire::kAllRouters),
+                             wire::RouterSolicit{p.victim_mac, {}}));
+    ++r.rs_sent;
+  };
+  auto solicit_gateway = [&] {
+    if (!p.gateway) return;
+    link.send(wire::build_ns(detail::multicast_from(link, p.victim_link_local, wire::solicited_node(*p.gateway)),
+                             wire::NeighborSolicit{*p.gateway, p.victim_mac, {}}));
+    ++r.ns_sent;
+  };
+  announce();
+  solicit_router();
+  solicit_gateway();
+  auto next_announce = Clock::now() + kAnnounceInterval;
+  auto next_ns = Clock::now() + kNsRetry;
+  auto next_rs = Clock::now() + kRsRetry;
+  std::optional<Clock::time_point> done_at;
+
+  std::map<std::string, std::vector<wire::Packet>> arrived;
+  auto finished = [&] { return done_at && Clock::now() >= *done_at + o.linger && r.ras > 0 && r.nas > 0; };
+  while (Clock::now() < deadline && !finished()) {
+    auto now = Clock::now();
+    const bool announcing = !r.attacker_started;
+    const bool resolving = r.nas == 0 && p.gateway && static_cast<int>(r.ns_sent) < kNsAttempts;
+    const bool soliciting = r.ras == 0 && static_cast<int>(r.rs_sent) < kRsAttempts;
+    if (announcing && now >= next_announce) {
+      announce();
+      next_announce = now + kAnnounceInterval;
+    }
+    if (resolving && now >= next_ns) {
+      solicit_gateway();
+      next_ns = now + kNsRetry;
+    }
+    if (soliciting && now >= next_rs) {
+      solicit_router();
+      next_rs = now + kRsRetry;
+    }
+    auto wake = deadline;
+    if (done_at && now < *done_at + o.linger) wake = *done_at + o.linger;
+    if (announcing) wake = std::min(wake, next_announce);
+    if (resolving) wake = std::min(wake, next_ns);
+    if (soliciting) wake = std::min(wake, next_rs);
+    auto pkt = link.receive(wake);
+    if (!pkt) continue;
+    if (auto attack = classify_attack(*pkt, p)) {
+      arrived[*attack].push_back(std::move(*pkt));
+      continue;
+    }
+    if (auto m = marker_of(*pkt); m && pkt->ctx.src_mac == p.attacker_mac) {
+      if (*m == Marker::start) r.attacker_started = true;
+      if (*m == Marker::done) {
+        r.attacker_started = true;
+        r.attacker_done = true;
+        done_at = Clock::now();
+      }
+      if (*m != Marker::listening) ++r.control_received;
+      continue;
+    }
+    if (pkt->as<wire::RouterAdvert>()) ++r.ras;
+    if (const auto* na = pkt->as<wire::NeighborAdvert>(); na && na->solicited &&
+        (na->target == p.attacker_link_local || (p.gateway && na->target == *p.gateway)))
+      ++r.nas;
+  }
+  r.window_ms = static_cast<std::uint32_t>(detail::ms_between(start, Clock::now()));
+
+  // A fragmented RA reached us only if its first and its last fragment both did.
+  if (auto it = arrived.find(std::string(id::kRogueRaFrag)); it != arrived.end()) {
+    bool first = false, last = false;
+    for (const auto& f : it->second)
+      if (auto info = wire::fragment_info(f)) {
+        first = first || info->offset_bytes == 0;
+        last = last || !info->more;
+      }
+    if (!(first && last)) {
+      r.incomplete = std::move(it->second);
+      arrived.erase(it);
+    }
+  }
+  for (const auto& a : all_attacks())
+    if (auto it = arrived.find(a); it != arrived.end()) r.received.push_back({a, std::move(it->second)});
+  return r;
+}
+
+}  // namespace v6c::probe
