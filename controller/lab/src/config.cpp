@@ -213,7 +213,9 @@ std::string port_security_nft(const LabModel& m) {
   o << "  }\n";
   // RFC 7112: a first fragment must hold the whole header chain; if nft cannot find the
   // upper-layer header there, an RA or DHCPv6 reply could hide behind it (RFC 7113 §3).
-  o << "  chain first_fragment {\n    meta l4proto { tcp, udp, ipv6-icmp } return\n    drop\n  }\n";
+  // l4proto alone is not proof: cut inside an options header it already names the next
+  // protocol, so the transport header is loaded too (the load fails when it is missing).
+  o << "  chain first_fragment {\n    meta l4proto { tcp, udp, ipv6-icmp } th sport 0-65535 return\n    drop\n  }\n";
   for (const auto& [net, port] : m.vm_ports()) {
     std::vector<std::string> own = {wire::link_local_of(port->mac).str()};
     std::vector<std::string> own_u128 = {as_u128(wire::link_local_of(port->mac))};

@@ -48,6 +48,19 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
   const fs::path dir = out_dir.empty() ? fs::path(lab.files_dir()) : out_dir;
   const auto start = Clock::now();
 
+  // The security probes: the attacker and the victim VM run them instead of the probe plan
+  // (the checks read only probe VMs' reports), at the same time as the probe VMs.
+  catalog::SecurityPlanOptions security;
+  security.network_is_ours = true;  // the lab built every network it attacks
+  security.attacks = catalog::requested_attacks(c);
+  auto plan_for = [&](const model::Network& net, const model::Port& port) {
+    if (auto pair = catalog::security_pair(net); pair && !security.attacks.empty()) {
+      if (&port == pair->attacker) return catalog::make_attacker_plan(net, *pair, options, security);
+      if (&port == pair->victim) return catalog::make_victim_plan(net, *pair, options, security);
+    }
+    return catalog::make_plan(facts, net, port, options);
+  };
+
   struct Running {
     std::string host;
     fs::path report, pcap;
@@ -65,7 +78,7 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
       const fs::path plan = dir / ("plan-" + port.name + ".json");
       r.report = dir / (port.name + ".json");
       r.pcap = dir / (port.name + ".pcap");
-      std::ofstream(plan) << catalog::make_plan(facts, net, port, options).dump(2);
+      std::ofstream(plan) << plan_for(net, port).dump(2);
       r.process = std::make_unique<host::Process>(
           host::Argv{agent.string(), "run", plan.string(), "-i", kVmIfname, "--host", port.name, "--json",
                      r.report.string(), "--pcap", r.pcap.string(), "-q"},
@@ -88,6 +101,17 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
     } catch (const std::exception&) {
       // A malformed report counts as a missing one.
     }
+  }
+  for (const auto& net : facts.networks) {
+    auto pair = catalog::security_pair(net);
+    if (!pair || security.attacks.empty()) continue;
+    auto report = [&](const model::Port* p) -> const wire::AgentReport* {
+      auto it = obs.agents.find(p->name);
+      return it == obs.agents.end() ? nullptr : &it->second;
+    };
+    obs.security[net.name] = catalog::security_observations(net, *pair, security.attacks, report(pair->attacker),
+                                                            report(pair->victim),
+                                                            (dir / (pair->victim->name + ".pcap")).string());
   }
   if (timings) timings->probing = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
   return catalog::evaluate(c, facts, obs);

@@ -2,12 +2,15 @@
 // docs/agent-plan.md). The procedure ids are the names the checks read.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "v6c/catalog/catalog.hpp"
+#include "v6c/catalog/security.hpp"
 #include "v6c/model/facts.hpp"
 
 namespace v6c::catalog {
@@ -34,6 +37,8 @@ inline constexpr std::string_view kUnreachFar = "unreach-far";     // unassigned
 inline constexpr std::string_view kDns = "dns";
 inline constexpr std::string_view kEchoPeerPrefix = "echo-peer-";  // + the peer VM's name
 inline constexpr std::string_view kEchoInPrefix = "echo-in-";      // external agent → VM, + VM name
+inline constexpr std::string_view kAttack = "attack";              // the attacker VM's security probes
+inline constexpr std::string_view kVictim = "victim";              // the victim VM's capture of them
 }  // namespace proc
 
 // Symbolic targets the agent resolves when it runs the procedure.
@@ -68,5 +73,46 @@ nlohmann::json make_plan(const model::Facts& f, const model::Network& net, const
                          const PlanOptions& o);
 // The plan for an agent outside the cloud (north-south-in): echo every probe VM's global address.
 nlohmann::json make_external_plan(const model::Facts& f, const std::string& host, const PlanOptions& o);
+
+// --- Security probes (issue 6, plan_security.cpp, README "Security probes") ---
+
+inline constexpr std::string_view kRoleAttacker = "attacker";
+inline constexpr std::string_view kRoleVictim = "victim";
+
+// A network's attacker and victim VMs (ports with those roles), when it has both.
+struct SecurityPair {
+  const model::Port* attacker = nullptr;
+  const model::Port* victim = nullptr;
+};
+std::optional<SecurityPair> security_pair(const model::Network& net);
+
+// The attack ids the enabled requirements ask for (their params.attacks), in catalogue order.
+std::vector<std::string> requested_attacks(const Catalog& c);
+
+struct SecurityPlanOptions {
+  // Safety: attacks are planned only in a network this tool created (the lab always; a cloud
+  // run only with the user's explicit flag). make_attacker_plan refuses without it.
+  bool network_is_ours = false;
+  std::vector<std::string> attacks;   // requested_attacks(); empty: none are planned
+  int count = 2;                      // times each attack is sent
+  std::uint32_t listen_ms = 2000;     // the victim's longest capture
+  std::uint32_t wait_ms = 2000;       // the attacker starts at the victim's announcement, at the latest then
+  std::uint32_t linger_ms = 100;      // the victim listens this long after the attacker's last control
+};
+
+// The attacker's plan: the attack procedure, with the permission naming its interface.
+// Throws std::invalid_argument unless s.network_is_ours.
+nlohmann::json make_attacker_plan(const model::Network& net, const SecurityPair& pair, const PlanOptions& o,
+                                  const SecurityPlanOptions& s);
+// The victim's plan: the capture, announced to the attacker over the tenant link.
+nlohmann::json make_victim_plan(const model::Network& net, const SecurityPair& pair, const PlanOptions& o,
+                                const SecurityPlanOptions& s);
+
+// Pairs what the attacker sent with what the victim captured (either report may be missing:
+// then the checks say ERROR, never PASS).
+SecurityObservations security_observations(const model::Network& net, const SecurityPair& pair,
+                                           const std::vector<std::string>& attacks,
+                                           const wire::AgentReport* attacker, const wire::AgentReport* victim,
+                                           const std::string& victim_pcap);
 
 }  // namespace v6c::catalog

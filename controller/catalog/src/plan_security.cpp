@@ -1,0 +1,138 @@
+// Plans for the security probes and the pairing of their two reports (issue 6). The attacker
+// and the victim coordinate over the tenant link (the victim announces, the attacker starts on
+// it or at its deadline), so these plans work where VMs cannot reach the controller.
+#include <algorithm>
+#include <stdexcept>
+
+#include "targets.hpp"
+#include "v6c/catalog/plan.hpp"
+
+namespace v6c::catalog {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kAttacksParam = "attacks";
+const std::string kStatusOk = "ok";
+
+json security_plan(const model::Port& host, const PlanOptions& o, json procedure) {
+  return json{{"schema", kPlanSchema},
+              {"host", host.name},
+              {"interface", o.interface},
+              {"procedures", json::array({std::move(procedure)})}};
+}
+
+// The record of the one procedure of `kind` in a report, if it ran.
+const wire::ProcedureRecord* record_of(const wire::AgentReport* report, std::string_view id) {
+  if (!report) return nullptr;
+  for (const auto& r : report->procedures)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<SecurityPair> security_pair(const model::Network& net) {
+  SecurityPair pair;
+  for (const auto& p : net.ports) {
+    if (p.role == kRoleAttacker && !pair.attacker) pair.attacker = &p;
+    if (p.role == kRoleVictim && !pair.victim) pair.victim = &p;
+  }
+  if (!pair.attacker || !pair.victim) return std::nullopt;
+  return pair;
+}
+
+std::vector<std::string> requested_attacks(const Catalog& c) {
+  std::vector<std::string> ids;
+  for (const auto& r : c.requirements) {
+    if (!r.enabled || !r.params.contains(kAttacksParam) || !r.params[kAttacksParam].is_array()) continue;
+    for (const auto& a : r.params[kAttacksParam])
+      if (a.is_string() && std::find(ids.begin(), ids.end(), a.get<std::string>()) == ids.end())
+        ids.push_back(a.get<std::string>());
+  }
+  return ids;
+}
+
+json make_attacker_plan(const model::Network& net, const SecurityPair& pair, const PlanOptions& o,
+                        const SecurityPlanOptions& s) {
+  if (!s.network_is_ours)
+    throw std::invalid_argument("attacks are planned only in networks this tool created (network " + net.name + ")");
+  const auto& victim = *pair.victim;
+  json p = {{"id", proc::kAttack}, {"kind", "attack"}};
+  p["attack"] = {{"allowed_interface", o.interface}};  // the agent refuses any other interface
+  p["attacks"] = s.attacks;
+  p["victim_mac"] = victim.mac.str();
+  if (auto a = detail::global_address(victim)) p["victim_address"] = a->str();
+  if (auto a = detail::global_address(*pair.attacker)) p["source"] = a->str();
+  if (!net.subnet.gateway_ip.is_unspecified()) p["gateway"] = net.subnet.gateway_ip.str();
+  p["count"] = s.count;
+  p["wait_ms"] = s.wait_ms;
+  return security_plan(*pair.attacker, o, std::move(p));
+}
+
+json make_victim_plan(const model::Network& net, const SecurityPair& pair, const PlanOptions& o,
+                      const SecurityPlanOptions& s) {
+  const auto& attacker = *pair.attacker;
+  json p = {{"id", proc::kVictim}, {"kind", "victim"}};
+  p["attacker_mac"] = attacker.mac.str();
+  if (auto a = detail::global_address(attacker)) p["attacker_address"] = a->str();
+  if (auto a = detail::global_address(*pair.victim)) p["address"] = a->str();
+  if (!net.subnet.gateway_ip.is_unspecified()) p["gateway"] = net.subnet.gateway_ip.str();
+  p["listen_ms"] = s.listen_ms;
+  p["linger_ms"] = s.linger_ms;
+  return security_plan(*pair.victim, o, std::move(p));
+}
+
+SecurityObservations security_observations(const model::Network& net, const SecurityPair& pair,
+                                           const std::vector<std::string>& attacks,
+                                           const wire::AgentReport* attacker, const wire::AgentReport* victim,
+                                           const std::string& victim_pcap) {
+  SecurityObservations s;
+  s.network = net.name;
+  s.attacker = pair.attacker->name;
+  s.victim = pair.victim->name;
+  s.victim_pcap = victim_pcap;
+
+  const auto* sent_rec = record_of(attacker, proc::kAttack);
+  const auto* sent = sent_rec ? std::get_if<wire::AttackResult>(&sent_rec->result) : nullptr;
+  std::string why_not_sent;
+  if (!attacker) why_not_sent = s.attacker + " sent no report";
+  else if (!sent_rec) why_not_sent = s.attacker + "'s report has no " + std::string(proc::kAttack) + " procedure";
+  else if (sent_rec->status != kStatusOk) why_not_sent = sent_rec->error;
+  else if (!sent) why_not_sent = s.attacker + "'s " + std::string(proc::kAttack) + " procedure has no result";
+
+  const auto* seen_rec = record_of(victim, proc::kVictim);
+  const auto* seen = seen_rec && seen_rec->status == kStatusOk ? std::get_if<wire::VictimResult>(&seen_rec->result)
+                                                               : nullptr;
+  if (seen) {
+    s.control_received = seen->control_received;
+    s.victim_ras = seen->ras;
+    s.victim_nas = seen->nas;
+  }
+
+  for (const auto& id : attacks) {
+    Attack a;
+    a.id = id;
+    if (!why_not_sent.empty()) {
+      a.status = "error";
+      a.error = why_not_sent;
+    } else if (auto it = std::find_if(sent->attacks.begin(), sent->attacks.end(),
+                                      [&](const wire::AttackSent& x) { return x.id == id; });
+               it == sent->attacks.end()) {
+      a.status = "error";
+      a.error = s.attacker + " did not send " + id;
+    } else {
+      a.sent = it->sent;
+      a.status = it->status;
+      a.error = it->error;
+    }
+    if (seen)
+      for (const auto& r : seen->received)
+        if (r.id == id) a.received = r.packets;
+    s.attacks.push_back(std::move(a));
+  }
+  return s;
+}
+
+}  // namespace v6c::catalog

@@ -1,0 +1,109 @@
+// The security probes in the lab ([lab]: root, namespaces): with port security and security
+// groups as Neutron builds them every sec-* requirement passes; each fault that removes one
+// filter makes exactly its requirement fail and leaves every other sec-* verdict as it was.
+// ra-single-router (the rogue-router fault) is held to the same rule.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <map>
+
+#include "v6c/catalog/catalog.hpp"
+#include "v6c/host/host.hpp"
+#include "v6c/lab/faults.hpp"
+#include "v6c/lab/lab.hpp"
+#include "v6c/lab/run.hpp"
+
+using namespace v6c;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+using catalog::Status;
+
+namespace {
+
+const std::string kSecuritySection = "security";
+const std::string kRaSingleRouter = "ra-single-router";
+// The whole run: lab up, every agent's plan (the probe VM's is the longest), lab down.
+constexpr auto kRunBudget = 15s;
+
+bool watched(const catalog::Requirement& r) { return r.section == kSecuritySection || r.id == kRaSingleRouter; }
+
+// Only the requirements this test watches: the probe VM still runs its whole plan, but the
+// verdicts compared are the security ones.
+catalog::Catalog watched_catalogue() {
+  auto c = catalog::load_catalog(fs::path(V6C_SOURCE_DIR) / "data" / "catalog.yaml");
+  for (auto& r : c.requirements) r.enabled = r.enabled && watched(r);
+  return c;
+}
+
+struct Run {
+  std::map<std::string, catalog::Verdict> verdicts;  // on the network carrying attacker and victim
+  std::chrono::milliseconds took{0};
+  std::string prefix;
+};
+
+Run run_lab(const catalog::Catalog& c, const std::vector<std::string>& faults) {
+  Run out;
+  auto start = std::chrono::steady_clock::now();
+  auto model = lab::make_model(lab::unique_prefix(), lab::Flavour::radvd, {lab::kSlaac});
+  REQUIRE_FALSE(lab::apply_faults(model, faults));
+  out.prefix = model.prefix;
+  const std::string network = model.networks.front().name;
+  {
+    lab::Lab lab(std::move(model));
+    auto result = lab::run_catalogue(lab, c, V6C_AGENT_BIN);
+    for (const auto& v : result.verdicts)
+      if (v.scope.network == network) out.verdicts[v.id] = v;
+  }
+  out.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  return out;
+}
+
+std::string describe(const catalog::Verdict& v) {
+  return v.id + ": " + std::string(catalog::to_string(v.status)) + " (" + v.actual + v.reason + ")";
+}
+
+}  // namespace
+
+TEST_CASE("lab: security probes with port security on, and with each filter removed", "[lab]") {
+  REQUIRE(host::is_root());
+  const auto c = watched_catalogue();
+  std::vector<const catalog::Requirement*> requirements;
+  for (const auto& r : c.requirements)
+    if (r.enabled) requirements.push_back(&r);
+  REQUIRE(requirements.size() >= 8);  // seven sec-* and ra-single-router
+
+  const auto conforming = run_lab(c, {});
+  INFO("conforming run took " << conforming.took.count() << " ms");
+  CHECK(conforming.took < kRunBudget);
+  CHECK(host::list_netns(conforming.prefix).empty());
+  for (const auto* r : requirements) {
+    REQUIRE(conforming.verdicts.count(r->id));
+    const auto& v = conforming.verdicts.at(r->id);
+    INFO(describe(v));
+    CHECK(v.status == Status::pass);
+  }
+
+  int faults_seen = 0;
+  for (const auto& fault : lab::faults()) {
+    const auto* target = c.find(fault.requirement);
+    if (!target || !target->enabled) continue;
+    ++faults_seen;
+    const auto broken = run_lab(c, {fault.name});
+    INFO("fault " << fault.name << " (" << broken.took.count() << " ms)");
+    CHECK(broken.took < kRunBudget);
+    CHECK(host::list_netns(broken.prefix).empty());
+    for (const auto* r : requirements) {
+      REQUIRE(broken.verdicts.count(r->id));
+      const auto& v = broken.verdicts.at(r->id);
+      INFO(describe(v));
+      if (r->id == fault.requirement) {
+        // A SHOULD that fails is WARN (sec-redirect); a MUST is FAIL.
+        CHECK(v.status == catalog::apply_level(r->level, Status::fail));
+        CHECK_FALSE(v.evidence.empty());
+      } else {
+        CHECK(v.status == conforming.verdicts.at(r->id).status);
+      }
+    }
+  }
+  CHECK(faults_seen == 8);  // one per sec-* requirement, and rogue-router
+}
