@@ -90,9 +90,9 @@ TEST_CASE("the agent image build is reproducible, and its manifest and contents 
     CAPTURE(path);
     CHECK(std::find(listing.begin(), listing.end(), path) != listing.end());
   }
-  for (const auto& lib : m.at("agent").at("libraries")) {
+  for (const std::string lib : m.at("agent").at("libraries")) {
     CAPTURE(lib);
-    CHECK(has("/" + lib.get<std::string>()));
+    CHECK(has("/" + lib));
   }
 
   std::vector<std::string> order = m.at("load_order");
