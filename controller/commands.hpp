@@ -10,5 +10,6 @@ inline int exit_code = 0;
 void register_catalog(CLI::App& app);
 void register_report(CLI::App& app);
 void register_lab(CLI::App& app);
+void register_cleanup(CLI::App& app);
 
 }  // namespace v6c::cli

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   v6c::cli::register_catalog(app);
   v6c::cli::register_report(app);
   v6c::cli::register_lab(app);
+  v6c::cli::register_cleanup(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

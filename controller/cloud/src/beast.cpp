@@ -53,14 +53,24 @@ beast::error_code run_step(asio::io_context& ioc, Start&& start) {
   return result;
 }
 
+// A network step, in the words its messages use.
+struct Step {
+  const char* timed_out;  // "timed out connecting to" 127.0.0.1:5000
+  const char* failed;     // "cannot connect to" 127.0.0.1:5000
+};
+constexpr Step kConnect{"connecting to", "cannot connect to"};
+constexpr Step kHandshake{"in the TLS handshake with", "TLS handshake failed with"};
+constexpr Step kWrite{"sending the request to", "connection lost while sending the request to"};
+constexpr Step kRead{"reading the response from", "connection lost before the response from"};
+
 // Names the request in every message, so one line says what failed and where.
 class Call {
  public:
   Call(const Request& r, const Url& u) : url_(r.url), peer_(u.host + ":" + u.port) {}
-  [[noreturn]] void fail(const char* step, beast::error_code ec, Ms limit) const {
+  [[noreturn]] void fail(const Step& step, beast::error_code ec, Ms limit) const {
     if (ec == beast::error::timeout || ec == asio::error::operation_aborted)
-      throw Timeout("timed out " + std::string(step) + " " + peer_ + " after " + seconds(limit) + " (" + url_ + ")");
-    throw Unreachable("cannot reach " + peer_ + " (" + url_ + "): " + step + ": " + ec.message());
+      throw Timeout("timed out " + std::string(step.timed_out) + " " + peer_ + " after " + seconds(limit) + " (" + url_ + ")");
+    throw Unreachable(std::string(step.failed) + " " + peer_ + " (" + url_ + "): " + ec.message());
   }
   const std::string& peer() const { return peer_; }
   const std::string& url() const { return url_; }
@@ -87,7 +97,7 @@ tcp::resolver::results_type resolve(asio::io_context& ioc, const Url& u, const C
   });
   ioc.restart();
   ioc.run();
-  if (timed_out) call.fail("resolving", beast::error::timeout, limit);
+  if (timed_out) throw Timeout("timed out resolving " + u.host + " after " + seconds(limit) + " (" + call.url() + ")");
   if (result) throw Unreachable("cannot resolve " + u.host + " (" + call.url() + "): " + result.message());
   return endpoints;
 }
@@ -111,7 +121,7 @@ Response exchange(asio::io_context& ioc, Stream& stream, beast::tcp_stream& tcp_
   const auto req = to_beast(r, u);
   tcp_layer.expires_after(t.write);
   if (auto ec = run_step(ioc, [&](auto handler) { http::async_write(stream, req, handler); }))
-    call.fail("writing to", ec, t.write);
+    call.fail(kWrite, ec, t.write);
 
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
@@ -119,7 +129,7 @@ Response exchange(asio::io_context& ioc, Stream& stream, beast::tcp_stream& tcp_
   parser.skip(r.method == Method::head);  // RFC 9110 §9.3.2: no body, whatever Content-Length says
   tcp_layer.expires_after(t.read);
   if (auto ec = run_step(ioc, [&](auto handler) { http::async_read(stream, buffer, parser, handler); }))
-    call.fail("reading the response from", ec, t.read);
+    call.fail(kRead, ec, t.read);
 
   auto& res = parser.get();
   Response out;
@@ -141,7 +151,7 @@ Response BeastTransport::send(const Request& r) {
   beast::tcp_stream tcp_stream(ioc);
   tcp_stream.expires_after(timeouts_.connect);
   if (auto ec = run_step(ioc, [&](auto handler) { tcp_stream.async_connect(endpoints, handler); }))
-    call.fail("connecting to", ec, timeouts_.connect);
+    call.fail(kConnect, ec, timeouts_.connect);
 
   if (!u->tls()) return exchange(ioc, tcp_stream, tcp_stream, r, *u, call, timeouts_);
 
@@ -168,7 +178,7 @@ Response BeastTransport::send(const Request& r) {
   auto& tcp_layer = beast::get_lowest_layer(stream);
   tcp_layer.expires_after(timeouts_.handshake);
   if (auto ec = run_step(ioc, [&](auto handler) { stream.async_handshake(ssl::stream_base::client, handler); })) {
-    if (ec == beast::error::timeout) call.fail("in the TLS handshake with", ec, timeouts_.handshake);
+    if (ec == beast::error::timeout) call.fail(kHandshake, ec, timeouts_.handshake);
     throw TlsFailed("TLS handshake with " + call.peer() + " failed (" + r.url + "): " + ec.message() +
                     (tls_.verify ? " (a private CA: set cacert in clouds.yaml or OS_CACERT)" : ""));
   }
