@@ -125,7 +125,7 @@ std::optional<FragmentInfo> fragment_info(const Packet& p) {
   auto rest = raw.subspan(kEthernetHeader + kIpv6Header);
   while (rest.size() >= kFragmentHeader) {
     if (next == kNextHeaderFragment)
-      return FragmentInfo{be32(&rest[4]), static_cast<std::uint32_t>(be16(&rest[2]) >> 3) * kFragmentUnit,
+      return FragmentInfo{be32(&rest[4]), static_cast<std::uint32_t>((be16(&rest[2]) >> 3) * kFragmentUnit),
                           (rest[3] & 1) != 0};
     std::size_t len;
     if (next == kHopByHop || next == kRouting || next == kNextHeaderDstOpts)
