@@ -64,11 +64,16 @@ TEST_CASE("model: addresses and MACs as Neutron computes them", "[lab-model]") {
     CHECK(macs.size() == ports);
     CHECK(addrs.size() == ports);
   }
-  SECTION("the first network carries victim and attacker, the others one probe") {
-    CHECK(m.networks[0].vms.size() == 3);
-    CHECK(m.networks[0].vms[2].role == "attacker");
-    CHECK(m.networks[0].vms[2].group == SecurityGroup::attacker_only);
-    CHECK(m.networks[1].vms.size() == 1);
+  SECTION("every network carries a probe, a victim and an attacker in a group of its own") {
+    for (const auto& n : m.networks) {
+      CAPTURE(n.name);
+      REQUIRE(n.vms.size() == 3);
+      CHECK(n.vms[0].role == "probe");
+      CHECK(n.vms[1].role == "victim");
+      CHECK(n.vms[1].group == SecurityGroup::default_group);
+      CHECK(n.vms[2].role == "attacker");
+      CHECK(n.vms[2].group == SecurityGroup::attacker_only);
+    }
   }
   SECTION("interface names fit in 15 characters") {
     for (const auto& n : m.networks) {

@@ -119,11 +119,11 @@ LabModel make_model(const std::string& name_prefix, Flavour flavour, const std::
       const char* role;
       SecurityGroup group;
     };
-    std::vector<VmSpec> vms = {{"a", "probe", SecurityGroup::default_group}};
-    if (n.index == 1) {
-      vms.push_back({"b", "victim", SecurityGroup::default_group});
-      vms.push_back({"x", "attacker", SecurityGroup::attacker_only});
-    }
+    // Every network gets its own victim and attacker: port security is per network in
+    // Neutron (port_security_enabled), so each network's sec-* verdicts are measured there.
+    const std::vector<VmSpec> vms = {{"a", "probe", SecurityGroup::default_group},
+                                     {"b", "victim", SecurityGroup::default_group},
+                                     {"x", "attacker", SecurityGroup::attacker_only}};
     int number = kFirstVmPortNumber;
     for (const auto& v : vms) {
       LabPort p;

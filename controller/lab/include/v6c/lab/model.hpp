@@ -159,8 +159,8 @@ struct LabModel {
 
 inline const std::string kLabPrefixBase = "v6c-l";  // `lab down` removes anything named so
 
-// The conforming lab for these modes (subset of kAllModes, in that order). The first network
-// carries the victim and the attacker besides its probe VM.
+// The conforming lab for these modes (subset of kAllModes, in that order). Every network
+// carries a victim and an attacker besides its probe VM.
 LabModel make_model(const std::string& name_prefix, Flavour flavour, const std::vector<std::string>& modes,
                     bool slow = false);
 
