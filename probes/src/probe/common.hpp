@@ -1,6 +1,7 @@
 // Internal helpers shared by the probe procedures.
 #pragma once
 #include <random>
+#include <string>
 
 #include "v6c/probe/link.hpp"
 #include "v6c/wire/build.hpp"
@@ -42,5 +43,9 @@ inline wire::Addressing multicast_from(const Link& link, const wire::Ip6& src, c
 struct ProbeError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// The link-layer address of `hop` (a neighbour on the link), resolved by NS from `src` once
+// per run; throws ProbeError naming `why` when it does not answer.
+wire::Mac resolve_next_hop(Link& link, const wire::Ip6& hop, const wire::Ip6& src, const std::string& why);
 
 }  // namespace v6c::probe::detail

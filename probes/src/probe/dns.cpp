@@ -12,12 +12,8 @@ wire::DnsResult dns_aaaa(Link& link, const DnsOptions& o) {
   r.server = o.server;
   r.name = o.name;
   auto src = o.source.value_or(link.link_local());
-  auto hop = o.gateway.value_or(o.server);
-  auto nd = neighbor(link, NeighborOptions{hop, src, std::chrono::milliseconds(1000), 3});
-  if (!nd.na || !nd.na->as<wire::NeighborAdvert>()->target_lla)
-    throw detail::ProbeError("no neighbour advertisement from " + hop.str() + " (next hop for DNS server " +
-                             o.server.str() + ")");
-  wire::Addressing a{link.mac(), *nd.na->as<wire::NeighborAdvert>()->target_lla, src, o.server, 64};
+  auto mac = detail::resolve_next_hop(link, o.gateway.value_or(o.server), src, "next hop for DNS server " + o.server.str());
+  wire::Addressing a{link.mac(), mac, src, o.server, 64};
   std::uint16_t port = static_cast<std::uint16_t>(49152 + detail::random16() % 16384);  // RFC 6335 dynamic range
   link.set_filter("udp port " + std::to_string(port) + " or icmp6");
   for (int i = 0; i < o.attempts && !r.rcode; ++i) {

@@ -12,11 +12,7 @@ namespace {
 wire::Mac next_hop(Link& link, const EchoOptions& o, const wire::Ip6& src) {
   if (o.next_hop_mac) return *o.next_hop_mac;
   if (o.target.is_multicast()) return wire::multicast_mac(o.target);
-  auto hop = o.gateway.value_or(o.target);
-  auto nd = neighbor(link, NeighborOptions{hop, src, std::chrono::milliseconds(1000), 3});
-  if (!nd.na || !nd.na->as<wire::NeighborAdvert>()->target_lla)
-    throw detail::ProbeError("no neighbour advertisement from " + hop.str() + " (next hop for " + o.target.str() + ")");
-  return *nd.na->as<wire::NeighborAdvert>()->target_lla;
+  return detail::resolve_next_hop(link, o.gateway.value_or(o.target), src, "next hop for " + o.target.str());
 }
 
 bool quotes_ours(const wire::IcmpError& e, std::uint16_t id, const wire::Ip6& target) {

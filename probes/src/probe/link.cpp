@@ -166,6 +166,18 @@ void Link::own(const wire::Ip6& addr) {
 
 void Link::disown(const wire::Ip6& addr) { std::erase(owned_, addr); }
 
+const std::optional<wire::Mac>* Link::cached_neighbor(const wire::Ip6& addr) const {
+  for (const auto& [ip, mac] : neighbors_)
+    if (ip == addr) return &mac;
+  return nullptr;
+}
+
+void Link::cache_neighbor(const wire::Ip6& addr, std::optional<wire::Mac> mac) {
+  for (auto& [ip, m] : neighbors_)
+    if (ip == addr) return void(m = mac);
+  neighbors_.emplace_back(addr, mac);
+}
+
 bool Link::answer_ns(const wire::Packet& p) {
   const auto* ns = p.as<wire::NeighborSolicit>();
   if (!ns || std::find(owned_.begin(), owned_.end(), ns->target) == owned_.end()) return false;

@@ -27,4 +27,20 @@ wire::NeighborResult neighbor(Link& link, const NeighborOptions& o) {
   return r;
 }
 
+namespace detail {
+
+wire::Mac resolve_next_hop(Link& link, const wire::Ip6& hop, const wire::Ip6& src, const std::string& why) {
+  if (const auto* known = link.cached_neighbor(hop)) {
+    if (*known) return **known;
+    throw ProbeError("no neighbour advertisement from " + hop.str() + " (" + why + "; no answer earlier in this run)");
+  }
+  auto nd = neighbor(link, NeighborOptions{hop, src, std::chrono::milliseconds(1000), 3});
+  std::optional<wire::Mac> mac;
+  if (nd.na) mac = nd.na->as<wire::NeighborAdvert>()->target_lla;
+  link.cache_neighbor(hop, mac);
+  if (!mac) throw ProbeError("no neighbour advertisement from " + hop.str() + " (" + why + ")");
+  return *mac;
+}
+
+}  // namespace detail
 }  // namespace v6c::probe

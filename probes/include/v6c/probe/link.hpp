@@ -59,6 +59,11 @@ class Link {
   void own(const wire::Ip6& addr);
   void disown(const wire::Ip6& addr);
 
+  // Neighbours resolved during this run; an empty Mac means asked and not answered. A
+  // gateway that does not answer then costs its timeout once, not once per procedure.
+  const std::optional<wire::Mac>* cached_neighbor(const wire::Ip6& addr) const;
+  void cache_neighbor(const wire::Ip6& addr, std::optional<wire::Mac> mac);
+
   // Record every frame sent and received from now on.
   void record_to(PcapWriter* writer) { recorder_ = writer; }
 
@@ -75,6 +80,7 @@ class Link {
   std::unique_ptr<Handle> h_;
   std::string filter_;
   std::vector<wire::Ip6> owned_;
+  std::vector<std::pair<wire::Ip6, std::optional<wire::Mac>>> neighbors_;
   PcapWriter* recorder_ = nullptr;
   std::uint32_t seen_ = 0;
 };
