@@ -1,4 +1,5 @@
 // v6conform: IPv6 conformance tester for OpenStack clouds and for its own namespace lab.
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
@@ -6,6 +7,9 @@
 #include "exit_codes.hpp"
 
 int main(int argc, char** argv) {
+  // A closed pipe (`v6conform lab | head`) must not kill us before the lab is torn down:
+  // writes fail instead, and the run ends through its normal cleanup.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"v6conform: IPv6 conformance tests for OpenStack clouds (and a lab that imitates one)"};
   app.set_version_flag("--version", "v6conform " V6C_VERSION);
   app.require_subcommand(1);
