@@ -41,8 +41,10 @@ TEST_CASE("a slaac VM's plan asks for exactly what the checks read", "[catalog]"
   read_by_checks.erase("dhcp6");  // a slaac subnet runs no DHCPv6
   CHECK(ids(plan) == read_by_checks);
 
-  CHECK(procedure_in(plan, "nd-gw-ll").at("target") == "@ra-router");
-  CHECK(procedure_in(plan, "echo-gw-ll").at("target") == "@ra-router");
+  // The router port's link-local, not whoever answered first (a rogue router could).
+  const auto gw_ll = wire::link_local_of(w.net().router_port->mac).str();
+  CHECK(procedure_in(plan, "nd-gw-ll").at("target") == gw_ll);
+  CHECK(procedure_in(plan, "echo-gw-ll").at("target") == gw_ll);
   CHECK(procedure_in(plan, "echo-gw-global").at("source") == "@slaac");
   CHECK(procedure_in(plan, "echo-gw-global").at("target") == kGateway.str());
   CHECK_FALSE(procedure_in(plan, "echo-gw-global").contains("gateway"));  // on-link
@@ -57,7 +59,12 @@ TEST_CASE("a slaac VM's plan asks for exactly what the checks read", "[catalog]"
   CHECK(procedure_in(plan, "dns").at("gateway") == kGateway.str());  // 2001:db8:53::/64 is off-link
   CHECK(procedure_in(plan, "discover-passive").at("passive") == true);
   CHECK(procedure_in(plan, "echo-peer-vm2").at("target") == w.net().ports[1].fixed_ips[0].str());
-  CHECK(plan.at("procedures").back().at("id") == "echo-peer-vm2");  // peers last
+  // Peers last, then the link-MTU echo, which goes to an on-link peer when there is one.
+  const auto& procs = plan.at("procedures");
+  CHECK(procs.at(procs.size() - 2).at("id") == "echo-peer-vm2");
+  CHECK(procs.back().at("id") == "echo-mtu-link");
+  CHECK(procedure_in(plan, "echo-mtu-link").at("target") == w.net().ports[1].fixed_ips[0].str());
+  CHECK(procedure_in(plan, "unreach-far").at("target") == "2001:db8:2::dead:beef");  // on the far link
 }
 
 TEST_CASE("every procedure has a kind the agent knows and that kind's parameters", "[catalog]") {
@@ -108,7 +115,7 @@ TEST_CASE("a second network adds routed peers and an unreachable target", "[cata
   auto plan = make_plan(w.facts, w.facts.networks[0], w.facts.networks[0].ports[0], PlanOptions{});
   CHECK(procedure_in(plan, "echo-peer-vm3").at("gateway") == kGateway.str());
   CHECK_FALSE(ids(plan).contains("echo-peer-attacker"));  // only probe VMs are peers
-  CHECK(procedure_in(plan, "unreach-far").at("target") == "2001:db8:3::dead:beef");
+  CHECK(procedure_in(plan, "unreach-far").at("target") == "2001:db8:2::dead:beef");  // far link first
   CHECK(procedure_in(plan, "unreach-far").contains("timeout_ms"));
 }
 

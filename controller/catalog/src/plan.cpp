@@ -81,10 +81,15 @@ json make_plan(const model::Facts& f, const model::Network& net, const model::Po
     procs.push_back(dhcp6);
   }
 
+  // The gateway's link-local: the router port's (EUI-64 of its MAC, as Neutron's and OVN's
+  // routers use), so that another router on the link cannot stand in for it; unknown port:
+  // whoever sent the first RA.
+  const std::string gw_ll = net.router_port ? wire::link_local_of(net.router_port->mac).str()
+                                            : std::string(sym::kRaRouter);
   json nd_ll = procedure(proc::kNdGwLl, "neighbor");
-  nd_ll["target"] = sym::kRaRouter;
+  nd_ll["target"] = gw_ll;
   procs.push_back(nd_ll);
-  procs.push_back(echo(proc::kEchoGwLl, std::string(sym::kRaRouter), o));
+  procs.push_back(echo(proc::kEchoGwLl, gw_ll, o));
   json nd_md = procedure(proc::kNdMetadata, "neighbor");
   nd_md["target"] = kMetadataAddress.str();
   procs.push_back(nd_md);
@@ -94,9 +99,6 @@ json make_plan(const model::Facts& f, const model::Network& net, const model::Po
     nd_global["target"] = gateway->str();
     procs.push_back(nd_global);
     procs.push_back(echo_from(proc::kEchoGwGlobal, *gateway, self, std::nullopt, o));
-    json mtu_link = echo_from(proc::kEchoMtuLink, *gateway, self, std::nullopt, o);
-    mtu_link["size"] = net.mtu;
-    procs.push_back(mtu_link);
 
     if (auto far = detail::offlink_target(f, net)) {
       json e2e = echo_from(proc::kEcho1280, *far, self, gateway, o);
@@ -143,9 +145,19 @@ json make_plan(const model::Facts& f, const model::Network& net, const model::Po
     procs.push_back(passive);
   }
   // Peers last: by then every agent has had time to form or lease its own address.
-  for (const auto& peer : detail::peers_of(f, net, port))
+  std::optional<wire::Ip6> link_peer;
+  for (const auto& peer : detail::peers_of(f, net, port)) {
     procs.push_back(echo_from(std::string(proc::kEchoPeerPrefix) + peer.port->name, peer.address, self,
                               peer.on_link ? std::nullopt : gateway, o));
+    if (peer.on_link && !link_peer) link_peer = peer.address;
+  }
+  // A network-MTU packet across the link itself: to a VM on the same network when there is
+  // one (the link is what is tested, not the router's echo), else to the gateway.
+  if (link_peer || gateway) {
+    json mtu_link = echo_from(proc::kEchoMtuLink, link_peer ? *link_peer : *gateway, self, std::nullopt, o);
+    mtu_link["size"] = net.mtu;
+    procs.push_back(mtu_link);
+  }
 
   return json{{"schema", kPlanSchema}, {"host", port.name}, {"interface", o.interface}, {"procedures", procs}};
 }

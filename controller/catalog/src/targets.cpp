@@ -43,6 +43,8 @@ std::vector<Peer> peers_of(const model::Facts& f, const model::Network& net, con
   return out;
 }
 
+constexpr unsigned kFarPrefixLength = 64;  // the far link is a /64 like every IPv6 link
+
 std::optional<wire::Ip6> offlink_target(const model::Facts& f, const model::Network& net) {
   if (f.external_target) return f.external_target;
   for (const auto& n : f.networks) {
@@ -54,6 +56,13 @@ std::optional<wire::Ip6> offlink_target(const model::Facts& f, const model::Netw
 }
 
 std::optional<wire::Ip6> unassigned_target(const model::Facts& f, const model::Network& net) {
+  // Behind the router but outside every tenant network, so that east-west filtering
+  // between tenant networks does not hide the Destination Unreachable.
+  if (f.far_target) {
+    wire::Ip6 a = f.far_target->prefix(kFarPrefixLength);
+    std::copy(kUnassignedIid.begin(), kUnassignedIid.end(), a.bytes.begin() + kIidOffset);
+    if (a != *f.far_target) return a;
+  }
   for (const auto& n : f.networks) {
     if (&n == &net) continue;
     wire::Ip6 a = n.subnet.prefix.prefix(n.subnet.prefix_length);
