@@ -30,7 +30,7 @@ struct LabOptions {
   std::string flavour = "radvd";
   std::string mode = "all";
   std::vector<std::string> faults;
-  bool list_faults = false, keep = false, slow = false, wait = false;
+  bool list_faults = false, keep = false, slow = false, wait = false, timings = false;
   std::string catalog_file;
   std::string down_prefix = lab::kLabPrefixBase;
   report::EmitOptions emit;
@@ -141,7 +141,17 @@ int run_lab(const LabOptions& o) {
   if (!o.emit.output_dir.empty()) fs::create_directories(o.emit.output_dir);
   lab::RunTimings t;
   auto result = lab::run_catalogue(lab, c, agent, &t, o.emit.output_dir);
+  if (!o.keep) lab.teardown();  // before the report, so a reader that stops early leaves nothing up
   report::emit(result, o.emit);
+  if (o.timings) {
+    // The floor: what every agent must wait whatever the code does — RS→RA settling
+    // (MAX_RA_DELAY_TIME 0.5 s, RFC 4861 §10) plus one DAD or DHCPv6 retransmission (1 s).
+    constexpr double kFloorMs = 500 + 1000;
+    const double setup = lab.timings().setup.count() / 1000.0, probing = t.probing.count() / 1000.0,
+                 teardown = lab.timings().teardown.count() / 1000.0;
+    std::fprintf(stderr, "timing setup %.0f ms, probing %.0f ms (floor %.0f ms, %.2fx), teardown %.0f ms, total %.0f ms\n",
+                 setup, probing, kFloorMs, probing / kFloorMs, teardown, setup + probing + teardown);
+  }
   if (o.keep)
     std::fprintf(stderr, "v6conform: lab %s left up; remove with: v6conform lab down --prefix %s\n",
                  m->prefix.c_str(), m->prefix.c_str());
@@ -161,6 +171,7 @@ void register_lab(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--fault", o->faults, "break the lab with this fault profile (repeatable; see --list-faults)");
   cmd->add_flag("--list-faults", o->list_faults, "list the fault profiles and the requirement each breaks");
+  cmd->add_flag("--timings", o->timings, "print setup, probing and teardown times to stderr (scripts/bench)");
   cmd->add_flag("--keep", o->keep, "leave the lab up afterwards (remove it with `v6conform lab down`)");
   cmd->add_flag("--slow", o->slow, "also run the slow section (periodic RAs, with short lab intervals)");
   cmd->add_option("--catalog", o->catalog_file, "catalogue file (default: the shipped data/catalog.yaml)");
