@@ -5,13 +5,18 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
+
+#include <nlohmann/json.hpp>
 
 #include "v6c/catalog/catalog.hpp"
 #include "v6c/host/host.hpp"
 #include "v6c/lab/faults.hpp"
 #include "v6c/lab/lab.hpp"
 #include "v6c/lab/run.hpp"
+#include "v6c/wire/json.hpp"
+#include "netlab.hpp"
 
 using namespace v6c;
 using namespace std::chrono_literals;
@@ -24,6 +29,8 @@ const std::string kSecuritySection = "security";
 const std::string kRaSingleRouter = "ra-single-router";
 // The whole run: lab up, every agent's plan (the probe VM's is the longest), lab down.
 constexpr auto kRunBudget = 15s;
+// The victim's capture, announcement to last control plus linger: well under a second.
+constexpr double kAttackWindowMs = 1000;
 
 bool watched(const catalog::Requirement& r) { return r.section == kSecuritySection || r.id == kRaSingleRouter; }
 
@@ -39,7 +46,19 @@ struct Run {
   std::map<std::string, catalog::Verdict> verdicts;  // on the network carrying attacker and victim
   std::chrono::milliseconds took{0};
   std::string prefix;
+  std::optional<wire::VictimResult> victim;
+  std::optional<wire::AttackResult> attacker;
 };
+
+template <class T>
+std::optional<T> result_in(const fs::path& report) {
+  std::ifstream in(report);
+  if (!in) return std::nullopt;
+  auto r = nlohmann::json::parse(in).get<wire::AgentReport>();
+  for (const auto& rec : r.procedures)
+    if (const auto* v = std::get_if<T>(&rec.result)) return *v;
+  return std::nullopt;
+}
 
 Run run_lab(const catalog::Catalog& c, const std::vector<std::string>& faults) {
   Run out;
@@ -47,13 +66,17 @@ Run run_lab(const catalog::Catalog& c, const std::vector<std::string>& faults) {
   auto model = lab::make_model(lab::unique_prefix(), lab::Flavour::radvd, {lab::kSlaac});
   REQUIRE_FALSE(lab::apply_faults(model, faults));
   out.prefix = model.prefix;
-  const std::string network = model.networks.front().name;
+  const auto& net = model.networks.front();
+  const std::string network = net.name, victim = net.vms[1].name, attacker = net.vms[2].name;
+  test::TempDir reports("sec");
   {
     lab::Lab lab(std::move(model));
-    auto result = lab::run_catalogue(lab, c, V6C_AGENT_BIN);
+    auto result = lab::run_catalogue(lab, c, V6C_AGENT_BIN, nullptr, reports.path);
     for (const auto& v : result.verdicts)
       if (v.scope.network == network) out.verdicts[v.id] = v;
   }
+  out.victim = result_in<wire::VictimResult>(reports.path / (victim + ".json"));
+  out.attacker = result_in<wire::AttackResult>(reports.path / (attacker + ".json"));
   out.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   return out;
 }
@@ -76,6 +99,12 @@ TEST_CASE("lab: security probes with port security on, and with each filter remo
   INFO("conforming run took " << conforming.took.count() << " ms");
   CHECK(conforming.took < kRunBudget);
   CHECK(host::list_netns(conforming.prefix).empty());
+  REQUIRE(conforming.attacker);
+  REQUIRE(conforming.victim);
+  CHECK(conforming.attacker->announced);  // started on the handshake, not at its deadline
+  CHECK(conforming.victim->attacker_done);
+  CHECK(conforming.victim->window_ms < kAttackWindowMs);
+  CHECK(conforming.victim->received.empty());
   for (const auto* r : requirements) {
     REQUIRE(conforming.verdicts.count(r->id));
     const auto& v = conforming.verdicts.at(r->id);
