@@ -60,8 +60,10 @@ IfInfo interface_info(const std::string& ifname) {
 // A bound AF_PACKET socket; the capture filter is compiled by libpcap and run in the kernel.
 struct Link::Handle {
   int fd = -1;
+  pcap_t* compiler = pcap_open_dead(DLT_EN10MB, kSnapLen);  // only compiles filters
   ~Handle() {
     if (fd >= 0) ::close(fd);
+    if (compiler) pcap_close(compiler);
   }
 };
 
@@ -136,8 +138,9 @@ void Link::set_filter(const std::string& expression) {
   filter_ = expression;
   std::string full = expression == "less 0" ? expression : "(" + expression + ") or " + kNsFilter;
   bpf_program prog{};
-  if (pcap_compile_nopcap(kSnapLen, DLT_EN10MB, &prog, full.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0)
-    throw LinkError(LinkError::Kind::other, "bad capture filter '" + expression + "'");
+  if (pcap_compile(h_->compiler, &prog, full.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0)
+    throw LinkError(LinkError::Kind::other,
+                    "bad capture filter '" + expression + "': " + pcap_geterr(h_->compiler));
   sock_fprog fprog{static_cast<unsigned short>(prog.bf_len), reinterpret_cast<sock_filter*>(prog.bf_insns)};
   int rc = ::setsockopt(h_->fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof fprog);
   pcap_freecode(&prog);
