@@ -78,6 +78,8 @@ int run_plan(const Options& opt, json plan) {
   std::signal(SIGTERM, on_stop_signal);
   std::signal(SIGINT, on_stop_signal);
   agent::Runner runner(link, &g_stop);
+  // Cloud plans: the VM's kernel holds no global address, the agent answers peers' echoes.
+  if (plan.value("answer_echo", false)) link.answer_echo(true);
   bool text = opt.json_out != "-" && !opt.quiet;
   if (text) std::printf("v6agent %s on %s (%s, MTU %u)\n", V6C_VERSION, ifname.c_str(), link.mac().str().c_str(), link.mtu());
   int rc = kOk;
@@ -102,6 +104,13 @@ int run_plan(const Options& opt, json plan) {
       out << j.dump(2) << "\n";
       if (!out) throw std::runtime_error("cannot write " + opt.json_out);
     }
+  }
+  // Keep answering peers (ND and echo) after the report is out, until they are done too.
+  const auto serve = std::chrono::milliseconds(plan.value("serve_ms", 0));
+  if (serve.count() > 0) {
+    const auto until = probe::Clock::now() + serve;
+    link.set_filter("icmp6");
+    while (!g_stop && probe::Clock::now() < until) link.receive(until);
   }
   return rc;
 }

@@ -1,6 +1,7 @@
 #include "plan.hpp"
 
 #include <set>
+#include <thread>
 
 #include "v6c/probe/procedures.hpp"
 #include "v6c/wire/json.hpp"
@@ -34,6 +35,24 @@ wire::Mac mac_param(const json& spec, const char* key) {
 }
 
 }  // namespace
+
+void Runner::wait_for_answer(const probe::EchoOptions& o, milliseconds patience) {
+  if (patience.count() <= 0) return;
+  const auto deadline = probe::Clock::now() + patience;
+  probe::EchoOptions one = o;
+  one.count = 1;
+  const auto next_hop = o.gateway.value_or(o.target);
+  while (probe::Clock::now() < deadline && !(stop_ && *stop_)) {
+    const auto tried = probe::Clock::now();
+    try {
+      auto r = probe::echo(link_, one);
+      if (!r.replies.empty() || !r.errors.empty()) return;
+    } catch (const probe::LinkError&) {
+      link_.forget_neighbor(next_hop);  // not answered yet: ask again next time
+    }
+    std::this_thread::sleep_until(std::min(deadline, tried + kPatienceStep));
+  }
+}
 
 void validate_plan(const json& plan) {
   if (!plan.is_object()) throw PlanError("a plan is a JSON object");
@@ -196,6 +215,7 @@ wire::ProcedureRecord Runner::run(const json& spec) {
       o.interval = milliseconds(param(spec, "interval_ms", 200));
       o.timeout = milliseconds(param(spec, "timeout_ms", 1000));
       if (rec.kind == "echo") {
+        wait_for_answer(o, milliseconds(param(spec, "patience_ms", 0)));
         rec.result = probe::echo(link_, o);
       } else {
         probe::PmtuOptions p{o, param(spec, "sizes", std::vector<std::uint32_t>{1280, link_.mtu()})};

@@ -11,5 +11,6 @@ void register_catalog(CLI::App& app);
 void register_report(CLI::App& app);
 void register_lab(CLI::App& app);
 void register_cleanup(CLI::App& app);
+void register_run(CLI::App& app);
 
 }  // namespace v6c::cli

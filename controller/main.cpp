@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   v6c::cli::register_report(app);
   v6c::cli::register_lab(app);
   v6c::cli::register_cleanup(app);
+  v6c::cli::register_run(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -28,6 +28,9 @@ constexpr int kSnapLen = 65535;
 constexpr int kReceiveBuffer = 4 << 20;
 // ND for the addresses we own passes whatever filter a procedure set (RFC 4861 §7.2.3).
 constexpr const char* kNsFilter = "(icmp6 and ip6[40] == 135)";
+constexpr const char* kEchoRequestFilter = "(icmp6 and ip6[40] == 128)";
+constexpr std::uint8_t kReplyHopLimit = 64;
+constexpr std::size_t kEchoHeaderBytes = 40 + 8;  // IPv6 + ICMPv6 echo header
 
 struct IfInfo {
   wire::Mac mac;
@@ -137,6 +140,7 @@ wire::Ip6 Link::link_local() const {
 void Link::set_filter(const std::string& expression) {
   filter_ = expression;
   std::string full = expression == "less 0" ? expression : "(" + expression + ") or " + kNsFilter;
+  if (answer_echo_ && expression != "less 0") full += " or " + std::string(kEchoRequestFilter);
   bpf_program prog{};
   if (pcap_compile(h_->compiler, &prog, full.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0)
     throw LinkError(LinkError::Kind::other,
@@ -169,6 +173,11 @@ void Link::own(const wire::Ip6& addr) {
 
 void Link::disown(const wire::Ip6& addr) { std::erase(owned_, addr); }
 
+void Link::answer_echo(bool on) {
+  answer_echo_ = on;
+  set_filter(filter_);
+}
+
 const std::optional<wire::Mac>* Link::cached_neighbor(const wire::Ip6& addr) const {
   for (const auto& [ip, mac] : neighbors_)
     if (ip == addr) return &mac;
@@ -181,6 +190,10 @@ void Link::cache_neighbor(const wire::Ip6& addr, std::optional<wire::Mac> mac) {
   neighbors_.emplace_back(addr, mac);
 }
 
+void Link::forget_neighbor(const wire::Ip6& addr) {
+  std::erase_if(neighbors_, [&](const auto& n) { return n.first == addr; });
+}
+
 bool Link::answer_ns(const wire::Packet& p) {
   const auto* ns = p.as<wire::NeighborSolicit>();
   if (!ns || std::find(owned_.begin(), owned_.end(), ns->target) == owned_.end()) return false;
@@ -188,6 +201,17 @@ bool Link::answer_ns(const wire::Packet& p) {
   wire::Addressing a{mac_, p.ctx.src_mac, ns->target, p.ctx.src_ip, 255};
   wire::NeighborAdvert na{false, true, true, ns->target, mac_, {}};
   send(wire::build_na(a, na));
+  return true;
+}
+
+bool Link::answer_echo_request(const wire::Packet& p) {
+  const auto* e = p.as<wire::Echo>();
+  if (!answer_echo_ || !e || e->reply) return false;
+  if (std::find(owned_.begin(), owned_.end(), p.ctx.dst_ip) == owned_.end()) return false;
+  // The reply's data is our own pattern of the request's length: equal to the request's when
+  // the peer is another v6agent, which is all this serves.
+  wire::Addressing a{mac_, p.ctx.src_mac, p.ctx.dst_ip, p.ctx.src_ip, kReplyHopLimit};
+  send(wire::build_echo(a, wire::Echo{true, e->id, e->seq, e->payload_bytes}, kEchoHeaderBytes + e->payload_bytes));
   return true;
 }
 
@@ -213,7 +237,7 @@ std::optional<wire::Packet> Link::receive(Deadline deadline) {
       std::span<const std::uint8_t> frame(buf.data(), static_cast<std::size_t>(n));
       if (recorder_) recorder_->write(frame, t);
       auto p = wire::decode_frame(frame, t, ++seen_);
-      if (answer_ns(p)) continue;
+      if (answer_ns(p) || answer_echo_request(p)) continue;
       return p;
     }
     if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)

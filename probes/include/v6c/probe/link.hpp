@@ -58,11 +58,15 @@ class Link {
   // Answer NS for this address with a solicited NA (override set) from our MAC.
   void own(const wire::Ip6& addr);
   void disown(const wire::Ip6& addr);
+  // Also answer echo requests to own() addresses, whatever the filter. In an agent VM the
+  // kernel holds no global address, so without this a peer's east-west echo goes unanswered.
+  void answer_echo(bool on);
 
   // Neighbours resolved during this run; an empty Mac means asked and not answered. A
   // gateway that does not answer then costs its timeout once, not once per procedure.
   const std::optional<wire::Mac>* cached_neighbor(const wire::Ip6& addr) const;
   void cache_neighbor(const wire::Ip6& addr, std::optional<wire::Mac> mac);
+  void forget_neighbor(const wire::Ip6& addr);
 
   // Record every frame sent and received from now on.
   void record_to(PcapWriter* writer) { recorder_ = writer; }
@@ -72,6 +76,7 @@ class Link {
 
  private:
   bool answer_ns(const wire::Packet& p);
+  bool answer_echo_request(const wire::Packet& p);
   std::string name_;
   wire::Mac mac_;
   std::uint32_t mtu_ = 0;
@@ -80,6 +85,7 @@ class Link {
   std::unique_ptr<Handle> h_;
   std::string filter_;
   std::vector<wire::Ip6> owned_;
+  bool answer_echo_ = false;
   std::vector<std::pair<wire::Ip6, std::optional<wire::Mac>>> neighbors_;
   PcapWriter* recorder_ = nullptr;
   std::uint32_t seen_ = 0;

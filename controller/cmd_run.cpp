@@ -1,0 +1,205 @@
+// v6conform run [--os-cloud NAME] [--mode M]... [--image NAME | --image-dir DIR] [report options] ...
+// v6conform scs -c CLOUD <testcase id>...   (the SCS harness contract: "<id>: PASS|FAIL|ABORT")
+// The catalogue against a real cloud (docs/cloud-run.md). Everything created is named
+// <prefix><run id>-… and deleted at the end: also on errors, SIGINT and SIGTERM.
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <thread>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "v6c/cloud/config.hpp"
+#include "v6c/cloud/errors.hpp"
+#include "v6c/report/report.hpp"
+#include "v6c/run/run.hpp"
+
+namespace v6c::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RunCliOptions {
+  run::Options run;
+  std::string os_cloud, external_target, catalog_file;
+  std::vector<std::string> modes;
+  int boot_timeout_s = 900;
+  bool keep = false, quiet = false;
+  std::vector<std::string> scs_ids;
+  report::EmitOptions emit;
+};
+
+// The built agent image: the build tree's, else the installed copy.
+std::string default_image_dir() {
+  for (const fs::path& dir : {fs::path(V6C_SOURCE_DIR) / "build" / "image", fs::path(V6C_DATA_DIR) / "image"})
+    if (fs::exists(dir / "manifest.json")) return dir.string();
+  return (fs::path(V6C_SOURCE_DIR) / "build" / "image").string();
+}
+
+std::string new_run_id() {
+  std::random_device rd;
+  char id[9];
+  std::snprintf(id, sizeof id, "%08x", static_cast<unsigned>(rd()));
+  return std::string(id, 6);
+}
+
+// SIGINT/SIGTERM: delete what this run created (the stack, then anything by its name prefix
+// that was being created at that moment) and exit 4. The handler only writes to a pipe.
+int g_pipe[2] = {-1, -1};
+cloud::CleanupStack* g_cleanup = nullptr;
+cloud::Session* g_session = nullptr;
+std::string g_prefix;
+
+void on_signal(int sig) {
+  unsigned char s = static_cast<unsigned char>(sig);
+  if (write(g_pipe[1], &s, 1) < 0) {}
+}
+
+void install_cleanup_on_signal() {
+  if (pipe2(g_pipe, O_CLOEXEC) != 0) return;
+  std::thread([] {
+    unsigned char s = 0;
+    while (read(g_pipe[0], &s, 1) < 0) {}
+    std::fprintf(stderr, "v6conform: interrupted, deleting %s*\n", g_prefix.c_str());
+    try {
+      if (g_cleanup) g_cleanup->run();
+      if (g_session) cloud::cleanup_by_prefix(*g_session, g_prefix);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "v6conform: cleanup: %s (run `v6conform cleanup --prefix %s`)\n", e.what(), g_prefix.c_str());
+    }
+    _exit(kExitInterrupted);
+  }).detach();
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+// SCS mode: only the requirements mapped to the requested testcase ids run.
+void select_scs(catalog::Catalog& c, const std::vector<std::string>& ids) {
+  for (auto& r : c.requirements) {
+    const auto id = c.scs_id(r);
+    r.enabled = r.enabled && !id.empty() && std::find(ids.begin(), ids.end(), id) != ids.end();
+  }
+}
+
+void abort_all(const std::vector<std::string>& ids, const std::string& why) {
+  std::fprintf(stderr, "ERROR: %s\n", why.c_str());
+  for (const auto& id : ids) std::printf("%s: ABORT\n", id.c_str());
+  std::fflush(stdout);
+}
+
+int run_run(RunCliOptions& o, bool scs) {
+  auto fail = [&](const std::string& message, int code) {
+    if (scs) abort_all(o.scs_ids, message);
+    else std::fprintf(stderr, "v6conform: %s\n", message.c_str());
+    return code;
+  };
+  catalog::Catalog c;
+  try {
+    c = catalog::load_catalog(o.catalog_file.empty() ? catalog::default_catalog_path() : fs::path(o.catalog_file));
+  } catch (const catalog::CatalogError& e) {
+    return fail(std::string("malformed catalogue: ") + e.what(), kExitUsage);
+  }
+  if (scs) {
+    select_scs(c, o.scs_ids);
+    o.emit.formats = {"scs"};
+    o.emit.scs_testcases = o.scs_ids;
+  }
+  auto& r = o.run;
+  if (!o.modes.empty() && o.modes != std::vector<std::string>{"all"}) r.modes = o.modes;
+  if (!o.external_target.empty()) {
+    r.external_target = wire::Ip6::parse(o.external_target);
+    if (!r.external_target) return fail("--external-target " + o.external_target + ": not an IPv6 address", kExitUsage);
+  }
+  if (r.image.empty() && r.image_dir.empty()) r.image_dir = default_image_dir();
+  r.run_id = new_run_id();
+  r.boot_timeout = std::chrono::seconds(o.boot_timeout_s);
+  const bool tty = isatty(STDERR_FILENO);
+  r.progress = [&o, tty](const std::string& line) {
+    if (o.quiet) return;
+    // SCS mode: the harness counts INFO lines and nothing else on stderr.
+    std::fprintf(stderr, "%s%s\n", tty ? "" : "INFO: ", line.c_str());
+  };
+
+  std::unique_ptr<cloud::Connection> connection;
+  cloud::CleanupStack cleanup;
+  g_prefix = run::resource_name(r, "");
+  try {
+    const auto config = cloud::load_cloud_config(o.os_cloud, cloud::current_environment(), fs::current_path().string());
+    connection = std::make_unique<cloud::Connection>(config);
+    g_session = &connection->session;
+    g_cleanup = &cleanup;
+    install_cleanup_on_signal();
+    auto result = run::run_cloud(connection->session, cleanup, c, r);
+    if (o.keep) {
+      std::fprintf(stderr, "v6conform: kept %zu resources; delete them with: v6conform cleanup --prefix %s\n",
+                   cleanup.size(), g_prefix.c_str());
+      cleanup.forget_all();
+    }
+    const auto outcome = cleanup.run();
+    for (const auto& f : outcome.failed) std::fprintf(stderr, "v6conform: cleanup: %s\n", f.c_str());
+    report::emit(result, o.emit);
+    if (!outcome.ok()) return fail("some resources could not be deleted: run `v6conform cleanup --prefix " + g_prefix + "`",
+                                   kExitEnvironment);
+    return catalog::exit_code(result);
+  } catch (const cloud::CloudError& e) {
+    const auto outcome = cleanup.run();
+    for (const auto& f : outcome.failed) std::fprintf(stderr, "v6conform: cleanup: %s\n", f.c_str());
+    return fail(e.what(), cloud::exit_code_for(e));
+  }
+}
+
+void add_run_options(CLI::App& cmd, RunCliOptions& o) {
+  cmd.add_option("--prefix", o.run.prefix, "name prefix of everything created (SCS cleanup.py finds _scs-)")
+      ->capture_default_str();
+  cmd.add_option("--image", o.run.image, "boot this existing Glance image instead of uploading the built one");
+  cmd.add_option("--image-dir", o.run.image_dir, "the built agent image to upload (default: build/image)");
+  cmd.add_option("--flavor", o.run.flavor, "flavor for the agent VMs (default: the smallest with 128 MB)");
+  cmd.add_option("--external-network", o.run.external_network, "router gateway network (default: the is_default one)");
+  cmd.add_option("--external-target", o.external_target, "an IPv6 host outside the cloud for north-south checks");
+  cmd.add_option("--ipv6-cidr", o.run.ipv6_cidr, "cut the test /64s from this prefix when there is no default pool");
+  cmd.add_option("--ipv4-cidr", o.run.ipv4_cidr, "also give each network this IPv4 subnet (dual stack)");
+  cmd.add_option("--backend", o.run.backend, "the cloud's RA implementation: radvd (ML2/OVS, linuxbridge) or ovn")
+      ->check(CLI::IsMember({"radvd", "ovn"}))
+      ->capture_default_str();
+  cmd.add_option("--boot-timeout", o.boot_timeout_s, "seconds for all VMs to boot and report")->capture_default_str();
+  cmd.add_option("--catalog", o.catalog_file, "catalogue file (default: the shipped data/catalog.yaml)");
+  cmd.add_flag("--keep", o.keep, "leave everything in the cloud (delete it later with `v6conform cleanup`)");
+  cmd.add_flag("-q,--quiet", o.quiet, "no progress lines");
+}
+
+}  // namespace
+
+void register_run(CLI::App& app) {
+  auto o = std::make_shared<RunCliOptions>();
+  auto* cmd = app.add_subcommand("run", "provision a test topology in a cloud, run the agents, check, report, clean up");
+  cmd->add_option("--os-cloud", o->os_cloud, "the cloud in clouds.yaml (default: OS_CLOUD, else the OS_* variables)");
+  cmd->add_option("--mode", o->modes, "address modes to test (repeatable; default: all three)")
+      ->check(CLI::IsMember({"slaac", "dhcpv6-stateless", "dhcpv6-stateful", "all"}));
+  cmd->add_flag("--security", o->run.security,
+                "also run the attack probes (an attacker and a victim VM per network; only networks this run creates)");
+  add_run_options(*cmd, *o);
+  report::add_emit_options(*cmd, o->emit);
+  cmd->callback([o] { exit_code = run_run(*o, false); });
+
+  auto s = std::make_shared<RunCliOptions>();
+  auto* scs = app.add_subcommand("scs", "SCS harness entry: run these testcase ids, print '<id>: PASS|FAIL|ABORT'");
+  scs->add_option("-c,--os-cloud", s->os_cloud, "the cloud in clouds.yaml")->required();
+  scs->add_option("testcases", s->scs_ids, "SCS testcase ids (v6conform catalog --scs lists them)")->required();
+  add_run_options(*scs, *s);
+  scs->callback([s] {
+    s->quiet = false;
+    exit_code = run_run(*s, true);
+  });
+}
+
+}  // namespace v6c::cli

@@ -1,0 +1,141 @@
+// The agent image in Glance: uploaded once per image build, reused by name and checksum.
+// Kernel, ramdisk and root all go up as raw (Nova's format inspection rejects aki/ari/ami),
+// the root linked to the other two by kernel_id / ramdisk_id with the manifest's command line.
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "v6c/cloud/errors.hpp"
+#include "v6c/cloud/image.hpp"
+#include "v6c/run/run.hpp"
+
+namespace v6c::run {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw cloud::ConfigError("agent image: cannot read " + p.string() + " (build it with scripts/build-agent-image)");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+json manifest_of(const std::string& dir) {
+  const auto path = fs::path(dir) / "manifest.json";
+  try {
+    auto m = json::parse(slurp(path));
+    if (m.value("schema", "") != "v6c-agent-image/1") throw cloud::ConfigError(path.string() + ": not a v6c-agent-image/1 manifest");
+    return m;
+  } catch (const json::exception& e) {
+    throw cloud::ConfigError(path.string() + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+std::string md5_hex(const std::string& bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &n, EVP_md5(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < n; ++i) out += {kHex[digest[i] >> 4], kHex[digest[i] & 0xf]};
+  return out;
+}
+
+std::vector<ImageFile> agent_image_files(const std::string& image_dir) {
+  const auto manifest = manifest_of(image_dir);
+  // One build, one name: the initrd's sha256 (it holds the agent) names all three parts.
+  const auto initrd_sha = manifest.at("files").at("initrd.img").value("sha256", std::string());
+  if (initrd_sha.size() < 12) throw cloud::ConfigError(image_dir + "/manifest.json: files.initrd.img.sha256 missing");
+  const std::string base = "v6c-agent-" + initrd_sha.substr(0, 12);
+  std::vector<ImageFile> files = {{"kernel", "vmlinuz", base + "-kernel", ""},
+                                  {"ramdisk", "initrd.img", base + "-ramdisk", ""},
+                                  {"root", "root.raw", base, ""}};
+  for (auto& f : files) {
+    f.path = (fs::path(image_dir) / f.path).string();
+    f.md5 = md5_hex(slurp(f.path));
+  }
+  return files;
+}
+
+std::string ensure_agent_image(cloud::Session& s, const Options& o) {
+  cloud::ImagesClient images(s);
+  if (!o.image.empty()) {
+    for (const auto& i : images.list_images({{"name", o.image}}))
+      if (i.value("status", "") == "active") return i.value("id", std::string());
+    try {
+      return images.show_image(o.image).value("id", std::string());
+    } catch (const cloud::NotFound&) {
+      throw cloud::NotFound("--image " + o.image + ": no active image with that name or id");
+    }
+  }
+  const auto files = agent_image_files(o.image_dir);
+  const auto manifest = manifest_of(o.image_dir);
+  std::map<std::string, std::string> ids;
+  bool all_there = true;
+  for (const auto& f : files) {
+    auto found = images.find_images(f.name, f.md5);
+    std::erase_if(found, [](const json& i) { return i.value("status", "") != "active"; });
+    if (found.empty()) all_there = false;
+    else ids[f.role] = found.front().value("id", std::string());
+  }
+  if (all_there) {
+    const auto root = images.show_image(ids["root"]);
+    if (root.value("kernel_id", "") == ids["kernel"] && root.value("ramdisk_id", "") == ids["ramdisk"]) {
+      o.progress("agent image " + files.back().name + " already in Glance (" + ids["root"] + ")");
+      return ids["root"];
+    }
+  }
+  // Upload; a part that fails half-way is deleted again, completed ones stay for reuse.
+  for (const auto& f : files) {
+    json attrs = {{"name", f.name}, {"disk_format", "raw"}, {"container_format", "bare"}, {"visibility", "private"}};
+    if (f.role == "root") {
+      attrs["kernel_id"] = ids["kernel"];
+      attrs["ramdisk_id"] = ids["ramdisk"];
+      attrs["os_command_line"] = manifest.value("cmdline", std::string("console=ttyS0"));
+    }
+    o.progress("uploading " + f.name + " to Glance");
+    const auto created = images.create_image(attrs);
+    const auto id = created.value("id", std::string());
+    try {
+      images.upload_image(id, slurp(f.path));
+      const auto shown = images.show_image(id);
+      if (shown.value("checksum", "") != f.md5)
+        throw cloud::BadResponse("Glance stored " + f.name + " with checksum " + shown.value("checksum", std::string("?")) +
+                                 ", the file has " + f.md5);
+    } catch (...) {
+      try {
+        images.delete_image(id);
+      } catch (const cloud::CloudError&) {
+      }
+      throw;
+    }
+    ids[f.role] = id;
+  }
+  return ids["root"];
+}
+
+std::string choose_flavor(const std::vector<json>& flavors, const std::string& name, int min_ram_mb, int min_disk_gb) {
+  if (!name.empty()) {
+    for (const auto& f : flavors)
+      if (f.value("name", "") == name || f.value("id", "") == name) return f.value("id", std::string());
+    throw cloud::NotFound("--flavor " + name + ": no such flavor");
+  }
+  const json* best = nullptr;
+  auto key = [](const json& f) { return std::tuple(f.value("ram", 0), f.value("vcpus", 0), f.value("disk", 0)); };
+  for (const auto& f : flavors) {
+    if (f.value("ram", 0) < min_ram_mb || f.value("disk", 0) < min_disk_gb) continue;
+    if (!best || key(f) < key(*best)) best = &f;
+  }
+  if (!best)
+    throw cloud::NotFound("no flavor with at least " + std::to_string(min_ram_mb) + " MB RAM and " +
+                          std::to_string(min_disk_gb) + " GB disk; name one with --flavor");
+  return best->value("id", std::string());
+}
+
+}  // namespace v6c::run

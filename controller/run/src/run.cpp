@@ -1,0 +1,54 @@
+#include <algorithm>
+
+#include "v6c/catalog/plan.hpp"
+#include "v6c/cloud/compute.hpp"
+#include "v6c/run/run.hpp"
+
+namespace v6c::run {
+namespace {
+
+constexpr int kAgentRamMb = 128;  // docs/image.md: the image works in 128 MB
+constexpr int kAgentDiskGb = 0;   // root.raw is 1 MiB; a 0 GB flavor takes the image's size
+
+}  // namespace
+
+catalog::Result run_cloud(cloud::Session& s, cloud::CleanupStack& cleanup, const catalog::Catalog& full,
+                          const Options& o) {
+  // Periodic RAs take minutes at Neutron's intervals: the slow section stays off in a cloud.
+  catalog::Catalog c = full;
+  for (auto& r : c.requirements)
+    if (r.section == "slow") r.enabled = false;
+
+  const auto started = catalog::now_us();
+  o.progress("authenticating to " + s.config().name);
+  s.token();
+  // Image and flavor first: a missing one must fail before anything is created.
+  const auto image_id = ensure_agent_image(s, o);
+  cloud::FlavorsClient flavors(s);
+  const auto flavor_id = choose_flavor(flavors.list_flavors(), o.flavor, kAgentRamMb, kAgentDiskGb);
+
+  o.progress("creating networks, router, security group and ports (prefix " + resource_name(o, "") + ")");
+  auto topology = provision(s, cleanup, c, o);
+  auto collected = boot_and_collect(s, cleanup, topology, image_id, flavor_id, o);
+  for (const auto& [vm, why] : collected.missing) o.progress("no report from " + vm + ": " + why);
+
+  catalog::Observations obs;
+  obs.agents = collected.reports;
+  const auto attacks = o.security ? catalog::requested_attacks(c) : std::vector<std::string>{};
+  for (const auto& net : topology.facts.networks) {
+    auto pair = catalog::security_pair(net);
+    if (!pair || attacks.empty()) continue;
+    auto report = [&](const model::Port* p) -> const wire::AgentReport* {
+      auto it = obs.agents.find(p->name);
+      return it == obs.agents.end() ? nullptr : &it->second;
+    };
+    // No pcap leaves a cloud VM: the victim's report alone carries what it captured.
+    obs.security[net.name] =
+        catalog::security_observations(net, *pair, attacks, report(pair->attacker), report(pair->victim), "");
+  }
+  auto result = catalog::evaluate(c, topology.facts, obs);
+  result.started = catalog::iso8601_utc(started);
+  return result;
+}
+
+}  // namespace v6c::run

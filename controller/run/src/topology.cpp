@@ -1,0 +1,288 @@
+// The test topology on a real cloud, and the api section's facts recorded while building it
+// (docs/catalog.md "API facts"). Facts come from what Neutron answered, never from what we asked.
+#include <algorithm>
+
+#include "v6c/catalog/plan.hpp"
+#include "v6c/cloud/errors.hpp"
+#include "v6c/cloud/neutron.hpp"
+#include "v6c/run/run.hpp"
+
+namespace v6c::run {
+namespace {
+
+constexpr int kPrefixLength = 64;  // RFC 4291 §2.5.4: SLAAC needs a /64
+constexpr std::string_view kPeerMode = "slaac";
+
+// Mismatched ipv6_ra_mode / ipv6_address_mode pairs Neutron must refuse (api-invalid-modes).
+const std::vector<std::pair<std::string, std::string>> kInvalidModePairs = {
+    {"slaac", "dhcpv6-stateful"}, {"dhcpv6-stateful", "slaac"}, {"dhcpv6-stateless", "dhcpv6-stateful"}};
+
+std::string ipv6_of(const json& fixed_ips, std::vector<wire::Ip6>* all = nullptr) {
+  std::string first;
+  for (const auto& ip : fixed_ips) {
+    const auto text = ip.value("ip_address", std::string());
+    if (auto a = wire::Ip6::parse(text)) {
+      if (first.empty()) first = text;
+      if (all) all->push_back(*a);
+    }
+  }
+  return first;
+}
+
+model::Port port_facts(const json& port, const std::string& name, const std::string& role) {
+  model::Port p;
+  p.name = name;
+  p.role = role;
+  auto mac = wire::Mac::parse(port.value("mac_address", std::string()));
+  if (!mac) throw cloud::BadResponse("port " + port.value("id", std::string("?")) + " has no MAC address");
+  p.mac = *mac;
+  ipv6_of(port.value("fixed_ips", json::array()), &p.fixed_ips);
+  return p;
+}
+
+// "2001:db8:1::/64" → prefix and length.
+std::pair<wire::Ip6, std::uint8_t> split_cidr(const std::string& cidr) {
+  const auto slash = cidr.find('/');
+  auto prefix = wire::Ip6::parse(cidr.substr(0, slash));
+  if (!prefix || slash == std::string::npos) throw cloud::BadResponse("subnet CIDR '" + cidr + "' is not IPv6");
+  return {*prefix, static_cast<std::uint8_t>(std::stoi(cidr.substr(slash + 1)))};
+}
+
+// The n-th /64 of a user-given prefix (at most a /64 itself).
+std::string nth_64(const std::string& base, int n) {
+  auto [prefix, length] = split_cidr(base);
+  if (length > kPrefixLength) throw cloud::ConfigError("--ipv6-cidr " + base + ": needs a /64 or shorter");
+  prefix.bytes[6] = static_cast<std::uint8_t>(prefix.bytes[6] + (n >> 8));
+  prefix.bytes[7] = static_cast<std::uint8_t>(prefix.bytes[7] + (n & 0xff));
+  return prefix.str() + "/64";
+}
+
+json external_summary(const json& n) {
+  return {{"name", n.value("name", std::string())},
+          {"id", n.value("id", std::string())},
+          {"is_default", n.value("is_default", false)},
+          {"shared", n.value("shared", false)},
+          {"port_security_enabled", n.value("port_security_enabled", false)}};
+}
+
+}  // namespace
+
+std::string resource_name(const Options& o, const std::string& what) { return o.prefix + o.run_id + "-" + what; }
+
+Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalog::Catalog& c, const Options& o) {
+  cloud::NetworksClient networks(s, &cleanup);
+  cloud::SubnetsClient subnets(s, &cleanup);
+  cloud::SubnetpoolsClient pools(s, &cleanup);
+  cloud::RoutersClient routers(s, &cleanup);
+  cloud::PortsClient ports(s, &cleanup);
+  cloud::SecurityGroupsClient groups(s, &cleanup);
+  cloud::SecurityGroupRulesClient rules(s, &cleanup);
+  cloud::RbacPoliciesClient rbac(s, &cleanup);
+
+  Topology t;
+  auto& f = t.facts;
+  f.source = s.config().name;
+  f.backend = o.backend;
+  f.external_target = o.external_target;
+  f.api = json::object();
+
+  // Subnet pools and external networks, as a project member sees them.
+  json pool_facts = json::array();
+  std::optional<json> default_pool;
+  for (const auto& p : pools.list_subnetpools()) {
+    pool_facts.push_back({{"name", p.value("name", std::string())},
+                          {"ip_version", p.value("ip_version", 0)},
+                          {"is_default", p.value("is_default", false)},
+                          {"shared", p.value("shared", false)}});
+    if (p.value("ip_version", 0) == 6 && p.value("is_default", false) && !default_pool) default_pool = p;
+  }
+  f.api["subnetpools"] = pool_facts;
+  if (!default_pool && o.ipv6_cidr.empty())
+    throw cloud::ConfigError(
+        "the cloud offers no default IPv6 subnet pool; give --ipv6-cidr PREFIX to cut the test /64s from");
+  f.api["subnetpool_allocation"] = {{"ok", false}, {"error", default_pool ? "not tried" : "no default IPv6 pool"}};
+
+  json external = json::array();
+  std::optional<json> gateway_net;
+  for (const auto& n : networks.list_networks({{"router:external", "true"}})) {
+    external.push_back(external_summary(n));
+    const bool named = !o.external_network.empty() &&
+                       (n.value("name", std::string()) == o.external_network || n.value("id", std::string()) == o.external_network);
+    if (named || (o.external_network.empty() && n.value("is_default", false))) gateway_net = n;
+  }
+  f.api["external_networks"] = external;
+  if (!o.external_network.empty() && !gateway_net)
+    throw cloud::ConfigError("--external-network " + o.external_network + ": no such external network");
+
+  // The router, with the provider network as its gateway when there is one.
+  json router_attrs = {{"name", resource_name(o, "router")}};
+  if (gateway_net) router_attrs["external_gateway_info"] = {{"network_id", gateway_net->value("id", std::string())}};
+  const auto router = routers.create_router(router_attrs);
+  t.router_id = router.value("id", std::string());
+  json gw_ips = json::array();
+  if (router.contains("external_gateway_info") && router["external_gateway_info"].is_object())
+    for (const auto& ip : router["external_gateway_info"].value("external_fixed_ips", json::array()))
+      gw_ips.push_back(ip.value("ip_address", std::string()));
+  f.api["router_gateway"] = {{"network", gateway_net ? gateway_net->value("name", std::string()) : ""},
+                             {"external_fixed_ips", gw_ips}};
+
+  // The agents' security group: ICMPv6 from anywhere (echo-in), everything among the agents.
+  const auto group = groups.create_security_group({{"name", resource_name(o, "agents")},
+                                                   {"description", "v6conform agents"}});
+  t.security_group_id = group.value("id", std::string());
+  rules.create_security_group_rule({{"security_group_id", t.security_group_id},
+                                    {"direction", "ingress"},
+                                    {"ethertype", "IPv6"},
+                                    {"protocol", "ipv6-icmp"}});
+  rules.create_security_group_rule({{"security_group_id", t.security_group_id},
+                                    {"direction", "ingress"},
+                                    {"ethertype", "IPv6"},
+                                    {"remote_group_id", t.security_group_id}});
+
+  // One network per mode; a single mode gets a peer network for east-west through the router.
+  std::vector<std::string> modes = o.modes;
+  if (modes.size() == 1) modes.emplace_back(kPeerMode);
+  json address_modes = json::object();
+  int cidr_index = 0;
+  for (std::size_t i = 0; i < modes.size(); ++i) {
+    const auto& mode = modes[i];
+    const bool peer = i >= o.modes.size();
+    const std::string net_name = resource_name(o, peer ? "peer" : mode);
+    const auto net = networks.create_network({{"name", net_name}});
+    const auto net_id = net.value("id", std::string());
+    cloud::Ipv6SubnetSpec spec;
+    spec.name = net_name + "-v6";
+    spec.network_id = net_id;
+    spec.ra_mode = spec.address_mode = mode;
+    if (default_pool) spec.subnetpool_id = default_pool->value("id", std::string());
+    else spec.cidr = nth_64(o.ipv6_cidr, cidr_index++);
+    spec.prefixlen = kPrefixLength;
+    json subnet;
+    try {
+      subnet = subnets.create_subnet(cloud::ipv6_subnet_attributes(spec));
+      if (!peer) address_modes[mode] = {{"ok", true}};
+    } catch (const cloud::QuotaExceeded&) {
+      throw;
+    } catch (const cloud::CloudError& e) {
+      if (!peer) address_modes[mode] = {{"ok", false}, {"error", e.what()}, {"status", e.status()}};
+      if (default_pool && f.api["subnetpool_allocation"].value("error", "") == "not tried")
+        f.api["subnetpool_allocation"] = {{"ok", false}, {"error", e.what()}};
+      networks.delete_network(net_id);
+      continue;
+    }
+    if (default_pool && !f.api["subnetpool_allocation"].value("ok", false))
+      f.api["subnetpool_allocation"] = {{"ok", true}, {"prefix", subnet.value("cidr", std::string())}};
+    if (!o.ipv4_cidr.empty())
+      subnets.create_subnet({{"name", net_name + "-v4"},
+                             {"network_id", net_id},
+                             {"ip_version", 4},
+                             {"cidr", o.ipv4_cidr}});
+    routers.add_router_interface(t.router_id, subnet.value("id", std::string()));
+
+    model::Network n;
+    n.name = net_name;
+    n.mtu = net.value("mtu", 1500u);
+    n.subnet.name = spec.name;
+    n.subnet.mode = mode;
+    std::tie(n.subnet.prefix, n.subnet.prefix_length) = split_cidr(subnet.value("cidr", std::string()));
+    if (auto gw = wire::Ip6::parse(subnet.value("gateway_ip", std::string()))) n.subnet.gateway_ip = *gw;
+    for (const auto& d : subnet.value("dns_nameservers", json::array()))
+      if (auto a = wire::Ip6::parse(d.get<std::string>())) n.subnet.dns_servers.push_back(*a);
+    t.network_ids[net_name] = net_id;
+
+    // The router's port on this subnet: the RA source and the gateway the VMs must reach.
+    for (const auto& p : ports.list_ports({{"device_id", t.router_id}, {"network_id", net_id}}))
+      n.router_port = port_facts(p, "router", "router");
+
+    std::vector<std::pair<std::string, std::string>> vms = {{"vm", "probe"}};
+    if (o.security) vms.insert(vms.end(), {{"attacker", std::string(catalog::kRoleAttacker)},
+                                           {"victim", std::string(catalog::kRoleVictim)}});
+    for (const auto& [what, role] : vms) {
+      const auto vm_name = net_name + "-" + what;
+      const auto port = ports.create_port({{"name", vm_name},
+                                           {"network_id", net_id},
+                                           {"security_groups", json::array({t.security_group_id})}});
+      n.ports.push_back(port_facts(port, vm_name, role));
+      t.vms.push_back({vm_name, net_name, port.value("id", std::string()), "", json()});
+    }
+    f.networks.push_back(std::move(n));
+  }
+  f.api["address_modes"] = address_modes;
+
+  // What a project member must not be able to do, tried on a network of ours; anything the
+  // cloud wrongly creates is deleted at once.
+  if (!t.network_ids.empty()) {
+    const auto& probe_net = t.network_ids.begin()->second;
+    json tries = json::array();
+    int n = 0;
+    for (const auto& [ra, addr] : kInvalidModePairs) {
+      cloud::Ipv6SubnetSpec spec;
+      spec.name = resource_name(o, "invalid-" + std::to_string(n));
+      spec.network_id = probe_net;
+      spec.ra_mode = ra;
+      spec.address_mode = addr;
+      if (default_pool) spec.subnetpool_id = default_pool->value("id", std::string());
+      else spec.cidr = nth_64(o.ipv6_cidr, cidr_index++);
+      int status = 0;
+      std::string wrong;
+      try {
+        wrong = subnets.create_subnet(cloud::ipv6_subnet_attributes(spec)).value("id", std::string());
+        status = 201;
+      } catch (const cloud::CloudError& e) {
+        status = e.status();
+      }
+      if (!wrong.empty()) subnets.delete_subnet(wrong);  // on the stack too, should this fail
+      tries.push_back({{"ra_mode", ra}, {"address_mode", addr}, {"status", status}});
+      ++n;
+    }
+    f.api["invalid_modes"] = tries;
+    int status = 0;
+    std::string policy;
+    try {
+      policy = rbac.create_rbac_policy({{"object_type", "network"},
+                                        {"object_id", probe_net},
+                                        {"action", "access_as_shared"},
+                                        {"target_tenant", s.project_id()}})
+                   .value("id", std::string());
+      status = 201;
+    } catch (const cloud::CloudError& e) {
+      status = e.status();
+    }
+    if (!policy.empty()) rbac.delete_rbac_policy(policy);
+    f.api["rbac_create"] = {{"status", status}};
+  }
+
+  // Plans, now that every port's address is known (peers are read from the facts).
+  const auto options = catalog::plan_options(c, f);
+  catalog::SecurityPlanOptions security;
+  security.network_is_ours = true;  // every network here was created by this run
+  security.attacks = o.security ? catalog::requested_attacks(c) : std::vector<std::string>{};
+  for (auto& vm : t.vms) {
+    const auto& net = *std::find_if(f.networks.begin(), f.networks.end(), [&](const auto& n) { return n.name == vm.network; });
+    const auto& port = *std::find_if(net.ports.begin(), net.ports.end(), [&](const auto& p) { return p.name == vm.name; });
+    json plan;
+    auto pair = catalog::security_pair(net);
+    if (pair && !security.attacks.empty() && &port == pair->attacker)
+      plan = catalog::make_attacker_plan(net, *pair, options, security);
+    else if (pair && !security.attacks.empty() && &port == pair->victim)
+      plan = catalog::make_victim_plan(net, *pair, options, security);
+    else
+      plan = catalog::make_plan(f, net, port, options);
+    vm.plan = cloud_plan(std::move(plan), vm.name, o);
+  }
+  return t;
+}
+
+json cloud_plan(json plan, const std::string& run, const Options& o) {
+  plan["run"] = run;
+  plan["host"] = run;
+  plan["after"] = "poweroff";
+  plan["answer_echo"] = true;
+  plan["serve_ms"] = o.serve.count();
+  for (auto& p : plan["procedures"])
+    if (p.value("id", std::string()).starts_with(catalog::proc::kEchoPeerPrefix))
+      p["patience_ms"] = o.peer_patience.count();
+  return plan;
+}
+
+}  // namespace v6c::run

@@ -1,0 +1,286 @@
+// `v6conform run`'s provisioning on a small in-memory Neutron: the api section's facts come
+// from what the cloud answered (a cloud that gets something wrong gives FAIL), the facts and
+// plans from the ports it assigned, and everything created is on the cleanup stack.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "v6c/catalog/evaluator.hpp"
+#include "v6c/cloud/errors.hpp"
+#include "v6c/cloud/fake_transport.hpp"
+#include "v6c/run/run.hpp"
+#include "v6c/wire/frames.hpp"
+#include "v6c/wire/json.hpp"
+
+using namespace v6c;
+using cloud::Method;
+using nlohmann::json;
+
+namespace {
+
+json fixture_json(const std::string& name) {
+  std::ifstream in(std::string(V6C_FIXTURES) + "/cloud/" + name);
+  return json::parse(in);
+}
+
+std::string last_segment(const std::string& url, int from_end = 0) {
+  auto path = url.substr(0, url.find('?'));
+  for (int i = 0; i < from_end; ++i) path = path.substr(0, path.rfind('/'));
+  return path.substr(path.rfind('/') + 1);
+}
+
+// Just enough Neutron for provision(): ids, pool allocation, ports with addresses.
+struct FakeNeutron {
+  bool has_default_pool = true;
+  bool accepts_mismatched_modes = false;  // a broken cloud
+  bool allows_rbac = false;               // a permissive policy
+  int next = 0, next_prefix = 0;
+  std::map<std::string, json> subnets;    // id → subnet
+  std::vector<std::string> deleted;
+
+  std::string id(const std::string& kind) { return kind + "-" + std::to_string(++next); }
+
+  json port_on(const std::string& network_id, const std::string& name, bool router) {
+    const int n = ++next;
+    char mac[18];
+    std::snprintf(mac, sizeof mac, "fa:16:3e:00:00:%02x", n);
+    json ips = json::array();
+    for (const auto& [sid, s] : subnets) {
+      if (s["network_id"] != network_id) continue;
+      auto prefix = *wire::Ip6::parse(s["cidr"].get<std::string>().substr(0, s["cidr"].get<std::string>().find('/')));
+      auto addr = router ? *wire::Ip6::parse(s["gateway_ip"].get<std::string>())
+                         : s["ipv6_address_mode"] == "dhcpv6-stateful"
+                               ? [&] { auto a = prefix; a.bytes[15] = static_cast<std::uint8_t>(n); return a; }()
+                               : wire::eui64_address(prefix, *wire::Mac::parse(mac));
+      ips.push_back({{"subnet_id", sid}, {"ip_address", addr.str()}});
+    }
+    return {{"id", id("port")}, {"name", name}, {"network_id", network_id}, {"mac_address", mac}, {"fixed_ips", ips}};
+  }
+
+  void install(cloud::FakeTransport& f) {
+    f.on(Method::get, "/v2.0/subnetpools", [this](const cloud::Request&) {
+      json pools = json::array();
+      if (has_default_pool)
+        pools.push_back({{"id", "pool-1"}, {"name", "default-v6"}, {"ip_version", 6}, {"is_default", true}, {"shared", true}});
+      return cloud::json_response(200, {{"subnetpools", pools}});
+    });
+    f.on(Method::get, "/v2.0/networks", 200,
+         {{"networks", json::array({{{"id", "ext-1"}, {"name", "public"}, {"is_default", true}, {"shared", false},
+                                     {"port_security_enabled", true}, {"router:external", true}}})}});
+    f.on(Method::post, "/v2.0/routers", [this](const cloud::Request& r) {
+      auto body = json::parse(r.body)["router"];
+      body["id"] = id("router");
+      body["external_gateway_info"] = {{"network_id", "ext-1"},
+                                       {"external_fixed_ips", json::array({{{"ip_address", "2001:db8:ff::10"}},
+                                                                           {{"ip_address", "198.51.100.10"}}})}};
+      return cloud::json_response(201, {{"router", body}});
+    });
+    for (const auto& [path, key] : std::vector<std::pair<std::string, std::string>>{
+             {"/v2.0/networks", "network"}, {"/v2.0/security-groups", "security_group"},
+             {"/v2.0/security-group-rules", "security_group_rule"}})
+      f.on(Method::post, path, [this, key = key](const cloud::Request& r) {
+        auto body = json::parse(r.body)[key];
+        body["id"] = id(key);
+        if (key == "network") body["mtu"] = 1450;
+        return cloud::json_response(201, {{key, body}});
+      });
+    f.on(Method::post, "/v2.0/subnets", [this](const cloud::Request& r) {
+      auto s = json::parse(r.body)["subnet"];
+      if (!accepts_mismatched_modes && s.value("ipv6_ra_mode", "") != s.value("ipv6_address_mode", ""))
+        return cloud::json_response(400, {{"NeutronError", {{"message", "Invalid input: modes differ"}}}});
+      s["id"] = id("subnet");
+      char cidr[40];
+      std::snprintf(cidr, sizeof cidr, "2001:db8:1000:%x::", ++next_prefix);
+      s["cidr"] = s.contains("cidr") ? s["cidr"].get<std::string>() : std::string(cidr) + "/64";
+      s["gateway_ip"] = s["cidr"].get<std::string>().substr(0, s["cidr"].get<std::string>().find('/')) + "1";
+      s["dns_nameservers"] = json::array();
+      subnets[s["id"]] = s;
+      return cloud::json_response(201, {{"subnet", s}});
+    });
+    f.on(Method::put, "/add_router_interface", [this](const cloud::Request& r) {
+      return cloud::json_response(200, {{"subnet_id", json::parse(r.body)["subnet_id"]}, {"port_id", id("port")}});
+    });
+    f.on(Method::get, "/v2.0/ports", [this](const cloud::Request& r) {
+      const auto q = r.url.substr(r.url.find("network_id=") + 11);
+      const auto network_id = q.substr(0, q.find('&'));
+      return cloud::json_response(200, {{"ports", json::array({port_on(network_id, "", true)})}});
+    });
+    f.on(Method::post, "/v2.0/ports", [this](const cloud::Request& r) {
+      auto b = json::parse(r.body)["port"];
+      return cloud::json_response(201, {{"port", port_on(b["network_id"], b["name"], false)}});
+    });
+    f.on(Method::post, "/v2.0/rbac-policies", [this](const cloud::Request&) {
+      if (!allows_rbac)
+        return cloud::json_response(403, {{"NeutronError", {{"message", "disallowed by policy"}}}});
+      return cloud::json_response(201, {{"rbac_policy", {{"id", id("rbac")}}}});
+    });
+    f.on(Method::del, "", [this](const cloud::Request& r) {  // every DELETE: "<collection>/<id>"
+      deleted.push_back(last_segment(r.url, 1) + "/" + last_segment(r.url));
+      return cloud::json_response(204, nullptr);
+    });
+    f.on(Method::put, "/remove_router_interface", 200, json::object());
+  }
+};
+
+struct Cloud {
+  Cloud() {
+    fake.serve_token(fixture_json("keystone/token.json"));
+    neutron.install(fake);
+    cloud::CloudConfig c;
+    c.name = "fake";
+    c.auth_url = "https://keystone.example.com:5000/v3";
+    c.username = "u";
+    c.password = "p";
+    c.project_name = "v6c";
+    session.emplace(c, fake);
+    session->sleep = [](std::chrono::milliseconds) {};
+  }
+  int posts() const {
+    int n = 0;
+    for (const auto& r : fake.requests) n += r.method == Method::post && r.url.find("/auth/") == std::string::npos;
+    return n;
+  }
+  cloud::FakeTransport fake;
+  FakeNeutron neutron;
+  std::optional<cloud::Session> session;
+  cloud::CleanupStack cleanup{[](auto) {}};
+};
+
+run::Options options() {
+  run::Options o;
+  o.run_id = "t1";
+  return o;
+}
+
+catalog::Catalog shipped() { return catalog::load_catalog(std::string(V6C_SOURCE_DIR) + "/data/catalog.yaml"); }
+
+std::map<std::string, std::string> api_verdicts(const catalog::Catalog& c, const model::Facts& f) {
+  std::map<std::string, std::string> out;
+  for (const auto& v : catalog::evaluate(c, f, {}).verdicts)
+    if (v.id.starts_with("api-")) out[v.id] = std::string(catalog::to_string(v.status));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("provision: a network per mode behind one router, facts from Neutron's answers", "[run]") {
+  Cloud cloud;
+  const auto c = shipped();
+  auto t = run::provision(*cloud.session, cloud.cleanup, c, options());
+
+  REQUIRE(t.facts.networks.size() == 3);
+  for (const auto& n : t.facts.networks) {
+    CAPTURE(n.name);
+    CHECK(n.name.starts_with("_scs-v6c-t1-"));
+    CHECK(n.mtu == 1450u);
+    REQUIRE(n.router_port);
+    CHECK(n.router_port->fixed_ips == std::vector{n.subnet.gateway_ip});
+    REQUIRE(n.ports.size() == 1);
+    CHECK(n.ports[0].fixed_ips.size() == 1);
+    if (n.subnet.mode != "dhcpv6-stateful")
+      CHECK(n.ports[0].fixed_ips[0] == wire::eui64_address(n.subnet.prefix, n.ports[0].mac));
+  }
+  REQUIRE(t.vms.size() == 3);
+  for (const auto& vm : t.vms) {
+    CHECK(vm.plan["run"] == vm.name);
+    CHECK(vm.plan["answer_echo"] == true);
+    CHECK(vm.plan["serve_ms"].get<int>() > 0);
+    int peers = 0;
+    for (const auto& p : vm.plan["procedures"])
+      if (p["id"].get<std::string>().starts_with("echo-peer-")) {
+        ++peers;
+        CHECK(p["patience_ms"].get<int>() > 0);
+      }
+    CHECK(peers == 2);  // east-west: the two other networks, through the router
+  }
+
+  // The api section passes on a conforming cloud ...
+  for (const auto& [id, status] : api_verdicts(c, t.facts)) {
+    CAPTURE(id);
+    CHECK(status == "PASS");
+  }
+  CHECK(t.facts.api["subnetpool_allocation"]["prefix"] == "2001:db8:1000:1::/64");
+  CHECK(t.facts.api["router_gateway"]["external_fixed_ips"][0] == "2001:db8:ff::10");
+
+  // ... and everything created is deleted, the VMs' ports before the networks.
+  const auto outcome = cloud.cleanup.run();
+  CHECK(outcome.ok());
+  CHECK(outcome.deleted.size() >= 3 /*net*/ + 3 /*subnet*/ + 3 /*port*/ + 1 /*router*/ + 1 /*sg*/);
+  const auto& d = cloud.neutron.deleted;
+  auto first = [&](const std::string& kind) {
+    return std::find_if(d.begin(), d.end(), [&](const auto& s) { return s.starts_with(kind + "/"); }) - d.begin();
+  };
+  CHECK(first("ports") < first("networks"));
+  CHECK(first("subnets") < first("networks"));
+}
+
+TEST_CASE("provision: a cloud that accepts what it must refuse fails (or warns), and nothing wrong stays", "[run]") {
+  Cloud cloud;
+  cloud.neutron.accepts_mismatched_modes = true;
+  cloud.neutron.allows_rbac = true;
+  const auto c = shipped();
+  auto t = run::provision(*cloud.session, cloud.cleanup, c, options());
+  auto v = api_verdicts(c, t.facts);
+  CHECK(v["api-invalid-modes"] == "FAIL");
+  CHECK(v["api-rbac-restricted"] == "WARN");  // a SHOULD in scs-0126
+  CHECK(v["api-default-subnetpool"] == "PASS");
+  // The wrongly created subnets and the RBAC policy were deleted at once, before cleanup.
+  int subnets = 0, rbac = 0;
+  for (const auto& d : cloud.neutron.deleted) {
+    subnets += d.starts_with("subnets/");
+    rbac += d.starts_with("rbac-policies/");
+  }
+  CHECK(subnets == 3);
+  CHECK(rbac == 1);
+}
+
+TEST_CASE("provision: no default pool and no --ipv6-cidr is one clear error before anything is created", "[run]") {
+  Cloud cloud;
+  cloud.neutron.has_default_pool = false;
+  CHECK_THROWS_AS(run::provision(*cloud.session, cloud.cleanup, shipped(), options()), cloud::ConfigError);
+  CHECK(cloud.posts() == 0);
+  CHECK(cloud.cleanup.size() == 0);
+
+  // With a prefix of the user's, the /64s are cut from it, and the pool check fails honestly.
+  auto o = options();
+  o.ipv6_cidr = "2001:db8:77::/48";
+  o.modes = {"slaac"};
+  auto t = run::provision(*cloud.session, cloud.cleanup, shipped(), o);
+  REQUIRE(t.facts.networks.size() == 2);  // the mode and a peer network for east-west
+  CHECK(t.facts.networks[0].subnet.prefix == *wire::Ip6::parse("2001:db8:77::"));
+  CHECK(t.facts.networks[1].subnet.prefix == *wire::Ip6::parse("2001:db8:77:1::"));
+  CHECK(api_verdicts(shipped(), t.facts)["api-default-subnetpool"] == "FAIL");
+}
+
+TEST_CASE("console: a report counts only when every frame arrived", "[run]") {
+  wire::AgentReport report;
+  report.schema = "v6agent/1";
+  report.host = "vm";
+  const auto lines = wire::frame_lines("run-1", json(report).dump());
+  std::string console = "[    0.000000] Linux version\nV6C-INIT uptime=1.2\n";
+  for (const auto& l : lines) console += l + "\n";
+  std::string why;
+  auto got = run::report_from_console(console, "run-1", &why);
+  REQUIRE(got);
+  CHECK(got->host == "vm");
+  CHECK_FALSE(run::report_from_console(console, "run-2", &why));  // another VM's run id
+
+  // A frame lost (the console log's tail cut) is no report, with the reason.
+  std::string cut;
+  for (std::size_t i = 0; i + 1 < lines.size(); ++i) cut += lines[i] + "\n";
+  CHECK_FALSE(run::report_from_console(cut, "run-1", &why));
+  CHECK_FALSE(why.empty());
+}
+
+TEST_CASE("flavor and image helpers", "[run]") {
+  const std::vector<json> flavors = {{{"id", "f1"}, {"name", "m1.large"}, {"ram", 8192}, {"vcpus", 4}, {"disk", 80}},
+                                     {{"id", "f2"}, {"name", "m1.nano"}, {"ram", 64}, {"vcpus", 1}, {"disk", 0}},
+                                     {{"id", "f3"}, {"name", "m1.tiny"}, {"ram", 512}, {"vcpus", 1}, {"disk", 1}},
+                                     {{"id", "f4"}, {"name", "m1.micro"}, {"ram", 192}, {"vcpus", 1}, {"disk", 0}}};
+  CHECK(run::choose_flavor(flavors, "", 128, 0) == "f4");
+  CHECK(run::choose_flavor(flavors, "m1.large", 128, 0) == "f1");
+  CHECK_THROWS_AS(run::choose_flavor(flavors, "nope", 128, 0), cloud::NotFound);
+  CHECK_THROWS_AS(run::choose_flavor(flavors, "", 16384, 0), cloud::NotFound);
+  CHECK(run::md5_hex("abc") == "900150983cd24fb0d6963f7d28e17f72");  // RFC 1321 A.5
+  CHECK_THROWS_AS(run::agent_image_files("/nonexistent-v6c"), cloud::ConfigError);
+}
