@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <atomic>
 #include <memory>
 #include <random>
 #include <thread>
@@ -53,6 +54,7 @@ std::string new_run_id() {
 // SIGINT/SIGTERM: delete what this run created (the stack, then anything by its name prefix
 // that was being created at that moment) and exit 4. The handler only writes to a pipe.
 int g_pipe[2] = {-1, -1};
+std::atomic<bool> g_interrupted{false};
 cloud::CleanupStack* g_cleanup = nullptr;
 cloud::Session* g_session = nullptr;
 std::string g_prefix;
@@ -62,11 +64,19 @@ void on_signal(int sig) {
   if (write(g_pipe[1], &s, 1) < 0) {}
 }
 
+// After a signal the cleanup thread owns the exit: whatever the main thread was doing fails
+// (its resources vanish under it) and it must not return, clean up or exit in parallel.
+void yield_to_interrupt() {
+  if (g_interrupted)
+    for (;;) pause();
+}
+
 void install_cleanup_on_signal() {
   if (pipe2(g_pipe, O_CLOEXEC) != 0) return;
   std::thread([] {
     unsigned char s = 0;
     while (read(g_pipe[0], &s, 1) < 0) {}
+    g_interrupted = true;
     std::fprintf(stderr, "v6conform: interrupted, deleting %s*\n", g_prefix.c_str());
     try {
       if (g_cleanup) g_cleanup->run();
@@ -123,11 +133,10 @@ int run_run(RunCliOptions& o, bool scs) {
   if (r.image.empty() && r.image_dir.empty()) r.image_dir = default_image_dir();
   r.run_id = new_run_id();
   r.boot_timeout = std::chrono::seconds(o.boot_timeout_s);
-  const bool tty = isatty(STDERR_FILENO);
-  r.progress = [&o, tty](const std::string& line) {
+  r.progress = [&o, scs](const std::string& line) {
     if (o.quiet) return;
-    // SCS mode: the harness counts INFO lines and nothing else on stderr.
-    std::fprintf(stderr, "%s%s\n", tty ? "" : "INFO: ", line.c_str());
+    // SCS mode: the harness counts INFO lines, so progress is INFO there.
+    std::fprintf(stderr, "%s%s\n", scs ? "INFO: " : "", line.c_str());
   };
 
   std::unique_ptr<cloud::Connection> connection;
@@ -140,6 +149,7 @@ int run_run(RunCliOptions& o, bool scs) {
     g_cleanup = &cleanup;
     install_cleanup_on_signal();
     auto result = run::run_cloud(connection->session, cleanup, c, r);
+    yield_to_interrupt();
     if (o.keep) {
       std::fprintf(stderr, "v6conform: kept %zu resources; delete them with: v6conform cleanup --prefix %s\n",
                    cleanup.size(), g_prefix.c_str());
@@ -152,9 +162,15 @@ int run_run(RunCliOptions& o, bool scs) {
                                    kExitEnvironment);
     return catalog::exit_code(result);
   } catch (const cloud::CloudError& e) {
+    yield_to_interrupt();
     const auto outcome = cleanup.run();
     for (const auto& f : outcome.failed) std::fprintf(stderr, "v6conform: cleanup: %s\n", f.c_str());
     return fail(e.what(), cloud::exit_code_for(e));
+  } catch (const std::exception& e) {
+    yield_to_interrupt();
+    const auto outcome = cleanup.run();  // a bug must not leave the cloud dirty either
+    for (const auto& f : outcome.failed) std::fprintf(stderr, "v6conform: cleanup: %s\n", f.c_str());
+    return fail(std::string("internal error: ") + e.what(), kExitInternal);
   }
 }
 

@@ -107,7 +107,12 @@ std::vector<Case> cases() {
        },
        [](World& w) { w.security.control_received = 0; }},
       {"default_sg", json{{"attacks", {"unsolicited-echo"}}}, kNothing, [](World& w) { w.security.victim_ras = 0; },
-       [](World& w) { w.has_security = false; }},
+       [](World& w) {
+         // The network has its attacker and victim, but their observations are missing.
+         w.facts.networks[0].ports.push_back({"att", *Mac::parse("fa:16:3e:00:00:a1"), {}, "attacker"});
+         w.facts.networks[0].ports.push_back({"vic", *Mac::parse("fa:16:3e:00:00:a2"), {}, "victim"});
+         w.has_security = false;
+       }},
       {"api_default_subnetpool", none, kNothing, [](World& w) { w.facts.api["subnetpools"][0]["shared"] = false; },
        [](World& w) { w.facts.api.erase("subnetpools"); }},
       {"api_subnetpool_allocation", none, kNothing,
@@ -240,4 +245,16 @@ TEST_CASE("one failing VM fails the network, one missing agent makes it an error
   auto o = w2.run("ra_mtu");
   CHECK(o.status == Status::error);
   CHECK_THAT(o.reason, Catch::Contains("vm2") && Catch::Contains("never reported"));
+}
+
+TEST_CASE("security checks on a network without attacker and victim VMs are SKIP, not ERROR", "[catalog]") {
+  // A cloud run without --security: nothing was asked, so nothing is missing.
+  World w;
+  w.has_security = false;
+  for (const char* check : {"attack_blocked", "default_sg"}) {
+    auto o = w.run(check, json{{"attacks", {"rogue-ra"}}});
+    CAPTURE(check, o.reason);
+    CHECK(o.status == Status::skip);
+    CHECK(o.reason.find("--security") != std::string::npos);
+  }
 }

@@ -37,7 +37,7 @@ TEST_CASE("base64 and crc32 known answers", "[wire][frames]") {
 
 TEST_CASE("Frames round-trip through a noisy console", "[wire][frames]") {
   auto payload = sample_payload();
-  auto lines = wire::frame_lines("run42", payload);
+  auto lines = wire::frame_lines("run42", payload, false);  // plain: many frames to lose and garble
   REQUIRE(lines.size() > 4);
   for (const auto& l : lines) CHECK(l.size() <= 100);  // fits a console line
 
@@ -52,7 +52,7 @@ TEST_CASE("Frames round-trip through a noisy console", "[wire][frames]") {
     CHECK(wire::deframe(join(l), "run42").payload == payload);
   }
   SECTION("another run's frames in between are ignored") {
-    auto other = wire::frame_lines("run7", "something else entirely");
+    auto other = wire::frame_lines("run7", "something else entirely", false);
     CHECK(wire::deframe(join(other) + join(lines) + join(other), "run42").payload == payload);
   }
   SECTION("a frame lost: error naming it") {
@@ -82,4 +82,29 @@ TEST_CASE("Frames round-trip through a noisy console", "[wire][frames]") {
     CHECK(wire::deframe(join(first) + join(lines), "run42").payload == payload);
   }
   SECTION("nothing at all") { CHECK(wire::deframe("login: ", "run42").error.find("no V6C-BEGIN") == 0); }
+}
+
+TEST_CASE("Deflated frames: smaller, and a stream that does not inflate within bounds is an error", "[wire][frames]") {
+  auto payload = sample_payload();
+  auto plain = wire::frame_lines("run42", payload, false);
+  auto packed = wire::frame_lines("run42", payload);
+  CHECK(packed.front().ends_with(" deflate"));
+  CHECK(packed.size() * 3 < plain.size());
+  CHECK(wire::deframe(join(packed), "run42").payload == payload);
+  CHECK(wire::deframe(join(plain), "run42").payload == payload);  // readers take both
+
+  SECTION("a bomb: 17 MB of zeros deflate to a few frames but exceed the cap") {
+    auto bomb = wire::frame_lines("run42", std::string(wire::kMaxInflated + (1u << 20), '\0'));
+    CHECK(bomb.size() < 1000);
+    auto d = wire::deframe(join(bomb), "run42");
+    CHECK_FALSE(d.payload);
+    CHECK(d.error.find("does not inflate") != std::string::npos);
+  }
+  SECTION("intact frames of a stream that is not deflate") {
+    auto l = plain;
+    l.front() += " deflate";
+    auto d = wire::deframe(join(l), "run42");
+    CHECK_FALSE(d.payload);
+    CHECK(d.error.find("does not inflate") != std::string::npos);
+  }
 }

@@ -128,7 +128,8 @@ Outcome api_invalid_modes(const CheckInput& in) {
     const int status = t.value("status", 0);
     ok = ok && status == want;
     actual += (actual.empty() ? "" : ", ") + t.value("ra_mode", std::string("?")) + "/" +
-              t.value("address_mode", std::string("?")) + ": " + std::to_string(status);
+              t.value("address_mode", std::string("?")) + (t.contains("via") ? " (" + t.value("via", std::string()) + ")" : "") +
+              ": " + std::to_string(status);
   }
   return ok ? pass(expected, actual, {api_evidence("invalid_modes", *tries)})
             : fail(expected, actual, {api_evidence("invalid_modes", *tries)});

@@ -51,6 +51,7 @@ Collected boot_and_collect(cloud::Session& s, cloud::CleanupStack& cleanup, Topo
   Collected out;
   std::map<std::string, std::string> last_error;  // VM → why no report yet
   std::map<std::string, std::string> status;
+  std::string last_line;
   const auto deadline = SteadyClock::now() + o.boot_timeout;
   for (;;) {
     int building = 0, running = 0;
@@ -75,6 +76,10 @@ Collected boot_and_collect(cloud::Session& s, cloud::CleanupStack& cleanup, Topo
         console = servers.get_console_output(vm.server_id);
       } catch (const cloud::Conflict&) {
         continue;  // not ready for console reads yet
+      } catch (const cloud::NotFound& e) {
+        // libvirt has no console for a guest that is not running.
+        if (status[vm.name] == "SHUTOFF") out.missing[vm.name] = std::string("VM powered off, console gone: ") + e.what();
+        continue;
       }
       std::string why;
       if (auto report = report_from_console(console, vm.plan.value("run", vm.name), &why)) {
@@ -87,9 +92,11 @@ Collected boot_and_collect(cloud::Session& s, cloud::CleanupStack& cleanup, Topo
       }
     }
     const auto done = out.reports.size() + out.missing.size();
-    o.progress(std::to_string(building) + " building, " + std::to_string(running) + " running, " +
+    const auto line = (std::to_string(building) + " building, " + std::to_string(running) + " running, " +
                std::to_string(out.reports.size()) + " reported, " + std::to_string(out.missing.size()) + " failed (of " +
                std::to_string(t.vms.size()) + ")");
+    if (line != last_line) o.progress(line);
+    last_line = line;
     if (done == t.vms.size()) break;
     if (SteadyClock::now() >= deadline) {
       for (const auto& vm : t.vms)

@@ -12,6 +12,9 @@ namespace {
 
 constexpr int kPrefixLength = 64;  // RFC 4291 §2.5.4: SLAAC needs a /64
 constexpr std::string_view kPeerMode = "slaac";
+// The CIDR of the mismatched-mode attempts when the user gave none: a documentation /64 that
+// no subnet is ever created in (the attempts must be refused; one that is not is deleted).
+constexpr const char* kInvalidModesCidr = "2001:db8:ffff:fffe::/64";
 
 // Mismatched ipv6_ra_mode / ipv6_address_mode pairs Neutron must refuse (api-invalid-modes).
 const std::vector<std::pair<std::string, std::string>> kInvalidModePairs = {
@@ -215,14 +218,19 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
     const auto& probe_net = t.network_ids.begin()->second;
     json tries = json::array();
     int n = 0;
+    // Both ways a project gets a subnet: from the pool and with its own CIDR (Neutron Zed
+    // validates the mode pair only on the second).
+    std::vector<std::string> ways = {"cidr"};
+    if (default_pool) ways.insert(ways.begin(), "pool");
+    for (const auto& way : ways)
     for (const auto& [ra, addr] : kInvalidModePairs) {
       cloud::Ipv6SubnetSpec spec;
       spec.name = resource_name(o, "invalid-" + std::to_string(n));
       spec.network_id = probe_net;
       spec.ra_mode = ra;
       spec.address_mode = addr;
-      if (default_pool) spec.subnetpool_id = default_pool->value("id", std::string());
-      else spec.cidr = nth_64(o.ipv6_cidr, cidr_index++);
+      if (way == "pool") spec.subnetpool_id = default_pool->value("id", std::string());
+      else spec.cidr = o.ipv6_cidr.empty() ? kInvalidModesCidr : nth_64(o.ipv6_cidr, cidr_index++);
       int status = 0;
       std::string wrong;
       try {
@@ -232,7 +240,7 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
         status = e.status();
       }
       if (!wrong.empty()) subnets.delete_subnet(wrong);  // on the stack too, should this fail
-      tries.push_back({{"ra_mode", ra}, {"address_mode", addr}, {"status", status}});
+      tries.push_back({{"ra_mode", ra}, {"address_mode", addr}, {"via", way}, {"status", status}});
       ++n;
     }
     f.api["invalid_modes"] = tries;
@@ -276,7 +284,9 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
 json cloud_plan(json plan, const std::string& run, const Options& o) {
   plan["run"] = run;
   plan["host"] = run;
-  plan["after"] = "poweroff";
+  // Idle, not power off: a shut-off guest's console is gone on libvirt ("Guest does not have
+  // a console available"), and the VMs are deleted right after their reports are read.
+  plan["after"] = "idle";
   plan["answer_echo"] = true;
   plan["serve_ms"] = o.serve.count();
   for (auto& p : plan["procedures"])

@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <map>
 #include <sstream>
+#include <stdexcept>
+
+#include <zlib.h>
 
 namespace v6c::wire {
 namespace {
@@ -56,6 +59,38 @@ std::optional<std::uint64_t> number(std::string_view s, int base = 10) {
   return v;
 }
 
+// The report deflated (zlib): about a fifth of the JSON, so two copies of the frames stay
+// within the tail Nova returns from os-getConsoleOutput (100 KiB on libvirt).
+std::string deflated(std::string_view in) {
+  uLongf size = compressBound(static_cast<uLong>(in.size()));
+  std::string out(size, '\0');
+  if (compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(in.data()),
+                static_cast<uLong>(in.size()), Z_BEST_COMPRESSION) != Z_OK)
+    throw std::runtime_error("deflate failed");
+  out.resize(size);
+  return out;
+}
+
+// Untrusted input: the output is capped, so a small frame set cannot expand without bound.
+std::optional<std::string> inflate_bounded(std::string_view in) {
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) return std::nullopt;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  std::string out;
+  char buf[16384];
+  int rc = Z_OK;
+  while (rc == Z_OK && out.size() <= kMaxInflated) {
+    z.next_out = reinterpret_cast<Bytef*>(buf);
+    z.avail_out = sizeof buf;
+    rc = inflate(&z, Z_NO_FLUSH);
+    out.append(buf, sizeof buf - z.avail_out);
+  }
+  inflateEnd(&z);
+  if (rc != Z_STREAM_END || out.size() > kMaxInflated) return std::nullopt;
+  return out;
+}
+
 }  // namespace
 
 std::uint32_t crc32(std::span<const std::uint8_t> bytes) {
@@ -105,10 +140,12 @@ std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
   return out;
 }
 
-std::vector<std::string> frame_lines(std::string_view run, std::string_view payload) {
+std::vector<std::string> frame_lines(std::string_view run, std::string_view text, bool compress) {
   std::vector<std::string> lines;
-  auto bytes = bytes_of(payload);
-  lines.push_back("V6C-BEGIN " + std::string(run) + " " + std::to_string(payload.size()) + " " + hex8(crc32(bytes)));
+  const std::string packed = compress ? deflated(text) : std::string(text);
+  auto bytes = bytes_of(packed);
+  lines.push_back("V6C-BEGIN " + std::string(run) + " " + std::to_string(bytes.size()) + " " + hex8(crc32(bytes)) +
+                  (compress ? " deflate" : ""));
   std::size_t seq = 0;
   for (std::size_t off = 0; off < bytes.size(); off += kFrameChunk, ++seq) {
     auto b64 = base64_encode(bytes.subspan(off, std::min(kFrameChunk, bytes.size() - off)));
@@ -121,6 +158,7 @@ std::vector<std::string> frame_lines(std::string_view run, std::string_view payl
 
 Deframed deframe(std::string_view console, std::string_view run) {
   std::optional<std::uint64_t> size, total_crc, frames;
+  bool deflated = false;
   std::map<std::uint64_t, std::vector<std::uint8_t>> chunks;
   std::size_t bad = 0;
   std::size_t start = 0;
@@ -134,10 +172,10 @@ Deframed deframe(std::string_view console, std::string_view run) {
     if (at == std::string_view::npos) continue;
     auto w = words(line.substr(at));
     if (w.size() < 3 || w[1] != run) continue;
-    if (w[0] == "V6C-BEGIN" && w.size() == 4) {
+    if (w[0] == "V6C-BEGIN" && (w.size() == 4 || (w.size() == 5 && w[4] == "deflate"))) {
       auto n = number(w[2]);
       auto c = w[3].size() == 8 ? number(w[3], 16) : std::nullopt;
-      if (n && c) size = n, total_crc = c;
+      if (n && c) size = n, total_crc = c, deflated = w.size() == 5;
       else ++bad;
     } else if (w[0] == "V6C-DATA" && w.size() == 5) {
       auto seq = number(w[2]);
@@ -163,6 +201,11 @@ Deframed deframe(std::string_view console, std::string_view run) {
   }
   if (payload.size() != *size || crc32(bytes_of(payload)) != *total_crc)
     return d.error = "payload does not match its BEGIN line (size or checksum)" + garbled(), d;
+  if (deflated) {
+    auto text = inflate_bounded(payload);
+    if (!text) return d.error = "payload does not inflate (corrupt, or over " + std::to_string(kMaxInflated) + " bytes)", d;
+    payload = std::move(*text);
+  }
   d.payload = std::move(payload);
   return d;
 }

@@ -24,8 +24,11 @@ std::uint32_t crc32(std::span<const std::uint8_t> bytes);
 std::string base64_encode(std::span<const std::uint8_t> bytes);
 std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text);
 
-// The lines (without line ends) that carry `payload` for run `run` (no spaces in it).
-std::vector<std::string> frame_lines(std::string_view run, std::string_view payload);
+inline constexpr std::size_t kMaxInflated = 16u << 20;  // a deflated payload may not expand beyond this
+
+// The lines (without line ends) that carry `payload` for run `run` (no spaces in it),
+// deflated unless `compress` is false (the BEGIN line then has no "deflate" word).
+std::vector<std::string> frame_lines(std::string_view run, std::string_view payload, bool compress = true);
 
 struct Deframed {
   std::optional<std::string> payload;  // set only when every frame arrived intact
