@@ -7,6 +7,7 @@
   cloud.py cleanup                        delete the v6c-tp-ssh-* images
 """
 import json
+import os
 import sys
 
 import openstack
@@ -49,7 +50,7 @@ def prepare(image_dir, state_file):
         "extensions": sorted(e.alias for e in conn.network.extensions()),
         "projects_before": sorted(p.id for p in conn.identity.projects()),
     }
-    with open(state_file, "w") as f:
+    with open(os.open(state_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:  # holds the password
         json.dump(state, f)
 
 
