@@ -5,6 +5,7 @@
   cloud.py leftovers STATE.json           list what the run left: resources of projects that did not
                                           exist before it, tempest-* projects and users; exit 1 if any
   cloud.py cleanup                        delete the v6c-tp-ssh-* images
+  cloud.py named PREFIX                   list what carries a name starting with PREFIX; exit 1 if any
 """
 import json
 import os
@@ -80,12 +81,25 @@ def leftovers(state_file):
     sys.exit(1 if found else 0)
 
 
+def named(prefix):
+    net = conn.network
+    kinds = (("server", conn.compute.servers(all_projects=True)), ("network", net.networks()),
+             ("subnet", net.subnets()), ("router", net.routers()), ("port", net.ports()),
+             ("security group", net.security_groups()), ("image", conn.image.images()))
+    found = [f"{kind} {r.id} {r.name}" for kind, items in kinds for r in items if (r.name or "").startswith(prefix)]
+    for line in found:
+        print(line)
+    sys.exit(1 if found else 0)
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1:2]
     if cmd == ["prepare"]:
         prepare(sys.argv[2], sys.argv[3])
     elif cmd == ["leftovers"]:
         leftovers(sys.argv[2])
+    elif cmd == ["named"]:
+        named(sys.argv[2])
     elif cmd == ["cleanup"]:
         delete_images()
     else:
