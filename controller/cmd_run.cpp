@@ -133,10 +133,12 @@ int run_run(RunCliOptions& o, bool scs) {
   if (r.image.empty() && r.image_dir.empty()) r.image_dir = default_image_dir();
   r.run_id = new_run_id();
   r.boot_timeout = std::chrono::seconds(o.boot_timeout_s);
-  r.progress = [&o, scs](const std::string& line) {
+  const auto started = std::chrono::steady_clock::now();
+  r.progress = [&o, scs, started](const std::string& line) {
     if (o.quiet) return;
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     // SCS mode: the harness counts INFO lines, so progress is INFO there.
-    std::fprintf(stderr, "%s%s\n", scs ? "INFO: " : "", line.c_str());
+    std::fprintf(stderr, "%s[%5.1f s] %s\n", scs ? "INFO: " : "", s, line.c_str());
   };
 
   std::unique_ptr<cloud::Connection> connection;
@@ -155,8 +157,10 @@ int run_run(RunCliOptions& o, bool scs) {
                    cleanup.size(), g_prefix.c_str());
       cleanup.forget_all();
     }
+    r.progress("deleting " + std::to_string(cleanup.size()) + " resources");
     const auto outcome = cleanup.run();
     for (const auto& f : outcome.failed) std::fprintf(stderr, "v6conform: cleanup: %s\n", f.c_str());
+    r.progress("done");
     report::emit(result, o.emit);
     if (!outcome.ok()) return fail("some resources could not be deleted: run `v6conform cleanup --prefix " + g_prefix + "`",
                                    kExitEnvironment);

@@ -22,14 +22,23 @@ catalog::Result run_cloud(cloud::Session& s, cloud::CleanupStack& cleanup, const
   const auto started = catalog::now_us();
   o.progress("authenticating to " + s.config().name);
   s.token();
+  // Only the api section selected (an SCS run of scs-0126's testcases): no VM needed.
+  const bool needs_agents = std::any_of(c.requirements.begin(), c.requirements.end(),
+                                        [](const auto& r) { return r.enabled && r.section != "api"; });
   // Image and flavor first: a missing one must fail before anything is created.
-  const auto image_id = ensure_agent_image(s, o);
-  cloud::FlavorsClient flavors(s);
-  const auto flavor_id = choose_flavor(flavors.list_flavors(), o.flavor, kAgentRamMb, kAgentDiskGb);
+  std::string image_id, flavor_id;
+  if (needs_agents) {
+    image_id = ensure_agent_image(s, o);
+    cloud::FlavorsClient flavors(s);
+    flavor_id = choose_flavor(flavors.list_flavors(), o.flavor, kAgentRamMb, kAgentDiskGb);
+  }
 
   o.progress("creating networks, router, security group and ports (prefix " + resource_name(o, "") + ")");
   auto topology = provision(s, cleanup, c, o);
-  auto collected = boot_and_collect(s, cleanup, topology, image_id, flavor_id, o);
+  o.progress("topology ready: " + std::to_string(topology.facts.networks.size()) + " networks, " +
+             std::to_string(topology.vms.size()) + " agent ports");
+  Collected collected;
+  if (needs_agents) collected = boot_and_collect(s, cleanup, topology, image_id, flavor_id, o);
   for (const auto& [vm, why] : collected.missing) o.progress("no report from " + vm + ": " + why);
 
   catalog::Observations obs;

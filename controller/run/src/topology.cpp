@@ -1,6 +1,7 @@
 // The test topology on a real cloud, and the api section's facts recorded while building it
 // (docs/catalog.md "API facts"). Facts come from what Neutron answered, never from what we asked.
 #include <algorithm>
+#include <future>
 
 #include "v6c/catalog/plan.hpp"
 #include "v6c/cloud/errors.hpp"
@@ -143,42 +144,42 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
                                     {"remote_group_id", t.security_group_id}});
 
   // One network per mode; a single mode gets a peer network for east-west through the router.
+  // The modes are built concurrently (each one's calls wait on Neutron's agents), merged in order.
   std::vector<std::string> modes = o.modes;
   if (modes.size() == 1) modes.emplace_back(kPeerMode);
-  json address_modes = json::object();
-  int cidr_index = 0;
-  for (std::size_t i = 0; i < modes.size(); ++i) {
+  struct Built {
+    std::optional<model::Network> network;
+    std::string network_id, allocated, error;
+    int status = 0;
+    std::vector<AgentVm> vms;
+  };
+  auto build = [&](std::size_t i) {
+    Built b;
     const auto& mode = modes[i];
-    const bool peer = i >= o.modes.size();
-    const std::string net_name = resource_name(o, peer ? "peer" : mode);
+    const std::string net_name = resource_name(o, i >= o.modes.size() ? "peer" : mode);
     const auto net = networks.create_network({{"name", net_name}});
-    const auto net_id = net.value("id", std::string());
+    b.network_id = net.value("id", std::string());
     cloud::Ipv6SubnetSpec spec;
     spec.name = net_name + "-v6";
-    spec.network_id = net_id;
+    spec.network_id = b.network_id;
     spec.ra_mode = spec.address_mode = mode;
     if (default_pool) spec.subnetpool_id = default_pool->value("id", std::string());
-    else spec.cidr = nth_64(o.ipv6_cidr, cidr_index++);
+    else spec.cidr = nth_64(o.ipv6_cidr, static_cast<int>(i));
     spec.prefixlen = kPrefixLength;
     json subnet;
     try {
       subnet = subnets.create_subnet(cloud::ipv6_subnet_attributes(spec));
-      if (!peer) address_modes[mode] = {{"ok", true}};
     } catch (const cloud::QuotaExceeded&) {
       throw;
     } catch (const cloud::CloudError& e) {
-      if (!peer) address_modes[mode] = {{"ok", false}, {"error", e.what()}, {"status", e.status()}};
-      if (default_pool && f.api["subnetpool_allocation"].value("error", "") == "not tried")
-        f.api["subnetpool_allocation"] = {{"ok", false}, {"error", e.what()}};
-      networks.delete_network(net_id);
-      continue;
+      b.error = e.what();
+      b.status = e.status();
+      networks.delete_network(b.network_id);
+      return b;
     }
-    if (default_pool && !f.api["subnetpool_allocation"].value("ok", false))
-      f.api["subnetpool_allocation"] = {{"ok", true}, {"prefix", subnet.value("cidr", std::string())}};
+    b.allocated = subnet.value("cidr", std::string());
     if (!o.ipv4_cidr.empty())
-      subnets.create_subnet({{"name", net_name + "-v4"},
-                             {"network_id", net_id},
-                             {"ip_version", 4},
+      subnets.create_subnet({{"name", net_name + "-v4"}, {"network_id", b.network_id}, {"ip_version", 4},
                              {"cidr", o.ipv4_cidr}});
     routers.add_router_interface(t.router_id, subnet.value("id", std::string()));
 
@@ -187,29 +188,53 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
     n.mtu = net.value("mtu", 1500u);
     n.subnet.name = spec.name;
     n.subnet.mode = mode;
-    std::tie(n.subnet.prefix, n.subnet.prefix_length) = split_cidr(subnet.value("cidr", std::string()));
+    std::tie(n.subnet.prefix, n.subnet.prefix_length) = split_cidr(b.allocated);
     if (auto gw = wire::Ip6::parse(subnet.value("gateway_ip", std::string()))) n.subnet.gateway_ip = *gw;
     for (const auto& d : subnet.value("dns_nameservers", json::array()))
       if (auto a = wire::Ip6::parse(d.get<std::string>())) n.subnet.dns_servers.push_back(*a);
-    t.network_ids[net_name] = net_id;
-
     // The router's port on this subnet: the RA source and the gateway the VMs must reach.
-    for (const auto& p : ports.list_ports({{"device_id", t.router_id}, {"network_id", net_id}}))
+    for (const auto& p : ports.list_ports({{"device_id", t.router_id}, {"network_id", b.network_id}}))
       n.router_port = port_facts(p, "router", "router");
 
     std::vector<std::pair<std::string, std::string>> vms = {{"vm", "probe"}};
-    if (o.security) vms.insert(vms.end(), {{"attacker", std::string(catalog::kRoleAttacker)},
-                                           {"victim", std::string(catalog::kRoleVictim)}});
+    if (o.security)
+      vms.insert(vms.end(), {{"attacker", std::string(catalog::kRoleAttacker)}, {"victim", std::string(catalog::kRoleVictim)}});
     for (const auto& [what, role] : vms) {
       const auto vm_name = net_name + "-" + what;
-      const auto port = ports.create_port({{"name", vm_name},
-                                           {"network_id", net_id},
-                                           {"security_groups", json::array({t.security_group_id})}});
+      const auto port = ports.create_port(
+          {{"name", vm_name}, {"network_id", b.network_id}, {"security_groups", json::array({t.security_group_id})}});
       n.ports.push_back(port_facts(port, vm_name, role));
-      t.vms.push_back({vm_name, net_name, port.value("id", std::string()), "", json()});
+      b.vms.push_back({vm_name, net_name, port.value("id", std::string()), "", json()});
     }
-    f.networks.push_back(std::move(n));
+    b.network = std::move(n);
+    return b;
+  };
+  std::vector<std::future<Built>> tasks;
+  for (std::size_t i = 0; i < modes.size(); ++i) tasks.push_back(std::async(std::launch::async, build, i));
+  std::vector<Built> built;
+  std::exception_ptr failed;
+  for (auto& task : tasks) {  // every task ends before anything is rethrown: they use this frame
+    try {
+      built.push_back(task.get());
+    } catch (...) {
+      if (!failed) failed = std::current_exception();
+    }
   }
+  if (failed) std::rethrow_exception(failed);
+
+  json address_modes = json::object();
+  for (std::size_t i = 0; i < built.size(); ++i) {
+    auto& b = built[i];
+    const bool peer = i >= o.modes.size();
+    if (!peer) address_modes[modes[i]] = b.network ? json{{"ok", true}} : json{{"ok", false}, {"error", b.error}, {"status", b.status}};
+    if (default_pool && !f.api["subnetpool_allocation"].value("ok", false))
+      f.api["subnetpool_allocation"] = b.network ? json{{"ok", true}, {"prefix", b.allocated}} : json{{"ok", false}, {"error", b.error}};
+    if (!b.network) continue;
+    t.network_ids[b.network->name] = b.network_id;
+    t.vms.insert(t.vms.end(), b.vms.begin(), b.vms.end());
+    f.networks.push_back(std::move(*b.network));
+  }
+  int cidr_index = static_cast<int>(modes.size());
   f.api["address_modes"] = address_modes;
 
   // What a project member must not be able to do, tried on a network of ours; anything the
