@@ -69,11 +69,27 @@ TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[
     CHECK(verdict(r, "gw-nd").status == Status::error);
     CHECK(exit_code(r) == v6c::kExitMustFailed);
   }
-  SECTION("no attack probes: the security MUSTs are ERROR, never PASS") {
+  SECTION("attack probes planned but missing: the security MUSTs are ERROR, never PASS") {
+    w.facts.networks[0].ports.push_back({"att", *wire::Mac::parse("fa:16:3e:00:00:a1"), {}, "attacker"});
+    w.facts.networks[0].ports.push_back({"vic", *wire::Mac::parse("fa:16:3e:00:00:a2"), {}, "victim"});
     w.has_security = false;
     auto r = evaluate(c, w.facts, w.observations());
     CHECK(verdict(r, "sec-ra-guard").status == Status::error);
     CHECK(exit_code(r) == v6c::kExitMustFailed);
+  }
+  SECTION("no attacker and victim on the network (none asked for): the security checks SKIP") {
+    w.has_security = false;
+    auto r = evaluate(c, w.facts, w.observations());
+    CHECK(verdict(r, "sec-ra-guard").status == Status::skip);
+  }
+  SECTION("a network holding only the attacker and victim: its probe checks SKIP, its attacks count") {
+    auto sec = w.facts.networks[0];
+    sec.name = "sec";
+    for (auto& p : sec.ports) p.role = p.name == "vm1" ? "attacker" : "victim";
+    w.facts.networks = {sec};
+    auto r = evaluate(c, w.facts, w.observations());
+    CHECK(verdict(r, "ra-answered").status == Status::skip);
+    CHECK(verdict(r, "ra-answered").reason.find("security probes only") != std::string::npos);
   }
   SECTION("a requirement switched off gives no verdict; a MUST made SHOULD only warns") {
     w.ra().other = true;

@@ -97,6 +97,12 @@ Result evaluate(const Catalog& c, const model::Facts& f, const Observations& obs
     }
     for (const auto& net : f.networks) {
       CheckInput in{f, &net, {}, nullptr, external, r.params};
+      // A network that holds only the attacker and the victim (a cloud run's security network).
+      if (detail::probe_ports(net).empty() && r.section != "security") {
+        result.verdicts.push_back(verdict_of(c, r, Scope{net.name, net.subnet.mode},
+                                             skip("no probe VM on this network (it holds the security probes only)")));
+        continue;
+      }
       for (const auto* port : detail::probe_ports(net)) {
         auto it = obs.agents.find(port->name);
         in.hosts.push_back({port, it == obs.agents.end() ? nullptr : &it->second, pcap_of(port->name)});

@@ -145,8 +145,19 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
 
   // One network per mode; a single mode gets a peer network for east-west through the router.
   // The modes are built concurrently (each one's calls wait on Neutron's agents), merged in order.
-  std::vector<std::string> modes = o.modes;
-  if (modes.size() == 1) modes.emplace_back(kPeerMode);
+  struct NetSpec {
+    std::string name, mode;
+    bool mode_under_test;
+    std::vector<std::pair<std::string, std::string>> vms;  // name suffix, role
+  };
+  std::vector<NetSpec> specs;
+  for (const auto& m : o.modes) specs.push_back({m, m, true, {{"vm", "probe"}}});
+  if (o.modes.size() == 1) specs.push_back({"peer", std::string(kPeerMode), false, {{"vm", "probe"}}});
+  // The attacks get a network of their own, so a spoof that gets through cannot spoil the
+  // probes' measurements of the modes.
+  if (o.security)
+    specs.push_back({"sec", std::string(kPeerMode), false,
+                     {{"attacker", std::string(catalog::kRoleAttacker)}, {"victim", std::string(catalog::kRoleVictim)}}});
   struct Built {
     std::optional<model::Network> network;
     std::string network_id, allocated, error;
@@ -155,8 +166,8 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
   };
   auto build = [&](std::size_t i) {
     Built b;
-    const auto& mode = modes[i];
-    const std::string net_name = resource_name(o, i >= o.modes.size() ? "peer" : mode);
+    const auto& mode = specs[i].mode;
+    const std::string net_name = resource_name(o, specs[i].name);
     const auto net = networks.create_network({{"name", net_name}});
     b.network_id = net.value("id", std::string());
     cloud::Ipv6SubnetSpec spec;
@@ -196,10 +207,7 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
     for (const auto& p : ports.list_ports({{"device_id", t.router_id}, {"network_id", b.network_id}}))
       n.router_port = port_facts(p, "router", "router");
 
-    std::vector<std::pair<std::string, std::string>> vms = {{"vm", "probe"}};
-    if (o.security)
-      vms.insert(vms.end(), {{"attacker", std::string(catalog::kRoleAttacker)}, {"victim", std::string(catalog::kRoleVictim)}});
-    for (const auto& [what, role] : vms) {
+    for (const auto& [what, role] : specs[i].vms) {
       const auto vm_name = net_name + "-" + what;
       const auto port = ports.create_port(
           {{"name", vm_name}, {"network_id", b.network_id}, {"security_groups", json::array({t.security_group_id})}});
@@ -210,7 +218,7 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
     return b;
   };
   std::vector<std::future<Built>> tasks;
-  for (std::size_t i = 0; i < modes.size(); ++i) tasks.push_back(std::async(std::launch::async, build, i));
+  for (std::size_t i = 0; i < specs.size(); ++i) tasks.push_back(std::async(std::launch::async, build, i));
   std::vector<Built> built;
   std::exception_ptr failed;
   for (auto& task : tasks) {  // every task ends before anything is rethrown: they use this frame
@@ -225,8 +233,7 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
   json address_modes = json::object();
   for (std::size_t i = 0; i < built.size(); ++i) {
     auto& b = built[i];
-    const bool peer = i >= o.modes.size();
-    if (!peer) address_modes[modes[i]] = b.network ? json{{"ok", true}} : json{{"ok", false}, {"error", b.error}, {"status", b.status}};
+    if (specs[i].mode_under_test) address_modes[specs[i].mode] = b.network ? json{{"ok", true}} : json{{"ok", false}, {"error", b.error}, {"status", b.status}};
     if (default_pool && !f.api["subnetpool_allocation"].value("ok", false))
       f.api["subnetpool_allocation"] = b.network ? json{{"ok", true}, {"prefix", b.allocated}} : json{{"ok", false}, {"error", b.error}};
     if (!b.network) continue;
@@ -234,7 +241,7 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
     t.vms.insert(t.vms.end(), b.vms.begin(), b.vms.end());
     f.networks.push_back(std::move(*b.network));
   }
-  int cidr_index = static_cast<int>(modes.size());
+  int cidr_index = static_cast<int>(specs.size());
   f.api["address_modes"] = address_modes;
 
   // What a project member must not be able to do, tried on a network of ours; anything the
