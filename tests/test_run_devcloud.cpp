@@ -171,13 +171,15 @@ TEST_CASE("v6conform run: user errors give one message, their exit code, and lea
     CHECK(r.err.find("127.0.0.1:9") != std::string::npos);
   }
   SECTION("SCS harness: every requested id ABORTs on a failure") {
-    auto r = host::run({V6C_CONTROLLER_BIN, "scs", "-c", kCloud, "--image", "v6c-no-such-image",
-                        "scs-0126-rbac-restricted", "scs-0126-default-subnetpool"},
+    auto r = host::run({V6C_CONTROLLER_BIN, "scs", "-c", "v6c-no-such-cloud", "scs-0126-rbac-restricted",
+                        "scs-0126-default-subnetpool"},
                        "", 120s);
     CAPTURE(r.out, r.err);
+    CHECK(r.status == 2);
     CHECK(r.out == "scs-0126-rbac-restricted: ABORT\nscs-0126-default-subnetpool: ABORT\n");
     // One ERROR line (the harness fails the run on it), naming the cause.
-    CHECK(r.err.find("\nERROR: --image v6c-no-such-image") != std::string::npos);
+    CHECK(r.err.find("ERROR: ") == 0);
+    CHECK(r.err.find("cloud 'v6c-no-such-cloud' not found") != std::string::npos);
     CHECK(r.err.find("ERROR: ") == r.err.rfind("ERROR: "));
   }
   CHECK(left_over("_scs-v6c-").empty());
