@@ -206,7 +206,7 @@ void register_run(CLI::App& app) {
   cmd->add_option("--mode", o->modes, "address modes to test (repeatable; default: all three)")
       ->check(CLI::IsMember({"slaac", "dhcpv6-stateless", "dhcpv6-stateful", "all"}));
   cmd->add_flag("--security", o->run.security,
-                "also run the attack probes (an attacker and a victim VM per network; only networks this run creates)");
+                "also run the attack probes: a network of its own with an attacker and a victim VM");
   add_run_options(*cmd, *o);
   report::add_emit_options(*cmd, o->emit);
   cmd->callback([o] { exit_code = run_run(*o, false); });

@@ -250,6 +250,9 @@ TEST_CASE("provision: no default pool and no --ipv6-cidr is one clear error befo
   CHECK(t.facts.networks[0].subnet.prefix == *wire::Ip6::parse("2001:db8:77::"));
   CHECK(t.facts.networks[1].subnet.prefix == *wire::Ip6::parse("2001:db8:77:1::"));
   CHECK(api_verdicts(shipped(), t.facts)["api-default-subnetpool"] == "FAIL");
+  // The modes not under test were still tried through the API (and deleted at once).
+  CHECK(t.facts.api["address_modes"]["dhcpv6-stateful"]["api_only"] == true);
+  CHECK(api_verdicts(shipped(), t.facts)["api-address-modes"] == "PASS");
 }
 
 TEST_CASE("console: a report counts only when every frame arrived", "[run]") {

@@ -164,6 +164,16 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
     int status = 0;
     std::vector<AgentVm> vms;
   };
+  // sec-default-sg (scs-0115) is about the project's default group: the victim is in it and
+  // the attacker is not, so the attacker's unsolicited packets must be dropped. Everyone else
+  // is in the agents' group.
+  std::string default_group;
+  if (o.security)
+    for (const auto& g : groups.list_security_groups({{"name", "default"}, {"project_id", s.project_id()}}))
+      default_group = g.value("id", std::string());
+  auto group_for = [&](const std::string& role) {
+    return role == catalog::kRoleVictim && !default_group.empty() ? default_group : t.security_group_id;
+  };
   auto build = [&](std::size_t i) {
     Built b;
     const auto& mode = specs[i].mode;
@@ -210,7 +220,7 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
     for (const auto& [what, role] : specs[i].vms) {
       const auto vm_name = net_name + "-" + what;
       const auto port = ports.create_port(
-          {{"name", vm_name}, {"network_id", b.network_id}, {"security_groups", json::array({t.security_group_id})}});
+          {{"name", vm_name}, {"network_id", b.network_id}, {"security_groups", json::array({group_for(role)})}});
       n.ports.push_back(port_facts(port, vm_name, role));
       b.vms.push_back({vm_name, net_name, port.value("id", std::string()), "", json()});
     }
@@ -242,6 +252,25 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
     f.networks.push_back(std::move(*b.network));
   }
   int cidr_index = static_cast<int>(specs.size());
+  // Modes not under test (--mode) are still tried through the API, on a network of ours, so
+  // that api-address-modes measures all three; each subnet is deleted at once.
+  if (!t.network_ids.empty())
+    for (const auto& mode : kAllModes) {
+      if (address_modes.contains(mode)) continue;
+      cloud::Ipv6SubnetSpec spec;
+      spec.name = resource_name(o, "mode-" + mode);
+      spec.network_id = t.network_ids.begin()->second;
+      spec.ra_mode = spec.address_mode = mode;
+      if (default_pool) spec.subnetpool_id = default_pool->value("id", std::string());
+      else spec.cidr = nth_64(o.ipv6_cidr, cidr_index++);
+      try {
+        const auto id = subnets.create_subnet(cloud::ipv6_subnet_attributes(spec)).value("id", std::string());
+        address_modes[mode] = {{"ok", true}, {"api_only", true}};
+        subnets.delete_subnet(id);
+      } catch (const cloud::CloudError& e) {
+        address_modes[mode] = {{"ok", false}, {"error", e.what()}, {"status", e.status()}};
+      }
+    }
   f.api["address_modes"] = address_modes;
 
   // What a project member must not be able to do, tried on a network of ours; anything the
