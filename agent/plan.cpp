@@ -46,9 +46,12 @@ void Runner::wait_for_answer(const probe::EchoOptions& o, milliseconds patience)
     const auto tried = probe::Clock::now();
     try {
       auto r = probe::echo(link_, one);
-      if (!r.replies.empty() || !r.errors.empty()) return;
+      // Only a reply counts: "address unreachable" from the router means the peer is not up yet.
+      if (!r.replies.empty()) return;
     } catch (const probe::LinkError&) {
-      link_.forget_neighbor(next_hop);  // not answered yet: ask again next time
+      throw;  // the link itself failed, not the peer
+    } catch (const std::runtime_error&) {
+      link_.forget_neighbor(next_hop);  // no neighbour advertisement yet: ask again next time
     }
     std::this_thread::sleep_until(std::min(deadline, tried + kPatienceStep));
   }
@@ -215,7 +218,9 @@ wire::ProcedureRecord Runner::run(const json& spec) {
       o.interval = milliseconds(param(spec, "interval_ms", 200));
       o.timeout = milliseconds(param(spec, "timeout_ms", 1000));
       if (rec.kind == "echo") {
-        wait_for_answer(o, milliseconds(param(spec, "patience_ms", 0)));
+        const auto patience = milliseconds(param(spec, "patience_ms", 0));
+        if (patience.count() > 0) o.error_answers = false;  // a peer VM: only its reply answers
+        wait_for_answer(o, patience);
         rec.result = probe::echo(link_, o);
       } else {
         probe::PmtuOptions p{o, param(spec, "sizes", std::vector<std::uint32_t>{1280, link_.mtu()})};

@@ -45,8 +45,8 @@ class Runner {
   std::optional<wire::Ip6> gateway_for(const wire::Ip6& target, const nlohmann::json& spec);
   wire::Ip6 source_for(const wire::Ip6& target, const nlohmann::json& spec);
   void learn(const wire::ProcedureResult& r);
-  // A peer VM may still be booting: single echoes, one a second, until one is answered or
-  // `patience` runs out; then the measured echo starts (plan field "patience_ms").
+  // A peer VM may still be booting: single echoes, one a second, until one gets a reply (an
+  // error is not enough) or `patience` runs out; then the measured echo starts ("patience_ms").
   void wait_for_answer(const probe::EchoOptions& o, std::chrono::milliseconds patience);
   static constexpr std::chrono::seconds kPatienceStep{1};
   probe::Link& link_;

@@ -1,5 +1,7 @@
 // v6agent as a user runs it: exit codes, messages, JSON and pcap output.
 #include <algorithm>
+#include <filesystem>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -99,4 +101,57 @@ TEST_CASE("v6agent diagnose against radvd: text, JSON and pcap agree", "[cli][ag
   });
   REQUIRE(rs != pkts.end());
   CHECK(std::any_of(rs, pkts.end(), [](const auto& p) { return p.template as<wire::RouterAdvert>() != nullptr; }));
+}
+
+TEST_CASE("Agents as cloud VMs: one answers echoes for its address, the other waits for it to come up",
+          "[cli][agent][link]") {
+  // As in a cloud: the kernels hold no global address; the agents answer for what they formed.
+  test::NetPair net("cp");
+  test::TempDir dir("cp");
+  test::wait_link_local(*net.h, net.h_if);
+  test::wait_link_local(*net.r, net.r_if);
+  const auto prefix = *wire::Ip6::parse("2001:db8:5::");
+  const auto served = wire::eui64_address(prefix, *wire::Mac::parse(net.h_mac));
+  const auto served_plan = dir.file("served.json", nlohmann::json{
+      {"schema", "v6agent-plan/1"}, {"answer_echo", true}, {"serve_ms", 4000},
+      {"procedures", {{{"id", "dad"}, {"kind", "dad"}, {"prefix", prefix.str()}}}}}.dump());
+  const auto waiting_plan = dir.file("waiting.json", nlohmann::json{
+      {"schema", "v6agent-plan/1"},
+      {"procedures", {{{"id", "echo-peer"}, {"kind", "echo"}, {"target", served.str()}, {"count", 3},
+                       {"patience_ms", 10000}}}}}.dump());
+  const auto waiting_json = dir.file("waiting-out.json"), served_json = dir.file("served-out.json");
+
+  // The prober starts first and finds nobody; the served agent comes up 2 s later.
+  host::Process waiting({V6C_AGENT_BIN, "run", waiting_plan, "-i", net.r_if, "--json", waiting_json, "-q"},
+                        net.r->name());
+  std::this_thread::sleep_for(2s);
+  const auto started = std::chrono::steady_clock::now();
+  host::Process serving({V6C_AGENT_BIN, "run", served_plan, "-i", net.h_if, "--json", served_json, "-q"},
+                        net.h->name());
+  REQUIRE(waiting.wait(15s) == 0);
+  // The served agent wrote its report before serving, and serves on after it.
+  CHECK(std::filesystem::exists(served_json));
+  CHECK(serving.running());
+  CHECK(serving.wait(10s) == 0);
+  CHECK(std::chrono::steady_clock::now() - started >= 4s);
+
+  const auto report = nlohmann::json::parse(test::slurp(waiting_json)).get<wire::AgentReport>();
+  const auto& echo = std::get<wire::EchoResult>(report.procedures.at(0).result);
+  CHECK(echo.target == served);
+  CHECK(echo.sent == 3);
+  CHECK(echo.replies.size() == 3);
+
+  // Without answer_echo nobody answers (the kernel has no such address): the check can fail.
+  const auto silent_plan = dir.file("silent.json", nlohmann::json{
+      {"schema", "v6agent-plan/1"}, {"serve_ms", 3000},
+      {"procedures", {{{"id", "dad"}, {"kind", "dad"}, {"prefix", prefix.str()}}}}}.dump());
+  const auto quick_plan = dir.file("quick.json", nlohmann::json{
+      {"schema", "v6agent-plan/1"},
+      {"procedures", {{{"id", "echo-peer"}, {"kind", "echo"}, {"target", served.str()}, {"count", 3}}}}}.dump());
+  host::Process silent({V6C_AGENT_BIN, "run", silent_plan, "-i", net.h_if, "-q"}, net.h->name());
+  std::this_thread::sleep_for(1500ms);
+  auto r = agent({"run", quick_plan, "-i", net.r_if, "--json", waiting_json, "-q"}, net.r->name());
+  const auto quiet = nlohmann::json::parse(test::slurp(waiting_json)).get<wire::AgentReport>();
+  const auto& none = std::get<wire::EchoResult>(quiet.procedures.at(0).result);
+  CHECK(none.replies.empty());
 }

@@ -44,7 +44,7 @@ wire::EchoResult echo(Link& link, const EchoOptions& o) {
     }
     if (const auto* err = p.as<wire::IcmpError>(); err && quotes_ours(*err, id, o.target)) {
       r.errors.push_back(p);
-      return err->invoking_echo->seq == current;
+      return o.error_answers && err->invoking_echo->seq == current;
     }
     return false;
   };
