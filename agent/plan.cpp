@@ -244,6 +244,8 @@ wire::ProcedureRecord Runner::run(const json& spec) {
       o.interval = milliseconds(param(spec, "interval_ms", 0));
       o.duration = milliseconds(param(spec, "duration_ms", 0));
       o.answer_rs = param(spec, "answer_rs", true);
+      o.answer_delay = milliseconds(param(spec, "answer_delay_ms", 0));
+      o.add_source_lla = param(spec, "add_source_lla", true);
       o.stop = stop_;
       if (o.duration.count() == 0 && !stop_) throw PlanError("advertise without duration_ms needs a stop signal");
       rec.result = probe::advertise(link_, o);

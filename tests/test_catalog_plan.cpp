@@ -117,6 +117,7 @@ TEST_CASE("a second network adds routed peers and an unreachable target", "[cata
   CHECK_FALSE(ids(plan).contains("echo-peer-attacker"));  // only probe VMs are peers
   CHECK(procedure_in(plan, "unreach-far").at("target") == "2001:db8:2::dead:beef");  // far link first
   CHECK(procedure_in(plan, "unreach-far").contains("timeout_ms"));
+  CHECK(procedure_in(plan, "unreach-far").at("interval_ms") == 20);  // the requests share one resolution
 }
 
 TEST_CASE("plan options follow the catalogue", "[catalog]") {

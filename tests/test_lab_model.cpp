@@ -64,10 +64,12 @@ TEST_CASE("model: addresses and MACs as Neutron computes them", "[lab-model]") {
     CHECK(macs.size() == ports);
     CHECK(addrs.size() == ports);
   }
-  SECTION("every network carries a probe, a victim and an attacker in a group of its own") {
+  SECTION("every network carries two probes, a victim and an attacker in a group of its own") {
     for (const auto& n : m.networks) {
       CAPTURE(n.name);
-      REQUIRE(n.vms.size() == 3);
+      REQUIRE(n.vms.size() == 4);
+      CHECK(n.vms[3].role == "probe");
+      CHECK(n.vms[3].group == SecurityGroup::default_group);
       CHECK(n.vms[0].role == "probe");
       CHECK(n.vms[1].role == "victim");
       CHECK(n.vms[1].group == SecurityGroup::default_group);
@@ -87,7 +89,7 @@ TEST_CASE("model: addresses and MACs as Neutron computes them", "[lab-model]") {
     auto one = make_model("v6c-lt-", Flavour::radvd, {kStateful});
     REQUIRE(one.networks.size() == 1);
     CHECK(one.networks[0].mode == kStateful);
-    CHECK(one.networks[0].vms.size() == 3);
+    CHECK(one.networks[0].vms.size() == 4);
   }
 }
 
@@ -103,7 +105,7 @@ TEST_CASE("model: facts in the controller's shape", "[lab-model]") {
   CHECK(f.networks[1].subnet.dns_domain == m.networks[1].dns_domain);
   REQUIRE(f.networks[0].router_port);
   CHECK(f.networks[0].router_port->mac == m.networks[0].router.mac);
-  CHECK(f.networks[0].ports.size() == 3);
+  CHECK(f.networks[0].ports.size() == 4);
   CHECK(f.far_mtu == kFarMtu);
   CHECK(f.max_rtr_adv_interval_s == kOvnRaTimers.max_interval_s);
   CHECK(f.dns_test_answer == std::vector<Ip6>{m.upstream.dns_test_answer});
@@ -212,6 +214,72 @@ TEST_CASE("radvd.conf as Neutron's ra.py writes it", "[lab-model]") {
     auto slow = make_model("v6c-lt-", Flavour::radvd, {kSlaac}, true);
     CHECK(contains(radvd_conf(slow), "MaxRtrAdvInterval 4;"));
     CHECK(to_facts(slow).max_rtr_adv_interval_s == 4u);
+  }
+}
+
+TEST_CASE("The advertiser's RA: what radvd sends for the same config, or OVN's", "[lab-model]") {
+  auto m = make_model("v6c-lt-", Flavour::radvd, kAllModes);
+  CHECK_FALSE(uses_advertiser(m));
+  SECTION("radvd flavour: ra.py's settings and radvd 2.19's defaults") {
+    const auto ra = router_advert(m, network(m, kSlaac));
+    CHECK(ra.cur_hop_limit == 64);
+    CHECK_FALSE(ra.managed);
+    CHECK_FALSE(ra.other);
+    CHECK(ra.router_lifetime_s == 300);  // 3 × MaxRtrAdvInterval
+    CHECK(ra.source_lla == network(m, kSlaac).router.mac);
+    CHECK(ra.mtu == 1450u);
+    REQUIRE(ra.prefixes.size() == 1);
+    CHECK(ra.prefixes[0].prefix == ip("2001:db8:1::"));
+    CHECK(ra.prefixes[0].length == 64);
+    CHECK(ra.prefixes[0].on_link);
+    CHECK(ra.prefixes[0].autonomous);
+    CHECK(ra.prefixes[0].valid_s == 86400);
+    CHECK(ra.prefixes[0].preferred_s == 14400);
+    REQUIRE(ra.routes.size() == 1);
+    CHECK(ra.routes[0].prefix == ip("fe80::a9fe:a9fe"));
+    CHECK(ra.routes[0].length == 128);
+    REQUIRE(ra.rdnss.size() == 1);
+    CHECK(ra.rdnss[0].lifetime_s == 300);
+    CHECK(ra.rdnss[0].servers == std::vector<Ip6>{ip("2001:db8:ff::53")});
+    const auto stateful = router_advert(m, network(m, kStateful));
+    CHECK(stateful.managed);
+    CHECK_FALSE(stateful.prefixes[0].autonomous);
+    CHECK(stateful.rdnss.empty());
+    CHECK(router_advert(m, network(m, kStateless)).other);
+  }
+  SECTION("ovn flavour: the advertiser, with OVN's router lifetime 65535") {
+    auto ovn = make_model("v6c-lt-", Flavour::ovn, {kSlaac});
+    CHECK(uses_advertiser(ovn));
+    const auto ra = router_advert(ovn, ovn.networks[0]);
+    CHECK(ra.cur_hop_limit == 255);
+    CHECK(ra.router_lifetime_s == 65535);
+    CHECK(ra.prefixes[0].valid_s == v6c::wire::kInfiniteLifetime);
+    CHECK(ra.prefixes[0].preferred_s == v6c::wire::kInfiniteLifetime);
+    CHECK(ra.rdnss.empty());
+    const auto plan = advertiser_plan(ovn, ovn.networks[0]);
+    CHECK(plan["schema"] == "v6agent-plan/1");
+    CHECK(plan["interface"] == "qr-slaac");
+    REQUIRE(plan["procedures"].size() == 1);
+    CHECK(plan["procedures"][0]["kind"] == "advertise");
+    CHECK(plan["procedures"][0]["interval_ms"] == 200'000);
+    CHECK(plan["procedures"][0]["answer_delay_ms"] == 0);
+  }
+  SECTION("rs-answered-late: the advertiser answers after 2.4 s, the RA unchanged") {
+    auto late = m;
+    REQUIRE_FALSE(apply_faults(late, {"rs-answered-late"}));
+    CHECK(uses_advertiser(late));
+    CHECK(router_advert(late, late.networks[0]) == router_advert(m, m.networks[0]));
+    CHECK(advertiser_plan(late, late.networks[0])["procedures"][0]["answer_delay_ms"] == 2400);
+  }
+  SECTION("faults reach the advertiser's RA too") {
+    auto f = make_model("v6c-lt-", Flavour::ovn, {kSlaac});
+    REQUIRE_FALSE(apply_faults(f, {"sllao-missing", "ra-mtu-wrong", "ra-unicast-only"}));
+    const auto ra = router_advert(f, f.networks[0]);
+    CHECK_FALSE(ra.source_lla);
+    CHECK(ra.mtu == 1400u);
+    const auto p = advertiser_plan(f, f.networks[0])["procedures"][0];
+    CHECK(p["add_source_lla"] == false);
+    CHECK(p["interval_ms"] == 0);
   }
 }
 
@@ -333,7 +401,7 @@ TEST_CASE("fault profiles", "[lab-model]") {
       // Faults acting on the live network rather than on config text (sysctls, daemons, MTUs).
       const auto& b = m.behaviour;
       const bool changed_runtime =
-          b.gw_not_router || b.dns_down || b.metadata_absent || b.vm_link_mtu.has_value();
+          b.gw_not_router || b.dns_down || b.metadata_absent || uses_advertiser(m);
       CHECK((changed_config || changed_facts || changed_topology || changed_runtime));
     }
   }

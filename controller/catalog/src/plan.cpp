@@ -13,6 +13,9 @@ using nlohmann::json;
 constexpr std::uint32_t kDiscoverMarginMs = 1000;  // RAs may be rate-limited (RFC 4861 §6.2.6: up to 500 ms)
 constexpr std::uint32_t kMsPerSecond = 1000;
 constexpr std::uint32_t kUnreachTimeoutMs = 5000;  // router ND gives up after 3 × RetransTimer (RFC 4861 §7.2.2)
+// Close enough together that all requests wait in the router's one address resolution and
+// are answered together, instead of each next one starting a resolution of its own.
+constexpr std::uint32_t kUnreachIntervalMs = 20;
 constexpr std::uint8_t kHopLimitExpiring = 1;      // expires at the first router: Time Exceeded
 // After the first RA, another router on the link answers the same RS within
 // MAX_RA_DELAY_TIME (RFC 4861 §10), so discover need not wait out its whole window.
@@ -111,6 +114,7 @@ json make_plan(const model::Facts& f, const model::Network& net, const model::Po
     if (auto unassigned = detail::unassigned_target(f, net)) {
       json unreach = echo_from(proc::kUnreachFar, *unassigned, self, gateway, o);
       unreach["timeout_ms"] = kUnreachTimeoutMs;
+      unreach["interval_ms"] = kUnreachIntervalMs;
       procs.push_back(unreach);
     }
     if (f.external_target) procs.push_back(echo_from(proc::kEchoFar, *f.external_target, self, gateway, o));

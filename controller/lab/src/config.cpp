@@ -4,21 +4,30 @@
 #include <cstdio>
 #include <sstream>
 
+#include "v6c/wire/json.hpp"
+
 namespace v6c::lab {
 namespace {
 
 constexpr std::size_t kMaxRdnssEntries = 3;     // ra.py MAX_RDNSS_ENTRIES
 constexpr std::uint8_t kFaultHopLimit = 64;     // what a broken path leaves of RFC 4861's 255
+constexpr std::uint32_t kIpv6HeaderBytes = 40;  // nft's "ip6 length" is the payload length
 constexpr std::uint16_t kDhcpServerPort = 547;  // RFC 8415 §7.2
 constexpr std::uint16_t kDhcpClientPort = 546;
 // ICMPv6 types (RFC 4443, RFC 4861, RFC 2710) as ip6tables writes them.
 constexpr int kIcmpDestUnreachable = 1, kIcmpPacketTooBig = 2, kIcmpTimeExceeded = 3;
-constexpr int kIcmpEchoRequest = 128, kIcmpMldQuery = 130, kIcmpRs = 133, kIcmpRa = 134;
+constexpr int kIcmpEchoRequest = 128, kIcmpMldQuery = 130, kIcmpRa = 134;
 constexpr int kIcmpNs = 135, kIcmpNa = 136, kIcmpRedirect = 137;
 // Byte offset of the NA target inside the ICMPv6 message (RFC 4861 §4.4), in bits for nft.
 constexpr int kNaTargetBitOffset = 64;
 constexpr std::uint16_t kWrongAddressFlip = 0x80;  // dhcp-wrong-address: another host in the /64
 const char* kWrongDnsServer = "2001:db8:ff::99";   // dhcp-wrong-dns: an address nobody serves
+// radvd 2.19's defaults for what ra.py leaves unset (radvd.conf(5)).
+constexpr std::uint8_t kRadvdCurHopLimit = 64;
+constexpr std::uint32_t kRadvdValidLifetime = 86400, kRadvdPreferredLifetime = 14400;
+constexpr std::uint32_t kRadvdLifetimeFactor = 3;  // router, route and RDNSS lifetimes: 3 × MaxRtrAdvInterval
+const Ip6 kMetadataIp = *Ip6::parse("fe80::a9fe:a9fe");  // kMetadataRoute's address
+constexpr std::uint8_t kMetadataRouteLength = 128;
 
 std::string cidr(const Ip6& prefix, unsigned length) { return prefix.str() + "/" + std::to_string(length); }
 
@@ -106,6 +115,51 @@ std::string rogue_radvd_conf(const LabModel& m, const std::string& ifname) {
   std::ostringstream o;
   radvd_block(o, m, m.networks.front(), ifname, true);
   return o.str();
+}
+
+bool uses_advertiser(const LabModel& m) {
+  return m.flavour == Flavour::ovn || m.behaviour.ra_answer_delay_ms.has_value();
+}
+
+wire::RouterAdvert router_advert(const LabModel& m, const LabNetwork& n) {
+  const auto& b = m.behaviour;
+  const bool ovn = m.flavour == Flavour::ovn;
+  const auto timers = m.ra_timers();
+  const std::uint32_t factor_lifetime = kRadvdLifetimeFactor * timers.max_interval_s;
+  wire::RouterAdvert ra;
+  ra.cur_hop_limit = ovn ? kOvnCurHopLimit : kRadvdCurHopLimit;
+  ra.managed = n.mode == kStateful || b.ra_managed_everywhere;
+  ra.other = n.mode == kStateless;
+  ra.router_lifetime_s = static_cast<std::uint16_t>(b.ra_router_lifetime.value_or(ovn ? kOvnRouterLifetime : factor_lifetime));
+  if (!b.ra_sllao_off) ra.source_lla = n.router.mac;
+  if (const auto mtu = b.ra_link_mtu.value_or(n.mtu); mtu >= kIpv6MinMtu) ra.mtu = mtu;
+  wire::PrefixInfo pio;
+  pio.prefix = n.prefix;
+  pio.length = b.ra_prefix_length.value_or(kSubnetPrefixLength);
+  pio.on_link = true;
+  pio.autonomous = n.mode != kStateful;
+  pio.valid_s = ovn ? wire::kInfiniteLifetime : kRadvdValidLifetime;
+  pio.preferred_s = b.ra_prefix_deprecated ? 0 : ovn ? wire::kInfiniteLifetime : kRadvdPreferredLifetime;
+  ra.prefixes.push_back(pio);
+  ra.routes.push_back({kMetadataIp, kMetadataRouteLength, 0, factor_lifetime});
+  if (!ovn && n.mode == kSlaac && !b.ra_rdnss_off && !n.dns_servers.empty()) {
+    wire::Rdnss rd{b.ra_rdnss_radvd_default_lifetime ? timers.max_interval_s : factor_lifetime, {}};
+    for (std::size_t i = 0; i < n.dns_servers.size() && i < kMaxRdnssEntries; ++i) rd.servers.push_back(n.dns_servers[i]);
+    ra.rdnss.push_back(rd);
+  }
+  return ra;
+}
+
+nlohmann::json advertiser_plan(const LabModel& m, const LabNetwork& n) {
+  nlohmann::json p = {{"kind", "advertise"},
+                      {"id", "router-" + n.name},
+                      {"ra", router_advert(m, n)},
+                      {"add_source_lla", !m.behaviour.ra_sllao_off},
+                      {"answer_delay_ms", m.behaviour.ra_answer_delay_ms.value_or(0)},
+                      // Periodic at the shortest interval, so ra-periodic's MaxRtrAdvInterval holds.
+                      {"interval_ms", m.behaviour.ra_unicast_only ? 0 : m.ra_timers().min_interval_s * 1000}};
+  return {{"schema", "v6agent-plan/1"}, {"host", "router-" + n.name}, {"interface", router_port_ifname(n)},
+          {"procedures", nlohmann::json::array({p})}};
 }
 
 std::vector<std::string> dnsmasq_argv(const LabModel& m, const LabNetwork& n, const std::string& dir) {
@@ -203,12 +257,13 @@ std::string port_security_nft(const LabModel& m) {
       o << "    iifname \"" << n.router.bridge_port << "\" icmpv6 type nd-router-advert ip6 hoplimit set "
         << unsigned(kFaultHopLimit) << "\n";
   }
-  if (b.east_west_blocked) {
+  if (b.vm_link_mtu) {
+    // The link between VMs (an overlay between compute nodes) carries less than the network's
+    // MTU; the router's port is not on that path.
     std::vector<std::string> vms;
     for (const auto& [net, port] : m.vm_ports()) vms.push_back("\"" + port->bridge_port + "\"");
-    const std::string between = "iifname { " + joined(vms, ", ") + " } oifname { " + joined(vms, ", ") + " }";
-    o << "    " << between << " icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept\n";
-    o << "    " << between << " drop\n";
+    o << "    iifname { " << joined(vms, ", ") << " } oifname { " << joined(vms, ", ") << " } ip6 length > "
+      << *b.vm_link_mtu - kIpv6HeaderBytes << " drop\n";
   }
   o << "  }\n";
   // RFC 7112: a first fragment must hold the whole header chain; if nft cannot find the
@@ -284,7 +339,6 @@ std::string router_rules(const LabModel& m) {
   std::ostringstream o;
   o << "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n";
   if (b.gw_ignores_echo) append_rules(o, "INPUT", {icmp6(kIcmpEchoRequest)}, "DROP");
-  if (b.ra_rs_ignored) append_rules(o, "INPUT", {icmp6(kIcmpRs)}, "DROP");
   if (b.ptb_dropped) append_rules(o, "FORWARD", {icmp6(kIcmpPacketTooBig)}, "DROP");
   if (b.east_west_blocked) append_rules(o, "FORWARD", {"-i qr-+ -o qr-+"}, "DROP");
   o << "COMMIT\n";

@@ -18,6 +18,7 @@
 
 #include "v6c/host/host.hpp"
 #include "v6c/lab/config.hpp"
+#include "v6c/lab/run.hpp"
 
 namespace v6c::lab {
 namespace {
@@ -29,7 +30,7 @@ namespace fs = std::filesystem;
 constexpr auto kDaemonReadyTimeout = 3s;
 constexpr auto kTermGrace = 1s;            // radvd sends its final RAs, dnsmasq exits at once
 constexpr auto kPollStep = 2ms;
-constexpr int kLabNdRetransMs = 100;  // RFC 4861 §10 RetransTimer is 1 s; only the lab's routers use less
+constexpr int kLabNdRetransMs = 50;  // RFC 4861 §10 RetransTimer is 1 s; only the lab's routers use less
 constexpr std::uint8_t kIntruderPortNumber = 0xee;
 constexpr std::uint8_t kRoguePortNumber = 0xef;
 
@@ -64,10 +65,10 @@ void write_file(const std::string& path, const std::string& text) {
 }
 
 std::string veth(const std::string& name, const std::string& ns, const std::string& peer, const std::string& peer_ns,
-                 std::uint32_t mtu, std::optional<Mac> mac = std::nullopt, std::optional<std::uint32_t> peer_mtu = {}) {
+                 std::uint32_t mtu, std::optional<Mac> mac = std::nullopt) {
   std::string line = "link add " + name + " netns " + ns + (mac ? " address " + mac->str() : "") + " mtu " +
                      std::to_string(mtu) + " type veth peer name " + peer + " netns " + peer_ns + " mtu " +
-                     std::to_string(peer_mtu.value_or(mtu));
+                     std::to_string(mtu);
   return line;
 }
 
@@ -237,7 +238,7 @@ void Lab::build() {
     root.push_back(veth(router_port_ifname(n), R, n.router.bridge_port, S, n.mtu, n.router.mac));
     root.push_back(veth(dhcp_port_ifname(n), D, n.dhcp.bridge_port, S, n.mtu, n.dhcp.mac));
     for (const auto& vm : n.vms)
-      root.push_back(veth(kVmIfname, m.ns(vm.netns_suffix), vm.bridge_port, S, n.mtu, vm.mac, b.vm_link_mtu));
+      root.push_back(veth(kVmIfname, m.ns(vm.netns_suffix), vm.bridge_port, S, n.mtu, vm.mac));
   }
   const auto& first = m.networks.front();
   const std::string intruder_port = "tap" + std::to_string(first.index) + "i";
@@ -249,7 +250,7 @@ void Lab::build() {
     root.push_back(veth(kVmIfname, m.rogue_ns(), rogue_port, S, first.mtu, neutron_mac(first.index, kRoguePortNumber)));
   host::ip_batch(root);
 
-  // The routers report Address Unreachable after 3 unanswered NSs: 0.3 s here instead of
+  // The routers report Address Unreachable after 3 unanswered NSs: 0.15 s here instead of
   // Linux's 3 s (a new namespace has no neigh/default to inherit from, so per interface).
   auto fast_nd = [](const std::vector<std::string>& ifnames) {
     Sysctls s;
@@ -296,6 +297,11 @@ void Lab::build() {
     d.push_back(addr(port_address(n.dhcp), kSubnetPrefixLength, dhcp_port_ifname(n)));
     // Neutron's metadata proxy holds the metadata address in the DHCP (or ovnmeta) namespace.
     if (!b.metadata_absent) d.push_back("addr add " + kMetadataAddress + " dev " + dhcp_port_ifname(n) + " nodad");
+    // Lab only (timing): dnsmasq looks up a DHCPv6 client's MAC in the neighbour table and,
+    // when it is missing, pings the client and sleeps 100 ms before it answers.
+    for (const auto& vm : n.vms)
+      d.push_back("neigh replace " + wire::link_local_of(vm.mac).str() + " lladdr " + vm.mac.str() + " dev " +
+                  dhcp_port_ifname(n) + " nud permanent");
   }
   host::ip_batch(d, D);
 
@@ -320,9 +326,8 @@ void Lab::build() {
                       "route add default via " + wire::link_local_of(n.router.mac).str() + " dev " + kVmIfname},
                      m.ns(vm.netns_suffix));
   if (b.duplicate_address) {
-    const auto& victim = first.vms.back();  // the attacker's address: the fewest other probes depend on it
     host::ip_batch({"link set lo up", "link set " + kVmIfname + " up",
-                    addr(port_address(victim), kSubnetPrefixLength, kVmIfname)},
+                    addr(port_address(duplicated_port(m)), kSubnetPrefixLength, kVmIfname)},
                    m.intruder_ns());
   }
   if (b.rogue_router) host::ip_batch({"link set lo up", "link set " + kVmIfname + " up"}, m.rogue_ns());
@@ -340,10 +345,27 @@ void Lab::build() {
 
   // Daemons. Each daemonizes; teardown finds it by namespace, so --keep and `lab down` work
   // after this process is gone.
-  write_file(dir_ + "/radvd.conf", radvd_conf(m));
-  host::must({"radvd", "-C", dir_ + "/radvd.conf", "-p", dir_ + "/radvd.pid", "-m", "logfile", "-l",
-              dir_ + "/radvd.log"},
-             R);
+  std::vector<std::string> ready;  // a file each daemon writes once it listens
+  if (uses_advertiser(m)) {
+    const auto agent = find_agent(fs::read_symlink("/proc/self/exe"));
+    if (agent.empty()) throw host::HostError("v6agent not found (the router role needs it): set V6C_AGENT");
+    for (const auto& n : m.networks) {
+      const std::string base = dir_ + "/router-" + n.name;
+      write_file(base + ".plan.json", advertiser_plan(m, n).dump(2));
+      // setsid -f: it leaves our process group and outlives us like radvd (--keep, lab down);
+      // no inherited pipe keeps host::must waiting. The pcap appears once its raw socket is open.
+      host::must({"sh", "-c", "exec setsid -f \"$@\" </dev/null >/dev/null 2>>\"$0\"", base + ".log", agent.string(),
+                  "run", base + ".plan.json", "-q", "--pcap", base + ".pcap"},
+                 R);
+      ready.push_back(base + ".pcap");
+    }
+  } else {
+    write_file(dir_ + "/radvd.conf", radvd_conf(m));
+    host::must({"radvd", "-C", dir_ + "/radvd.conf", "-p", dir_ + "/radvd.pid", "-m", "logfile", "-l",
+                dir_ + "/radvd.log"},
+               R);
+    ready.push_back(dir_ + "/radvd.pid");
+  }
   if (b.rogue_router) {
     write_file(dir_ + "/rogue-radvd.conf", rogue_radvd_conf(m, kVmIfname));
     host::must({"radvd", "-C", dir_ + "/rogue-radvd.conf", "-p", dir_ + "/rogue-radvd.pid", "-m", "logfile", "-l",
@@ -360,7 +382,7 @@ void Lab::build() {
     host::must(argv, D);
   }
   if (!b.dns_down) host::must(dns_server_argv(m, dir_), U);
-  wait_for_file(dir_ + "/radvd.pid", "radvd");
+  for (const auto& f : ready) wait_for_file(f, "the router's advertiser");
   if (b.rogue_router) wait_for_file(dir_ + "/rogue-radvd.pid", "rogue radvd");
 }
 

@@ -121,9 +121,12 @@ LabModel make_model(const std::string& name_prefix, Flavour flavour, const std::
     };
     // Every network gets its own victim and attacker: port security is per network in
     // Neutron (port_security_enabled), so each network's sec-* verdicts are measured there.
+    // Two probe VMs, so that the link itself is measured VM to VM (east-west on the link,
+    // the network-MTU echo) rather than through the gateway.
     const std::vector<VmSpec> vms = {{"a", "probe", SecurityGroup::default_group},
                                      {"b", "victim", SecurityGroup::default_group},
-                                     {"x", "attacker", SecurityGroup::attacker_only}};
+                                     {"x", "attacker", SecurityGroup::attacker_only},
+                                     {"c", "probe", SecurityGroup::default_group}};
     int number = kFirstVmPortNumber;
     for (const auto& v : vms) {
       LabPort p;
@@ -143,6 +146,13 @@ LabModel make_model(const std::string& name_prefix, Flavour flavour, const std::
 }
 
 Ip6 port_address(const LabPort& p) { return p.fixed_ips.front(); }
+
+const LabPort& duplicated_port(const LabModel& m) {
+  const auto& vms = m.networks.front().vms;
+  for (auto it = vms.rbegin(); it != vms.rend(); ++it)
+    if (it->role == "probe") return *it;
+  throw std::logic_error("the first network has no probe VM");
+}
 
 model::Facts to_facts(const LabModel& m) {
   model::Facts f;

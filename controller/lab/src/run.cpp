@@ -66,25 +66,33 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
     fs::path report, pcap;
     std::unique_ptr<host::Process> process;
   };
+  // Probe VMs first: their plans are the long ones, so on a busy machine the last agent to
+  // start should be a short security role, not a probe.
+  std::vector<std::pair<const model::Network*, const model::Port*>> order;
+  for (bool probes : {true, false})
+    for (const auto& net : facts.networks)
+      for (const auto& port : net.ports)
+        if ((port.role == "probe") == probes) order.emplace_back(&net, &port);
   std::vector<Running> agents;
-  for (const auto& net : facts.networks)
-    for (const auto& port : net.ports) {
-      const LabPort* lab_port = nullptr;
-      for (const auto& [n, p] : lab.model().vm_ports())
-        if (p->name == port.name) lab_port = p;
-      if (!lab_port) continue;
-      Running r;
-      r.host = port.name;
-      const fs::path plan = dir / ("plan-" + port.name + ".json");
-      r.report = dir / (port.name + ".json");
-      r.pcap = dir / (port.name + ".pcap");
-      std::ofstream(plan) << plan_for(net, port).dump(2);
-      r.process = std::make_unique<host::Process>(
-          host::Argv{agent.string(), "run", plan.string(), "-i", kVmIfname, "--host", port.name, "--json",
-                     r.report.string(), "--pcap", r.pcap.string(), "-q"},
-          lab.vm_netns(*lab_port), (dir / (port.name + ".log")).string());
-      agents.push_back(std::move(r));
-    }
+  for (const auto& [net_ptr, port_ptr] : order) {
+    const auto& net = *net_ptr;
+    const auto& port = *port_ptr;
+    const LabPort* lab_port = nullptr;
+    for (const auto& [n, p] : lab.model().vm_ports())
+      if (p->name == port.name) lab_port = p;
+    if (!lab_port) continue;
+    Running r;
+    r.host = port.name;
+    const fs::path plan = dir / ("plan-" + port.name + ".json");
+    r.report = dir / (port.name + ".json");
+    r.pcap = dir / (port.name + ".pcap");
+    std::ofstream(plan) << plan_for(net, port).dump(2);
+    r.process = std::make_unique<host::Process>(
+        host::Argv{agent.string(), "run", plan.string(), "-i", kVmIfname, "--host", port.name, "--json",
+                   r.report.string(), "--pcap", r.pcap.string(), "-q"},
+        lab.vm_netns(*lab_port), (dir / (port.name + ".log")).string());
+    agents.push_back(std::move(r));
+  }
 
   catalog::Observations obs;
   const auto budget = std::chrono::milliseconds(options.discover_window_ms) +

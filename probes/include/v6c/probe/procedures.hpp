@@ -93,9 +93,13 @@ wire::DnsResult dns_aaaa(Link& link, const DnsOptions& o);
 // duration ends or *stop turns true (the lab's OVN-like router, a rogue router).
 struct AdvertiseOptions {
   wire::RouterAdvert ra;             // source_lla defaults to the link's MAC
+  bool add_source_lla = true;        // false: no source link-layer option at all
   milliseconds interval{0};          // periodic unsolicited RAs; 0: none
   milliseconds duration{0};          // 0: until *stop
   bool answer_rs = true;
+  // Answer each RS this long after it arrived (RFC 4861 §6.2.6 allows at most
+  // MAX_RA_DELAY_TIME, 500 ms): a late router for the lab's fault profile.
+  milliseconds answer_delay{0};
   const std::atomic<bool>* stop = nullptr;
 };
 wire::AdvertiseResult advertise(Link& link, const AdvertiseOptions& o);

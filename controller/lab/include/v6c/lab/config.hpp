@@ -5,7 +5,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "v6c/lab/model.hpp"
+#include "v6c/wire/ra.hpp"
 
 namespace v6c::lab {
 
@@ -27,6 +30,16 @@ inline const std::string kMetadataAddress = "fe80::a9fe:a9fe/128";  // held by t
 std::string radvd_conf(const LabModel& m);
 // A second router on the first network (fault rogue-router): the same template, lower preference.
 std::string rogue_radvd_conf(const LabModel& m, const std::string& ifname);
+
+// Whether the router's RAs come from v6agent's advertise procedure instead of radvd: the
+// ovn flavour (OVN's router lifetime 65535 is more than radvd accepts) and a router that
+// answers RSs late (radvd always answers within MAX_RA_DELAY_TIME).
+bool uses_advertiser(const LabModel& m);
+// The RA the router sends on one network, field by field what radvd sends for radvd_conf()
+// (its defaults where ra.py sets nothing) or OVN's constants.
+wire::RouterAdvert router_advert(const LabModel& m, const LabNetwork& n);
+// The plan (v6agent-plan/1) that makes v6agent the router on one network's qr- port.
+nlohmann::json advertiser_plan(const LabModel& m, const LabNetwork& n);
 
 // dnsmasq for one network as neutron/agent/linux/dhcp.py starts it; `dir` holds its files.
 // Empty when the network has no DHCPv6 service (slaac).

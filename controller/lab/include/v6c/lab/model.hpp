@@ -44,8 +44,8 @@ inline constexpr RaTimers kSlowLabRaTimers{3, 4};  // radvd's smallest allowed (
 // OVN's RA constants (ovn lib/ovn-l7.h), which radvd can imitate.
 inline constexpr std::uint8_t kOvnCurHopLimit = 255;
 inline constexpr std::uint32_t kOvnRouterLifetime = 65535;  // RFC 8319 maximum
-// radvd 2.19 refuses a router lifetime above 9000 s (RFC 4861's old bound), so the ovn
-// flavour advertises that: still far beyond radvd's 300 s, and valid either way.
+// radvd 2.19 refuses a router lifetime above 9000 s (RFC 4861's old bound): the ovn flavour's
+// RAs come from v6agent's advertise procedure instead (config.hpp, advertiser_plan).
 inline constexpr std::uint32_t kRadvdMaxRouterLifetime = 9000;
 
 // Which security group a VM port belongs to. Neutron's default group admits ingress from
@@ -91,7 +91,7 @@ struct Behaviour {
   std::optional<std::uint32_t> ra_router_lifetime; // AdvDefaultLifetime override
   bool ra_sllao_off = false;
   bool ra_unicast_only = false;                    // no periodic multicast RAs
-  bool ra_rs_ignored = false;                      // router drops RS; only periodic RAs remain
+  std::optional<std::uint32_t> ra_answer_delay_ms; // the router answers RSs this late (v6agent advertise)
   bool ra_hop_limit_rewritten = false;             // something on the path lowers RA hop limit
   // DHCPv6 (dnsmasq).
   bool dhcp_wrong_address = false;                 // stateful host entries hand out fixed IP + 1
@@ -101,7 +101,7 @@ struct Behaviour {
   bool gw_ignores_echo = false;
   bool nat66 = false;
   bool ptb_dropped = false;
-  bool east_west_blocked = false;                  // VM to VM traffic dropped, switched and routed
+  bool east_west_blocked = false;                  // VM to VM traffic between networks dropped at the router
   // Switch: port security and security groups.
   bool ra_guard_off = false;
   bool dhcp_shield_off = false;
@@ -111,9 +111,9 @@ struct Behaviour {
   bool sg_drops_icmp_errors = false;
   bool sg_admits_redirect = false;
   bool sg_ingress_open = false;
-  std::optional<std::uint32_t> vm_link_mtu;        // bridge ports with a smaller MTU than the network's
+  std::optional<std::uint32_t> vm_link_mtu;        // VM-to-VM packets above this dropped on the bridge
   // Extra devices on the first network (unfiltered, like infrastructure).
-  bool duplicate_address = false;                  // a host holding the victim's address
+  bool duplicate_address = false;                  // a host holding duplicated_port()'s address
   bool rogue_router = false;                       // a second radvd on the link
   // Upstream and services.
   bool dns_down = false;
@@ -172,5 +172,9 @@ model::Facts to_facts(const LabModel& m);
 
 // The address a VM port really uses on the wire (the EUI-64 or allocated fixed IP).
 Ip6 port_address(const LabPort& p);
+
+// The VM whose address the intruder holds (fault address-in-use): the first network's last
+// probe VM, so that its DAD meets the duplicate.
+const LabPort& duplicated_port(const LabModel& m);
 
 }  // namespace v6c::lab
