@@ -77,8 +77,8 @@ TEST_CASE("lab: the conforming topology works with plain tools", "[lab]") {
     const auto& b1 = slaac.vms[1];
     const auto& x1 = slaac.vms[2];
     const auto a1_ns = lab.vm_netns(a1);
+    // Setup time is a benchmark figure (scripts/bench lab), not a test: it follows host load.
     INFO("setup took " << lab.timings().setup.count() / 1000 << " ms");
-    CHECK(lab.timings().setup < 1s);
 
     SECTION("an RS is answered with Neutron's RA") {
       auto r = host::run({"rdisc6", "-1", "-r", "3", "-w", "1000", kVmIfname}, a1_ns, 10s);
