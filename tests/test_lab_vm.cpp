@@ -87,6 +87,12 @@ void require_nothing_left(const LabRun& r, const std::string& tap) {
   CHECK_FALSE(files);
 }
 
+// One image for the file's [vm] cases.
+const test::AgentImageDir& image() {
+  static const test::AgentImageDir built;
+  return built;
+}
+
 }  // namespace
 
 TEST_CASE("lab --vm: the guest's port is a tap on the network's bridge, under port security", "[lab]") {
@@ -113,11 +119,10 @@ TEST_CASE("lab --vm: the guest's port is a tap on the network's bridge, under po
 
 TEST_CASE("lab --vm: the agent image as the probe VM gives the namespace lab's verdicts (slaac)", "[vm][lab-vm]") {
   REQUIRE_FALSE(lab::missing_guest_tools());
-  test::AgentImageDir image;
   test::TempDir dir("lv");
 
   auto plain = run_lab(dir, "ns", {});
-  auto vm = run_lab(dir, "vm", {"--vm", "--vm-image", image.dir.string()});
+  auto vm = run_lab(dir, "vm", {"--vm", "--vm-image", image().dir.string()});
   CHECK(plain.status == 0);
   CHECK(vm.status == 0);
 
@@ -145,5 +150,29 @@ TEST_CASE("lab --vm: the agent image as the probe VM gives the namespace lab's v
   std::cout << "lab --vm slaac: " << passed << " PASS of " << expected.size() << " verdicts, equal to the namespace lab\n";
 
   require_nothing_left(plain, "tapa1");
+  require_nothing_left(vm, "tapa1");
+}
+
+TEST_CASE("lab --vm: a guest that never reports makes its verdicts ERROR, never PASS", "[vm][lab-vm]") {
+  REQUIRE_FALSE(lab::missing_guest_tools());
+  test::TempDir dir("lvbad");
+  // The real kernel with a truncated initramfs: it panics before init, so no frame is written.
+  const auto broken = dir.path / "image";
+  fs::create_directories(broken);
+  for (const char* f : {"vmlinuz", "manifest.json"}) fs::copy_file(image().dir / f, broken / f);
+  std::ofstream(broken / "initrd.img") << read_file(image().dir / "initrd.img").substr(0, 1000);
+
+  auto vm = run_lab(dir, "vm", {"--vm", "--vm-image", broken.string()});
+  CHECK(vm.status != 0);
+  CHECK(read_file(dir.path / "vm" / "a1.error").find("no V6C-BEGIN for run a1") != std::string::npos);
+  int errors = 0;
+  for (const auto& v : vm.result.at("verdicts")) {
+    const auto status = v.at("status").get<std::string>();
+    CAPTURE(v.at("id"), status);
+    if (v.at("section") == "security") continue;  // the victim and the attacker are namespaces
+    CHECK(status != "PASS");
+    errors += status == "ERROR";
+  }
+  CHECK(errors >= 10);
   require_nothing_left(vm, "tapa1");
 }

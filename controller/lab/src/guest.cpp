@@ -89,6 +89,8 @@ Guest::Guest(const AgentImage& image, const std::string& name, const GuestNic& n
 
 std::string Guest::console() const { return read_text(serial_); }
 
+std::string Guest::qemu_log() const { return read_text(serial_.parent_path() / "qemu.log"); }
+
 bool Guest::agent_started() const { return console().find("V6C-AGENT-START") != std::string::npos; }
 
 std::optional<wire::AgentReport> Guest::report(std::string* why) const {
@@ -150,7 +152,8 @@ void collect_guests(std::vector<std::unique_ptr<Guest>>& guests, Clock::time_poi
       std::ofstream(dir / (g->run() + ".json")) << nlohmann::json(*report).dump(2) << "\n";
       obs.agents[g->run()] = std::move(*report);
     } else {
-      std::ofstream(dir / (g->run() + ".error")) << why << "\n";
+      // QEMU's own complaint (a busy tap, a bad image) says more than an empty console.
+      std::ofstream(dir / (g->run() + ".error")) << why << "\n" << g->qemu_log();
     }
   }
 }

@@ -64,6 +64,7 @@ class Guest {
   const std::string& name() const { return name_; }
   const std::string& run() const { return run_; }  // the plan's run id, which names the frames
   std::string console() const;
+  std::string qemu_log() const;  // QEMU's stderr
   // init printed V6C-AGENT-START: the agent is about to run its plan.
   bool agent_started() const;
   bool running() { return qemu_.running(); }
