@@ -55,8 +55,8 @@ struct LabRun {
 };
 
 LabRun run_lab(const test::TempDir& dir, const std::string& name, std::vector<std::string> extra) {
-  host::Argv argv = {V6C_CONTROLLER_BIN, "lab", "--mode", "slaac", "--format", "json", "--output-dir",
-                     (dir.path / name).string()};
+  host::Argv argv = {V6C_CONTROLLER_BIN, "lab",  "--mode",       "slaac",
+                     "--format",         "json", "--output-dir", (dir.path / name).string()};
   argv.insert(argv.end(), extra.begin(), extra.end());
   host::Process p(argv, "", dir.file(name + ".log"));
   LabRun r;
@@ -78,12 +78,11 @@ std::map<std::string, std::string> statuses(const nlohmann::json& result) {
 
 void require_nothing_left(const LabRun& r, const std::string& tap) {
   CAPTURE(r.prefix);
-  CHECK(test::nothing_left(r.prefix));                  // namespaces and root-namespace links
-  CHECK(processes_mentioning(r.prefix).empty());        // QEMU (-name <prefix>a1), daemons
-  CHECK(host::list_links(tap).empty());                 // the guest's tap did not fall out into this namespace
+  CHECK(test::nothing_left(r.prefix));            // namespaces and root-namespace links
+  CHECK(processes_mentioning(r.prefix).empty());  // QEMU (-name <prefix>a1), daemons
+  CHECK(host::list_links(tap).empty());           // the guest's tap did not fall out into this namespace
   bool files = false;
-  for (const auto& e : fs::directory_iterator("/tmp"))
-    files |= e.path().filename().string().rfind(r.prefix, 0) == 0;
+  for (const auto& e : fs::directory_iterator("/tmp")) files |= e.path().filename().string().rfind(r.prefix, 0) == 0;
   CHECK_FALSE(files);
 }
 
@@ -147,7 +146,8 @@ TEST_CASE("lab --vm: the agent image as the probe VM gives the namespace lab's v
     passed += status == "PASS";
   }
   CHECK(passed > static_cast<int>(expected.size()) / 2);  // the comparison is about measured verdicts
-  std::cout << "lab --vm slaac: " << passed << " PASS of " << expected.size() << " verdicts, equal to the namespace lab\n";
+  std::cout << "lab --vm slaac: " << passed << " PASS of " << expected.size()
+            << " verdicts, equal to the namespace lab\n";
 
   require_nothing_left(plain, "tapa1");
   require_nothing_left(vm, "tapa1");

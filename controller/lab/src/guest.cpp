@@ -5,7 +5,6 @@
 #include <thread>
 
 #include "v6c/catalog/plan.hpp"
-
 #include "v6c/wire/frames.hpp"
 #include "v6c/wire/json.hpp"
 
@@ -71,6 +70,8 @@ std::string make_config_drive(const fs::path& dir, const std::string& user_data)
 
 host::Argv qemu_argv(const AgentImage& image, const std::string& name, const GuestNic& nic, const std::string& drive,
                      const std::string& serial_log) {
+  // Each option with its value on one line.
+  // clang-format off
   return {"qemu-system-x86_64", "-name", name, "-accel", "tcg", "-m", std::to_string(kGuestRamMb), "-no-reboot",
           "-display", "none", "-monitor", "none", "-serial", "file:" + serial_log,
           "-kernel", (image.dir / "vmlinuz").string(), "-initrd", (image.dir / "initrd.img").string(),
@@ -78,6 +79,7 @@ host::Argv qemu_argv(const AgentImage& image, const std::string& name, const Gue
           "-netdev", "tap,id=n0,ifname=" + nic.tap + ",script=no,downscript=no",
           "-device", "virtio-net-pci,netdev=n0,mac=" + nic.mac.str() + ",host_mtu=" + std::to_string(nic.mtu),
           "-drive", "file=" + drive + ",media=cdrom,if=ide,readonly=on"};
+  // clang-format on
 }
 
 Guest::Guest(const AgentImage& image, const std::string& name, const GuestNic& nic, const std::string& netns,
@@ -87,11 +89,17 @@ Guest::Guest(const AgentImage& image, const std::string& name, const GuestNic& n
       serial_(dir / "console.log"),
       qemu_(boot(image, name, nic, dir, plan, serial_), netns, (dir / "qemu.log").string()) {}
 
-std::string Guest::console() const { return read_text(serial_); }
+std::string Guest::console() const {
+  return read_text(serial_);
+}
 
-std::string Guest::qemu_log() const { return read_text(serial_.parent_path() / "qemu.log"); }
+std::string Guest::qemu_log() const {
+  return read_text(serial_.parent_path() / "qemu.log");
+}
 
-bool Guest::agent_started() const { return console().find("V6C-AGENT-START") != std::string::npos; }
+bool Guest::agent_started() const {
+  return console().find("V6C-AGENT-START") != std::string::npos;
+}
 
 std::optional<wire::AgentReport> Guest::report(std::string* why) const {
   const auto d = wire::deframe(console(), run_);
