@@ -1,4 +1,5 @@
 // v6conform lab [--flavour radvd|ovn] [--mode M] [--fault NAME]... [--keep] [--slow] [--catalog FILE] [report options]
+//               [--vm [--vm-image DIR]]   probe VMs boot the agent image under QEMU (docs/lab.md)
 // v6conform lab --list-faults
 // v6conform lab up [--wait]        build and leave it up (or hold it until SIGINT/SIGTERM)
 // v6conform lab down [--prefix P]  remove everything a lab left (after a SIGKILL, or --keep)
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -16,6 +18,7 @@
 #include "exit_codes.hpp"
 #include "v6c/host/host.hpp"
 #include "v6c/lab/faults.hpp"
+#include "v6c/lab/guest.hpp"
 #include "v6c/lab/lab.hpp"
 #include "v6c/lab/run.hpp"
 #include "v6c/report/report.hpp"
@@ -30,7 +33,8 @@ struct LabOptions {
   std::string flavour = "radvd";
   std::string mode = "all";
   std::vector<std::string> faults;
-  bool list_faults = false, keep = false, slow = false, wait = false, timings = false;
+  bool list_faults = false, keep = false, slow = false, wait = false, timings = false, vm = false;
+  std::string vm_image;  // --vm-image, else $V6C_IMAGE_DIR, else the source tree's build/image
   std::string catalog_file;
   std::string down_prefix = lab::kLabPrefixBase;
   report::EmitOptions emit;
@@ -135,6 +139,15 @@ int run_lab(const LabOptions& o) {
   int code = kExitPass;
   auto m = model_for(o, code);
   if (!m) return code;
+  if (o.vm) {
+    if (auto missing = lab::missing_guest_tools()) {
+      std::fprintf(stderr, "v6conform: %s\n", missing->c_str());
+      return kExitEnvironment;
+    }
+    const char* env = std::getenv("V6C_IMAGE_DIR");
+    m->guest_image = !o.vm_image.empty() ? o.vm_image : env && *env ? env : V6C_SOURCE_DIR "/build/image";
+    lab::load_agent_image(m->guest_image);  // a missing image is one clear message before the lab is built
+  }
   install_teardown_on_signal(m->prefix);
   lab::Lab lab(*m);
   if (o.keep) lab.keep();
@@ -175,6 +188,8 @@ void register_lab(CLI::App& app) {
   cmd->add_flag("--keep", o->keep, "leave the lab up afterwards (remove it with `v6conform lab down`)");
   cmd->add_flag("--slow", o->slow, "also run the slow section (periodic RAs, with short lab intervals)");
   cmd->add_option("--catalog", o->catalog_file, "catalogue file (default: the shipped data/catalog.yaml)");
+  cmd->add_flag("--vm", o->vm, "boot the agent image under QEMU TCG as each network's probe VM, on a tap with port security");
+  cmd->add_option("--vm-image", o->vm_image, "agent image directory for --vm (default: $V6C_IMAGE_DIR, else build/image)");
   report::add_emit_options(*cmd, o->emit);
 
   auto* up = cmd->add_subcommand("up", "build the lab and leave it up (no probing)");

@@ -5,7 +5,8 @@
 // what radvd was configured to send, and DAD must form the EUI-64 address.
 //
 // The image is built from this tree's v6agent (scripts/build-agent-image), or taken from
-// V6C_IMAGE_DIR when that is set.
+// V6C_IMAGE_DIR when that is set. Config drive and QEMU's command line are the lab's (`lab --vm`
+// boots the image the same way).
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <thread>
@@ -14,7 +15,9 @@
 #include <regex>
 #include <sstream>
 
+#include "agent_image.hpp"
 #include "netlab.hpp"
+#include "v6c/lab/guest.hpp"
 #include "v6c/wire/frames.hpp"
 #include "v6c/wire/json.hpp"
 #include "v6c/wire/results.hpp"
@@ -29,8 +32,6 @@ namespace {
 
 constexpr auto kBootTimeout = 180s;         // QEMU start to power-off, with room for a busy machine
 constexpr double kAgentStartTargetS = 10;   // issue 8: agent running ≤ 10 s of guest time after boot
-constexpr int kGuestRamMb = 128;            // issue 8: works with 128 MB
-constexpr auto kImageBuildTimeout = 600s;   // apt-get download of the kernel on a cold cache included
 const char* kRun = "image-boot";            // the plan's run id, which names the console frames
 // Neutron's fa:16:3e OUI; not NetPair's h_mac, which the bridge holds as its own port's address.
 const char* kVmMac = "fa:16:3e:00:00:0a";
@@ -43,23 +44,6 @@ std::string read_file(const fs::path& p) {
   s << in.rdbuf();
   return s.str();
 }
-
-// The image to boot: V6C_IMAGE_DIR, or one built now from this build's v6agent.
-struct Image {
-  std::unique_ptr<test::TempDir> built;
-  fs::path dir;
-  Image() {
-    if (const char* given = std::getenv("V6C_IMAGE_DIR")) {
-      dir = given;
-      return;
-    }
-    REQUIRE(fs::exists(V6C_AGENT_BIN));  // build the v6agent target first
-    built = std::make_unique<test::TempDir>("img");
-    dir = built->path;
-    host::must({V6C_SOURCE_DIR "/scripts/build-agent-image", "--agent", V6C_AGENT_BIN, "--out", dir.string()}, "",
-               kImageBuildTimeout);
-  }
-};
 
 // Neutron's radvd.conf for a slaac subnet with two DNS servers (as in test_probe_link), and the
 // RA it must produce: radvd 2.19's defaults for what the configuration leaves out.
@@ -109,16 +93,6 @@ std::string plan_json(const std::string& interface) {
     {"id": "nd-gw-ll", "kind": "neighbor", "target": "@ra-router"}]})";
 }
 
-// An OpenStack config drive holding `user_data`, made the way Nova makes one.
-std::string config_drive(const test::TempDir& dir, const std::string& user_data) {
-  auto tree = dir.path / "drive";
-  fs::create_directories(tree / "openstack/latest");
-  std::ofstream(tree / "openstack/latest/user_data") << user_data;
-  auto iso = (dir.path / "config-drive.iso").string();
-  host::must({"genisoimage", "-quiet", "-o", iso, "-V", "config-2", "-r", "-J", tree.string()});
-  return iso;
-}
-
 // "V6C-<key> ... <field>=<number>" from the console, if that line is there.
 std::optional<double> console_number(const std::string& console, const std::string& key, const std::string& field) {
   std::smatch m;
@@ -137,8 +111,8 @@ const wire::ProcedureRecord* procedure(const wire::AgentReport& r, const std::st
 
 TEST_CASE("the agent image boots under QEMU TCG, reads its plan and reports the RA and DAD", "[vm][image]") {
   REQUIRE(host::have_tool("qemu-system-x86_64"));
-  Image image;
-  for (const char* f : {"vmlinuz", "initrd.img", "manifest.json"}) REQUIRE(fs::exists(image.dir / f));
+  test::AgentImageDir image_dir;
+  const auto image = lab::load_agent_image(image_dir.dir);
 
   // Router namespace "r" (radvd on its veth) and lab namespace "h" holding the bridge, the
   // veth's other end and the VM's tap.
@@ -157,18 +131,11 @@ TEST_CASE("the agent image boots under QEMU TCG, reads its plan and reports the 
   auto radvd_conf = dir.file("radvd.conf", "interface " + net.r_if + " {\n" + std::string(kRadvdBody) + "};\n");
   host::Process radvd({"radvd", "-n", "-C", radvd_conf, "-p", dir.file("radvd.pid"), "-m", "stderr"}, net.r->name(),
                       dir.file("radvd.log"));
-  auto drive = config_drive(dir, plan_json("eth0"));
-  auto manifest = nlohmann::json::parse(read_file(image.dir / "manifest.json"));
+  auto drive = lab::make_config_drive(dir.path, plan_json("eth0"));
 
   auto serial = dir.path / "serial.log";
   auto started = std::chrono::steady_clock::now();
-  host::Process qemu({"qemu-system-x86_64", "-accel", "tcg", "-m", std::to_string(kGuestRamMb), "-no-reboot",
-                      "-display", "none", "-monitor", "none", "-serial", "file:" + serial.string(), "-kernel",
-                      (image.dir / "vmlinuz").string(), "-initrd", (image.dir / "initrd.img").string(), "-append",
-                      manifest.at("cmdline").get<std::string>(), "-netdev",
-                      "tap,id=n0,ifname=" + tap + ",script=no,downscript=no", "-device",
-                      std::string("virtio-net-pci,netdev=n0,mac=") + kVmMac, "-drive",
-                      "file=" + drive + ",media=cdrom,if=ide,readonly=on"},
+  host::Process qemu(lab::qemu_argv(image, net.prefix + "vm", {tap, *Mac::parse(kVmMac), 1500}, drive, serial.string()),
                      net.h->name(), dir.file("qemu.log"));
   // Wall-clock milestones, read off the console as it grows.
   std::optional<double> wall_agent_start_s;

@@ -238,7 +238,8 @@ void Lab::build() {
     root.push_back(veth(router_port_ifname(n), R, n.router.bridge_port, S, n.mtu, n.router.mac));
     root.push_back(veth(dhcp_port_ifname(n), D, n.dhcp.bridge_port, S, n.mtu, n.dhcp.mac));
     for (const auto& vm : n.vms)
-      root.push_back(veth(kVmIfname, m.ns(vm.netns_suffix), vm.bridge_port, S, n.mtu, vm.mac));
+      if (!m.is_guest(vm))  // a guest's port is a tap, made in the switch namespace below
+        root.push_back(veth(kVmIfname, m.ns(vm.netns_suffix), vm.bridge_port, S, n.mtu, vm.mac));
   }
   const auto& first = m.networks.front();
   const std::string intruder_port = "tap" + std::to_string(first.index) + "i";
@@ -311,7 +312,12 @@ void Lab::build() {
     s.push_back("link add " + n.bridge + " type bridge mcast_snooping 0");
     s.push_back("link set " + n.bridge + " up");
     std::vector<std::string> ports = {n.router.bridge_port, n.dhcp.bridge_port};
-    for (const auto& vm : n.vms) ports.push_back(vm.bridge_port);
+    for (const auto& vm : n.vms) {
+      ports.push_back(vm.bridge_port);
+      if (m.is_guest(vm))
+        s.insert(s.end(), {"tuntap add dev " + vm.bridge_port + " mode tap",
+                           "link set " + vm.bridge_port + " mtu " + std::to_string(n.mtu)});
+    }
     if (&n == &first && b.duplicate_address) ports.push_back(intruder_port);
     if (&n == &first && b.rogue_router) ports.push_back(rogue_port);
     for (const auto& p : ports) s.push_back("link set " + p + " master " + n.bridge + " up");
@@ -321,10 +327,11 @@ void Lab::build() {
   // VMs: configured as cloud-init would from Neutron's facts, default route via the router port.
   for (const auto& n : m.networks)
     for (const auto& vm : n.vms)
-      host::ip_batch({"link set lo up", "link set " + kVmIfname + " up",
-                      addr(port_address(vm), kSubnetPrefixLength, kVmIfname),
-                      "route add default via " + wire::link_local_of(n.router.mac).str() + " dev " + kVmIfname},
-                     m.ns(vm.netns_suffix));
+      if (!m.is_guest(vm))  // a guest's own init and agent configure it
+        host::ip_batch({"link set lo up", "link set " + kVmIfname + " up",
+                        addr(port_address(vm), kSubnetPrefixLength, kVmIfname),
+                        "route add default via " + wire::link_local_of(n.router.mac).str() + " dev " + kVmIfname},
+                       m.ns(vm.netns_suffix));
   if (b.duplicate_address) {
     host::ip_batch({"link set lo up", "link set " + kVmIfname + " up",
                     addr(port_address(duplicated_port(m)), kSubnetPrefixLength, kVmIfname)},

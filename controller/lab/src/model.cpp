@@ -66,7 +66,8 @@ RaTimers LabModel::ra_timers() const {
 
 std::vector<std::string> LabModel::all_netns() const {
   std::vector<std::string> names = {upstream_ns(), far_ns(), router_ns(), dhcp_ns(), switch_ns()};
-  for (const auto& [net, port] : vm_ports()) names.push_back(ns(port->netns_suffix));
+  for (const auto& [net, port] : vm_ports())
+    if (!is_guest(*port)) names.push_back(ns(port->netns_suffix));
   if (behaviour.duplicate_address) names.push_back(intruder_ns());
   if (behaviour.rogue_router) names.push_back(rogue_ns());
   return names;

@@ -9,6 +9,7 @@
 #include "v6c/catalog/plan.hpp"
 #include "v6c/host/host.hpp"
 #include "v6c/lab/config.hpp"
+#include "v6c/lab/guest.hpp"
 #include "v6c/wire/json.hpp"
 
 namespace v6c::lab {
@@ -66,6 +67,10 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
     fs::path report, pcap;
     std::unique_ptr<host::Process> process;
   };
+  // lab --vm: the probe VMs boot first (guest.hpp).
+  auto guests = boot_guests(lab, facts, plan_for, dir);
+  const auto agents_start = Clock::now();  // the guests' agents run: the rest start with them
+
   // Probe VMs first: their plans are the long ones, so on a busy machine the last agent to
   // start should be a short security role, not a probe.
   std::vector<std::pair<const model::Network*, const model::Port*>> order;
@@ -80,7 +85,7 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
     const LabPort* lab_port = nullptr;
     for (const auto& [n, p] : lab.model().vm_ports())
       if (p->name == port.name) lab_port = p;
-    if (!lab_port) continue;
+    if (!lab_port || lab.model().is_guest(*lab_port)) continue;
     Running r;
     r.host = port.name;
     const fs::path plan = dir / ("plan-" + port.name + ".json");
@@ -98,7 +103,7 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
   const auto budget = std::chrono::milliseconds(options.discover_window_ms) +
                       (options.slow ? std::chrono::milliseconds(options.passive_window_ms) : 0ms) + kAgentSlack;
   for (auto& r : agents) {
-    const auto left = budget - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+    const auto left = budget - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - agents_start);
     r.process->wait(std::max(left, std::chrono::milliseconds(0)));
     r.process->stop();  // an agent past its budget is ended; its report is then missing
     std::ifstream in(r.report);
@@ -110,6 +115,7 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
       // A malformed report counts as a missing one.
     }
   }
+  collect_guests(guests, agents_start + budget, dir, obs);
   for (const auto& net : facts.networks) {
     auto pair = catalog::security_pair(net);
     if (!pair || security.attacks.empty()) continue;

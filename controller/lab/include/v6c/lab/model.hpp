@@ -138,6 +138,7 @@ struct LabModel {
   std::string prefix;         // per-run name prefix, e.g. "v6c-l1234-"
   Flavour flavour = Flavour::radvd;
   bool slow = false;
+  std::string guest_image;    // lab --vm: probe VMs boot this agent image under QEMU (guest.hpp)
   std::vector<LabNetwork> networks;
   Upstream upstream;
   Behaviour behaviour;
@@ -155,6 +156,8 @@ struct LabModel {
   std::vector<std::string> all_netns() const;  // every namespace build() creates, in order
   // The VM ports (all networks), with the network each is on.
   std::vector<std::pair<const LabNetwork*, const LabPort*>> vm_ports() const;
+  // A QEMU guest on a tap in the switch namespace, not a namespace with a veth (lab --vm).
+  bool is_guest(const LabPort& p) const { return !guest_image.empty() && p.role == "probe"; }
 };
 
 inline const std::string kLabPrefixBase = "v6c-l";  // `lab down` removes anything named so
