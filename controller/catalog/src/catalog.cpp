@@ -231,9 +231,18 @@ Catalog load_catalog(const std::filesystem::path& file) {
 }
 
 std::filesystem::path default_catalog_path() {
-  std::filesystem::path in_tree = std::filesystem::path(V6C_SOURCE_DIR) / "data" / "catalog.yaml";
-  if (std::filesystem::exists(in_tree)) return in_tree;
-  return std::filesystem::path(V6C_DATA_DIR) / "catalog.yaml";
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  // Installed: relative to the binary, so any prefix (/usr from the .deb, /usr/local or a
+  // --prefix of cmake --install) works, and a source tree left on the machine is not read.
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path installed = exe.parent_path() / V6C_DATA_DIR_FROM_BIN / "catalog.yaml";
+    if (fs::exists(installed, ec)) return installed.lexically_normal();
+  }
+  fs::path in_tree = fs::path(V6C_SOURCE_DIR) / "data" / "catalog.yaml";  // a build tree
+  if (fs::exists(in_tree, ec)) return in_tree;
+  return fs::path(V6C_DATA_DIR) / "catalog.yaml";  // named in the error when neither exists
 }
 
 std::vector<const Requirement*> select(const Catalog& c, const std::vector<std::string>& sections,

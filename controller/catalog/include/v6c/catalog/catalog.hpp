@@ -54,7 +54,8 @@ class CatalogError : public std::runtime_error {
 // Parses and validates. Throws CatalogError for anything wrong, never returns a partial catalogue.
 Catalog parse_catalog(const std::string& yaml_text, const std::string& file_name);
 Catalog load_catalog(const std::filesystem::path& file);
-// data/catalog.yaml in the source tree when it exists (a build tree), else the installed copy.
+// The installed copy (<bindir>/../share/v6conform) when the running binary is installed, else
+// data/catalog.yaml in the source tree (a build tree).
 std::filesystem::path default_catalog_path();
 
 // The requirements to show or run: enabled ones in the given sections and levels (empty: all).
