@@ -71,6 +71,12 @@ void validate_plan(const json& plan) {
     if (!kKinds.count(kind)) throw PlanError("unknown procedure kind \"" + kind + "\"");
     auto id = p.value("id", kind);
     if (!ids.insert(id).second) throw PlanError("duplicate procedure id \"" + id + "\"");
+    // An attack's permission and the plan's interface must agree: a plan cannot name one
+    // interface and permit attacks on another (probe::attack then checks the link itself).
+    if (kind == "attack" && plan.contains("interface") && p.contains("attack") && p["attack"].is_object() &&
+        p["attack"].value("allowed_interface", "") != plan.value("interface", ""))
+      throw PlanError("procedure '" + id + "' permits attacks on \"" + p["attack"].value("allowed_interface", "") +
+                      "\", but the plan's interface is \"" + plan.value("interface", "") + "\"");
   }
 }
 

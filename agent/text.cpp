@@ -87,6 +87,67 @@ std::string render_ra(const wire::Packet& p) {
   return s;
 }
 
+std::string joined(const std::vector<std::string>& items) {
+  std::string s;
+  for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
+  return s;
+}
+
+std::string render_attack(const wire::AttackResult& r) {
+  std::string s = r.announced ? fmt("  started on the victim's announcement after %.1f ms", r.waited_ms)
+                              : fmt("  NO ANNOUNCEMENT from the victim: started at the deadline, %.0f ms", r.waited_ms);
+  s += fmt("; %u control NS sent\n", r.control_sent);
+  for (const auto& a : r.attacks) {
+    s += fmt("    %-22s ", a.id.c_str());
+    if (a.status != "ok") {
+      s += "ERROR: " + a.error + "\n";
+      continue;
+    }
+    s += fmt("%u frames, %s to %s", a.sent, clock_time(a.first_us).c_str(), clock_time(a.last_us).c_str());
+    if (a.sample) s += ": " + wire::describe(a.sample->msg);
+    s += "\n";
+  }
+  return s;
+}
+
+std::string render_kernel_state(const wire::VictimResult& r) {
+  if (!r.state_error.empty()) return "  kernel state NOT READ: " + r.state_error + "\n";
+  if (!r.state_before) return "";
+  const auto& k = *r.state_before;
+  // Linux (ip-sysctl.rst): accept_ra 1 acts on RAs unless the interface forwards, 2 even then.
+  const bool reacts = k.accept_ra == 2 || (k.accept_ra == 1 && k.forwarding == 0);
+  std::string s = fmt("  kernel: accept_ra %d, forwarding %d, autoconf %d, accept_redirects %d (%s)\n", k.accept_ra,
+                      k.forwarding, k.autoconf, k.accept_redirects,
+                      reacts ? "acts on RAs" : "ignores RAs: a rogue RA cannot change its routes");
+  s += fmt("  kernel state before: %zu routes, %zu addresses, %zu neighbours; ", k.routes.size(), k.addresses.size(),
+           k.neighbours.size());
+  if (r.state_changes.empty()) return s + "unchanged after the attacks\n";
+  s += fmt("%zu changes after the attacks\n", r.state_changes.size());
+  for (const auto& c : r.state_changes) {
+    s += "    " + c.what + " " + c.change + ": " + c.detail;
+    s += c.attacks.empty() ? " (not the attacker's)\n" : " (BY " + joined(c.attacks) + ")\n";
+  }
+  return s;
+}
+
+std::string render_victim(const wire::VictimResult& r) {
+  std::string s = fmt("  captured %u ms; attacker %s; %u control NS received; %u RAs and %u NAs from others\n",
+                      r.window_ms,
+                      r.attacker_done      ? "started and finished"
+                      : r.attacker_started ? "started, NOT FINISHED"
+                                           : "NEVER STARTED",
+                      r.control_received, r.ras, r.nas);
+  s += fmt("  sent %u announcements, %u RS, %u NS\n", r.announcements, r.rs_sent, r.ns_sent);
+  if (r.received.empty()) s += "  none of the attacks arrived\n";
+  for (const auto& a : r.received) {
+    s += fmt("  ARRIVED %s: %zu packets\n", a.id.c_str(), a.packets.size());
+    for (const auto& p : a.packets) s += "    " + wire::describe(p.msg) + " " + where(p) + "\n";
+  }
+  if (!r.incomplete.empty())
+    s += fmt("  %zu attack fragments arrived without the rest (no whole packet)\n", r.incomplete.size());
+  return s + render_kernel_state(r);
+}
+
 std::string render_result(const wire::ProcedureResult& result) {
   std::ostringstream o;
   std::visit(
@@ -131,6 +192,10 @@ std::string render_result(const wire::ProcedureResult& result) {
             if (st.ptb) o << ", " << wire::describe(st.ptb->msg) << " " << where(*st.ptb);
             o << "\n";
           }
+        } else if constexpr (std::is_same_v<T, wire::AttackResult>) {
+          o << render_attack(r);
+        } else if constexpr (std::is_same_v<T, wire::VictimResult>) {
+          o << render_victim(r);
         } else if constexpr (std::is_same_v<T, wire::AdvertiseResult>) {
           o << "  " << r.solicited << " RAs answering RSs, " << r.unsolicited << " periodic\n";
         } else if constexpr (std::is_same_v<T, wire::DnsResult>) {

@@ -181,6 +181,45 @@ TEST_CASE("pairing the attacker's and the victim's reports", "[catalog]") {
     auto none = security_observations(net, pair, attacks, nullptr, &b, "b1.pcap");
     CHECK(none.attacks.front().error == "x1 sent no report");
   }
+  SECTION("the victim's kernel state: a change blamed on an attack fails its check even with an empty capture") {
+    auto x = attacker_report(attacks);
+    auto b = victim_report({});
+    auto& seen = std::get<wire::VictimResult>(b.procedures[0].result);
+    wire::KernelState k;
+    k.accept_ra = 1;
+    k.forwarding = 0;
+    seen.state_before = seen.state_after = k;
+    seen.state_changes = {{"route", "added", "default via fe80::f816:3eff:fe01:12", {"rogue-ra", "rogue-ra-hbh",
+                                                                                     "rogue-ra-frag"}},
+                          {"neighbour", "changed", "2001:db8:1::1 lladdr fa:16:3e:01:00:01 -> fa:16:3e:01:00:12",
+                           {"na-spoof-gateway"}},
+                          {"neighbour", "added", "fe80::1 lladdr (none) -> fa:16:3e:01:00:01", {}}};
+    auto s = security_observations(net, pair, attacks, &x, &b, "b1.pcap");
+    CHECK(s.victim_state_read);
+    CHECK(s.victim_accepts_ra);
+    CHECK(s.victim_state_changes.size() == 3);
+    auto r = judge(s);
+    CHECK(verdict_of(r, "sec-ra-guard") == Status::fail);
+    CHECK(verdict_of(r, "sec-na-spoof") == Status::fail);
+    for (const char* id : {"sec-dhcp6-shield", "sec-source-ip", "sec-source-mac", "sec-redirect", "sec-default-sg"})
+      CHECK(verdict_of(r, id) == Status::pass);  // the unblamed change is the cloud's own
+    for (const auto& v : r.verdicts)
+      if (v.id == "sec-ra-guard") {
+        CHECK_THAT(v.actual, Catch::Contains("route added: default via fe80::f816:3eff:fe01:12"));
+        REQUIRE_FALSE(v.evidence.empty());
+      }
+    SECTION("through JSON and back") {
+      SecurityObservations back = json(s).get<SecurityObservations>();
+      CHECK(back.victim_state_changes.size() == 3);
+      CHECK(back.victim_state_changes[0].attacks.size() == 3);
+      CHECK(verdict_of(judge(back), "sec-ra-guard") == Status::fail);
+    }
+    SECTION("but attacks that were not sent stay ERROR whatever changed") {
+      auto only = attacker_report({"redirect"});
+      auto t = security_observations(net, pair, attacks, &only, &b, "b1.pcap");
+      CHECK(verdict_of(judge(t), "sec-ra-guard") == Status::error);
+    }
+  }
   SECTION("an attack the attacker did not send is an error, not a pass") {
     auto x = attacker_report({"rogue-ra"});
     auto b = victim_report({});

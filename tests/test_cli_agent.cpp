@@ -7,6 +7,7 @@
 
 #include "fixtures.hpp"
 #include "netlab.hpp"
+#include "v6c/probe/link.hpp"
 #include "v6c/wire/json.hpp"
 
 using namespace v6c;
@@ -154,4 +155,69 @@ TEST_CASE("Agents as cloud VMs: one answers echoes for its address, the other wa
   const auto quiet = nlohmann::json::parse(test::slurp(waiting_json)).get<wire::AgentReport>();
   const auto& none = std::get<wire::EchoResult>(quiet.procedures.at(0).result);
   CHECK(none.replies.empty());
+
+TEST_CASE("v6agent attacks only on the interface its plan permits, and shows both roles as text",
+          "[cli][agent][link]") {
+  test::NetPair net("cs");  // r: the victim, h: the attacker
+  test::TempDir dir("cs");
+  test::wait_link_local(*net.h, net.h_if);
+  test::wait_link_local(*net.r, net.r_if);
+  auto attack_plan = [&](const nlohmann::json& permission) {
+    nlohmann::json p = {{"kind", "attack"}, {"victim_mac", net.r_mac}, {"attacks", {"rogue-ra", "redirect"}},
+                        {"wait_ms", 1500}};
+    if (!permission.is_null()) p["attack"] = permission;
+    return nlohmann::json{{"schema", "v6agent-plan/1"}, {"interface", "eth0"}, {"procedures", {p}}}.dump();
+  };
+  auto refused = [&](const nlohmann::json& permission) {
+    auto json_path = dir.file("refused.json"), pcap_path = dir.file("refused.pcap");
+    auto r = agent({"run", dir.file("attack.json", attack_plan(permission)), "-i", net.h_if, "--json", json_path,
+                    "--pcap", pcap_path},
+                   net.h->name());
+    CAPTURE(r.out, r.err);
+    CHECK(r.status == 1);
+    CHECK(r.out.find("attack: ERROR: refused to attack on " + net.h_if) != std::string::npos);
+    auto report = nlohmann::json::parse(test::slurp(json_path)).get<wire::AgentReport>();
+    REQUIRE(report.procedures.size() == 1);
+    CHECK(report.procedures[0].status == "error");
+    // The kernel's own MLD reports may be there; nothing the attack would have sent is.
+    for (const auto& p : probe::read_pcap(pcap_path)) {
+      CHECK_FALSE(p.as<wire::RouterAdvert>());
+      CHECK_FALSE(p.as<wire::Redirect>());
+      CHECK_FALSE(p.as<wire::NeighborSolicit>());  // not even the start control
+    }
+  };
+  SECTION("the permission names the plan's interface, not the one it runs on") { refused({{"allowed_interface", "eth0"}}); }
+  SECTION("no permission at all") { refused(nullptr); }
+  SECTION("a permission for another interface than the plan's: the plan is rejected before anything runs") {
+    auto r = agent({"run", dir.file("attack.json", attack_plan({{"allowed_interface", net.h_if}})), "-i", net.h_if},
+                   net.h->name());
+    CHECK(r.status == 2);
+    CHECK(r.err.find("but the plan's interface is \"eth0\"") != std::string::npos);
+  }
+  SECTION("permitted: the attacker's and the victim's text") {
+    nlohmann::json victim = {{"schema", "v6agent-plan/1"},
+                             {"procedures", {{{"kind", "victim"}, {"attacker_mac", net.h_mac}, {"listen_ms", 1500}}}}};
+    const auto victim_log = dir.file("victim.log");
+    host::Process v({V6C_AGENT_BIN, "run", dir.file("victim.json", victim.dump()), "-i", net.r_if}, net.r->name(),
+                    victim_log);
+    auto plan = nlohmann::json::parse(attack_plan({{"allowed_interface", net.h_if}}));
+    plan["interface"] = net.h_if;
+    auto a = agent({"run", dir.file("attack.json", plan.dump())}, net.h->name());
+    CHECK(v.wait(5s) == 0);
+    const auto seen = test::slurp(victim_log);
+    CAPTURE(a.out, a.err, seen);
+    CHECK(a.status == 0);
+    CHECK(a.out.find("started on the victim's announcement") != std::string::npos);
+    CHECK(a.out.find("rogue-ra") != std::string::npos);
+    CHECK(a.out.find(" 2 frames, ") != std::string::npos);
+    CHECK(seen.find("attacker started and finished; 2 control NS received") != std::string::npos);
+    CHECK(seen.find("ARRIVED rogue-ra: 2 packets") != std::string::npos);
+    CHECK(seen.find("ARRIVED redirect: 2 packets") != std::string::npos);
+    // The "router" side forwards, so its kernel ignores RAs, and the text says so.
+    CHECK(seen.find("accept_ra 0, forwarding 1") != std::string::npos);
+    CHECK(seen.find("ignores RAs") != std::string::npos);
+    CHECK(seen.find("kernel state before: ") != std::string::npos);
+    // Even so its kernel marks the RA's sender a router in its neighbour table.
+    CHECK(seen.find("now a router (BY rogue-ra, rogue-ra-hbh, rogue-ra-frag)") != std::string::npos);
+  }
 }

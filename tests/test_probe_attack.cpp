@@ -9,7 +9,15 @@
 #include <cstdio>
 #include <set>
 
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
+#include <cstring>
+
 #include "netlab.hpp"
+#include "v6c/probe/kernel_state.hpp"
 #include "v6c/probe/procedures.hpp"
 
 using namespace v6c;
@@ -41,6 +49,17 @@ std::set<std::string> ids_received(const wire::VictimResult& r) {
   for (const auto& a : r.received)
     if (!a.packets.empty()) ids.insert(a.id);
   return ids;
+}
+
+std::set<std::string> ids_blamed(const wire::VictimResult& r) {
+  std::set<std::string> ids;
+  for (const auto& c : r.state_changes) ids.insert(c.attacks.begin(), c.attacks.end());
+  return ids;
+}
+
+bool has_change(const wire::VictimResult& r, const std::string& what, const std::string& detail) {
+  return std::any_of(r.state_changes.begin(), r.state_changes.end(),
+                     [&](const wire::StateChange& c) { return c.what == what && c.detail == detail; });
 }
 
 }  // namespace
@@ -141,6 +160,179 @@ TEST_CASE("RA-Guard evasions keep the RA and move it behind extension headers", 
 
 namespace {
 
+// One RTM_NEWNEIGH message as the kernel dumps it: header, ndmsg, NDA_DST, NDA_LLADDR.
+std::vector<std::uint8_t> neigh_message(int ifindex, const Ip6& dst, const Mac& lladdr, std::uint16_t state,
+                                        std::uint8_t flags) {
+  std::vector<std::uint8_t> m(NLMSG_LENGTH(sizeof(ndmsg)) + RTA_LENGTH(16) + RTA_ALIGN(RTA_LENGTH(6)));
+  nlmsghdr h{};
+  h.nlmsg_len = static_cast<std::uint32_t>(m.size());
+  h.nlmsg_type = RTM_NEWNEIGH;
+  ndmsg nd{};
+  nd.ndm_family = AF_INET6;
+  nd.ndm_ifindex = ifindex;
+  nd.ndm_state = state;
+  nd.ndm_flags = flags;
+  std::memcpy(m.data(), &h, sizeof h);
+  std::memcpy(m.data() + NLMSG_HDRLEN, &nd, sizeof nd);
+  std::size_t pos = NLMSG_LENGTH(sizeof(ndmsg));
+  rtattr a{static_cast<unsigned short>(RTA_LENGTH(16)), NDA_DST};
+  std::memcpy(m.data() + pos, &a, sizeof a);
+  std::memcpy(m.data() + pos + RTA_LENGTH(0), dst.bytes.data(), 16);
+  pos += RTA_ALIGN(RTA_LENGTH(16));
+  a = {static_cast<unsigned short>(RTA_LENGTH(6)), NDA_LLADDR};
+  std::memcpy(m.data() + pos, &a, sizeof a);
+  std::memcpy(m.data() + pos + RTA_LENGTH(0), lladdr.bytes.data(), 6);
+  return m;
+}
+
+std::vector<std::uint8_t> done_message() {
+  std::vector<std::uint8_t> m(NLMSG_LENGTH(sizeof(int)));
+  nlmsghdr h{};
+  h.nlmsg_len = static_cast<std::uint32_t>(m.size());
+  h.nlmsg_type = NLMSG_DONE;
+  std::memcpy(m.data(), &h, sizeof h);
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("the victim's kernel state: /proc and rtnetlink parsed, lengths checked", "[wire]") {
+  SECTION("/proc/net/ipv6_route: unicast routes on the interface, no local, cached or multicast ones") {
+    const std::string text =
+        "20010db8000500000000000000000000 40 00000000000000000000000000000000 00 "
+        "00000000000000000000000000000000 00000100 00000001 00000000 00000001     eth0\n"
+        "00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
+        "fe800000000000000000000000000001 00000400 00000001 00000000 00000003     eth0\n"
+        "20010db8000500000000000000000001 80 00000000000000000000000000000000 00 "
+        "00000000000000000000000000000000 00000000 00000002 00000000 80200001     eth0\n"
+        "20010db80bad00000000000000000053 80 00000000000000000000000000000000 00 "
+        "fe800000000000000000000000000001 00000000 00000002 00000000 01000003     eth0\n"
+        "ff000000000000000000000000000000 08 00000000000000000000000000000000 00 "
+        "00000000000000000000000000000000 00000100 00000002 00000000 00000001     eth0\n"
+        "fe800000000000000000000000000000 40 00000000000000000000000000000000 00 "
+        "00000000000000000000000000000000 00000100 00000001 00000000 00000001     eth1\n"
+        "garbage\n"
+        "zz0000000000000000000000000000000 40 00000000000000000000000000000000 00 "
+        "00000000000000000000000000000000 00000100 00000001 00000000 00000001     eth0\n"
+        "20010db8000500000000000000000000 ff 00000000000000000000000000000000 00 "
+        "00000000000000000000000000000000 00000100 00000001 00000000 00000001     eth0";
+    auto routes = probe::parse_ipv6_route(text, "eth0");
+    REQUIRE(routes.size() == 2);
+    CHECK(routes[0] == wire::KernelRoute{ip("2001:db8:5::"), 64, Ip6{}});
+    CHECK(routes[1] == wire::KernelRoute{Ip6{}, 0, ip("fe80::1")});
+    CHECK(probe::parse_ipv6_route(text, "eth").empty());
+  }
+  SECTION("/proc/net/if_inet6: the interface's addresses with their flags") {
+    const std::string text = "20010db8000500000000000000000001 03 40 00 80     eth0\n"
+                             "fe8000000000000038d5affffe9b4648 03 40 20 c0     eth0\n"
+                             "fe80000000000000a0f8d4fffedb864d 02 40 20 80     eth1\n"
+                             "20010db8000500000000000000000002 03 99 00 80     eth0\n"  // prefix length 153
+                             "20010db80005 03 40 00 80     eth0\n";
+    auto addrs = probe::parse_if_inet6(text, "eth0");
+    REQUIRE(addrs.size() == 2);
+    CHECK(addrs[0] == wire::KernelAddress{ip("2001:db8:5::1"), 64, 0x80});
+    CHECK(addrs[1].flags == 0xc0);
+  }
+  SECTION("RTM_NEWNEIGH dumps: entries on the interface, complete only with NLMSG_DONE") {
+    auto m = neigh_message(3, ip("2001:db8:5::1"), mac("fa:16:3e:05:00:01"), NUD_REACHABLE, NTF_ROUTER);
+    auto other_if = neigh_message(4, ip("2001:db8:5::2"), mac("fa:16:3e:05:00:02"), NUD_STALE, 0);
+    auto multicast = neigh_message(3, ip("ff02::1"), mac("33:33:00:00:00:01"), NUD_NOARP, 0);
+    auto done = done_message();
+    std::vector<std::uint8_t> dump = m;
+    dump.insert(dump.end(), other_if.begin(), other_if.end());
+    dump.insert(dump.end(), multicast.begin(), multicast.end());
+    std::vector<wire::KernelNeighbour> out;
+    CHECK_FALSE(probe::parse_neighbours(dump, 3, out));
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].address == ip("2001:db8:5::1"));
+    CHECK(out[0].lladdr == mac("fa:16:3e:05:00:01"));
+    CHECK(out[0].router);
+    CHECK(out[0].state == NUD_REACHABLE);
+    out.clear();
+    CHECK(probe::parse_neighbours(done, 3, out));
+    // Truncated anywhere: nothing read past the end, no entry half-parsed into a wrong one.
+    for (std::size_t n = 0; n < m.size(); ++n) {
+      std::vector<wire::KernelNeighbour> part;
+      CHECK_FALSE(probe::parse_neighbours(std::span(m.data(), n), 3, part));
+      CHECK(part.empty());
+    }
+    // An attribute that claims more than its message holds ends the message, not the parser.
+    auto bad = m;
+    bad[NLMSG_LENGTH(sizeof(ndmsg))] = 0xff;
+    out.clear();
+    CHECK_NOTHROW(probe::parse_neighbours(bad, 3, out));
+    CHECK(out.empty());  // no NDA_DST read: no entry
+  }
+}
+
+TEST_CASE("state changes are blamed on the attacks that can cause them", "[wire]") {
+  const auto p = parties();
+  namespace id = probe::attack_id;
+  const Mac router_mac = mac("fa:16:3e:05:00:01");
+  wire::KernelState before;
+  before.routes = {{ip("2001:db8:5ec::"), 64, Ip6{}}, {Ip6{}, 0, wire::link_local_of(router_mac)}};
+  before.addresses = {{*p.victim_address, 64, 0x80}, {p.victim_link_local, 64, 0x80}};
+  before.neighbours = {{*p.gateway, router_mac, true, NUD_REACHABLE},
+                       {p.attacker_link_local, p.attacker_mac, false, NUD_STALE}};
+  auto blamed = [](const std::vector<wire::StateChange>& changes) {
+    std::set<std::string> ids;
+    for (const auto& c : changes) ids.insert(c.attacks.begin(), c.attacks.end());
+    return ids;
+  };
+
+  SECTION("unchanged, or changed only in what traffic changes (NUD state): nothing") {
+    auto after = before;
+    after.neighbours[0].state = NUD_STALE;
+    CHECK(probe::state_changes(before, after, p).empty());
+  }
+  SECTION("a rogue RA that got through: default router, prefix route, address, the attacker a router") {
+    auto after = before;
+    const Ip6 rogue_addr = wire::eui64_address(probe::kRoguePrefix, p.victim_mac);
+    after.routes.push_back({Ip6{}, 0, p.attacker_link_local});
+    after.routes.push_back({probe::kRoguePrefix, 64, Ip6{}});
+    after.addresses.push_back({rogue_addr, 64, 0});
+    after.neighbours[1].router = true;
+    auto changes = probe::state_changes(before, after, p);
+    CHECK(changes.size() == 4);
+    for (const auto& c : changes) {
+      CAPTURE(c.what, c.detail);
+      CHECK(c.attacks == std::vector<std::string>{std::string(id::kRogueRa), std::string(id::kRogueRaHbh),
+                                                  std::string(id::kRogueRaFrag)});
+    }
+    CHECK(changes[0].detail == "default via " + p.attacker_link_local.str());
+  }
+  SECTION("NA spoofing: the gateway's entry now names the attacker's MAC") {
+    auto after = before;
+    after.neighbours[0].lladdr = p.attacker_mac;
+    after.neighbours[0].router = false;
+    auto changes = probe::state_changes(before, after, p);
+    REQUIRE(changes.size() == 1);
+    CHECK(changes[0].what == "neighbour");
+    CHECK(changes[0].attacks == std::vector<std::string>{std::string(id::kNaSpoofGateway)});
+  }
+  SECTION("a spoofed source MAC overwrote the attacker's entry; a DHCPv6 lease; our address failed DAD") {
+    auto after = before;
+    after.neighbours[1].lladdr = probe::kSpoofedMac;
+    after.addresses.push_back({ip("2001:db8:bad::54"), 128, 0});
+    after.addresses[0].flags |= 0x08;
+    CHECK(blamed(probe::state_changes(before, after, p)) ==
+          std::set<std::string>{std::string(id::kSpoofSourceMac), std::string(id::kRogueDhcp6Advertise),
+                                std::string(id::kRogueDhcp6Reply), std::string(id::kNaSpoofPeer)});
+  }
+  SECTION("the cloud's own changes are listed but blamed on no attack") {
+    auto after = before;
+    after.routes.pop_back();
+    after.routes.push_back({Ip6{}, 0, ip("fe80::99")});
+    after.neighbours.push_back({ip("fe80::99"), mac("fa:16:3e:05:00:99"), true, NUD_REACHABLE});
+    after.neighbours.push_back({ip("fe80::98"), std::nullopt, false, NUD_INCOMPLETE});  // still resolving: not listed
+    auto changes = probe::state_changes(before, after, p);
+    CHECK(changes.size() == 3);
+    CHECK(blamed(changes).empty());
+  }
+}
+
+namespace {
+
 // Attacker and victim namespaces on a bridge in a third one, optionally with an nft bridge
 // filter on the attacker's port like Neutron's port security (lab: controller/lab config.cpp).
 struct AttackLink {
@@ -167,6 +359,8 @@ struct AttackLink {
     host::ip_batch({"link set eth0 up", "addr add " + p.victim_address->str() + "/64 dev eth0 nodad"}, victim->name());
     test::wait_link_local(*attacker, "eth0");
     test::wait_link_local(*victim, "eth0");
+    // The victim's kernel acts on RAs as a VM's does, so a rogue RA changes its state.
+    victim->sysctl("net.ipv6.conf.eth0.accept_ra", "1");
   }
 
   void port_security(const test::TempDir& dir) {
@@ -212,6 +406,7 @@ struct AttackLink {
         probe::VictimOptions o;
         o.parties = p;
         o.listen = listen;
+        o.prime = 100ms;  // no host holds the gateway's address here: it never resolves
         seen = probe::victim(link, o);
       });
     });
@@ -260,6 +455,16 @@ TEST_CASE("attacker and victim on a bridge", "[link]") {
       CHECK(seen.nas > 0);  // the attacker's kernel answered the announcements
       CHECK(ids_received(seen) == std::set<std::string>(all.begin(), all.end()));
       CHECK(seen.incomplete.empty());
+      // The kernel acted on the rogue RA: the victim's own state says so, capture or not.
+      CHECK(seen.state_error.empty());
+      REQUIRE(seen.state_before);
+      CHECK(seen.state_before->accept_ra == 1);
+      CHECK(ids_blamed(seen).count(std::string(probe::attack_id::kRogueRa)));
+      // No host holds the gateway's address here, so its entry stayed unresolved; the
+      // spoofed NA filled it in with the attacker's MAC.
+      CHECK(ids_blamed(seen).count(std::string(probe::attack_id::kNaSpoofGateway)));
+      CHECK(has_change(seen, "route", "default via " + net.p.attacker_link_local.str()));
+      CHECK(has_change(seen, "address", wire::eui64_address(probe::kRoguePrefix, net.p.victim_mac).str() + "/64"));
     }
     SECTION("port security: what it filters stays away, the rest (no security group here) arrives") {
       test::TempDir dir("sec");
@@ -277,6 +482,8 @@ TEST_CASE("attacker and victim on a bridge", "[link]") {
       // l4proto alone is not enough: it names ICMPv6 from the truncated options header, so
       // the rule also loads the transport header, which fails when it is not there.)
       CHECK(!seen.incomplete.empty());
+      REQUIRE(seen.state_after);
+      CHECK(ids_blamed(seen).empty());  // the Redirect arrived, but Linux takes one only from its router
     }
     SECTION("without the plan's permission for this interface nothing is sent") {
       auto [sent, seen, refused] = net.run("eth1", 300ms);
@@ -284,6 +491,8 @@ TEST_CASE("attacker and victim on a bridge", "[link]") {
       CHECK(sent.control_sent == 0);
       CHECK_FALSE(seen.attacker_started);
       CHECK(seen.received.empty());
+      REQUIRE(seen.state_after);
+      CHECK(ids_blamed(seen).empty());
     }
   }
   CHECK(test::nothing_left(prefix));

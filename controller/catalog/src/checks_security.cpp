@@ -20,13 +20,23 @@ Outcome attack_outcome(const SecurityObservations& s, const std::string& id, con
   if (it->sent == 0) return error("attack " + id + ": nothing was sent");
   model::Port victim{s.victim, {}, {}, "victim"};
   HostObservations v{&victim, nullptr, s.victim_pcap};
-  const std::string actual = id + ": " + std::to_string(it->received.size()) + " of " + std::to_string(it->sent) +
-                             " reached " + s.victim;
-  if (it->received.empty())
-    return pass(expected, actual, {note_evidence(v, id, s.attacker + " sent " + std::to_string(it->sent) + " " + id +
-                                                            ", " + s.victim + " captured none")});
+  std::string actual = id + ": " + std::to_string(it->received.size()) + " of " + std::to_string(it->sent) +
+                       " reached " + s.victim;
+  // What the attack did to the victim's kernel, whether or not the capture saw it arrive.
+  std::vector<const wire::StateChange*> changed;
+  for (const auto& c : s.victim_state_changes)
+    if (std::find(c.attacks.begin(), c.attacks.end(), id) != c.attacks.end()) changed.push_back(&c);
+  if (it->received.empty() && changed.empty()) {
+    std::string none = s.attacker + " sent " + std::to_string(it->sent) + " " + id + ", " + s.victim + " captured none";
+    if (s.victim_state_read) none += " and its routes, addresses and neighbours did not change";
+    return pass(expected, actual, {note_evidence(v, id, none)});
+  }
   std::vector<Evidence> ev;
   for (const auto& p : it->received) ev.push_back(packet_evidence(v, id, p, id + " from " + s.attacker + " reached " + s.victim, ""));
+  for (const auto* c : changed) {
+    ev.push_back(note_evidence(v, id, s.victim + "'s kernel after " + id + ": " + c->what + " " + c->change + ": " + c->detail));
+    actual += "; " + c->what + " " + c->change + ": " + c->detail;
+  }
   return fail(expected, actual, ev);
 }
 

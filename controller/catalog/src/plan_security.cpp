@@ -109,6 +109,13 @@ SecurityObservations security_observations(const model::Network& net, const Secu
     s.control_received = seen->control_received;
     s.victim_ras = seen->ras;
     s.victim_nas = seen->nas;
+    s.victim_state_error = seen->state_error;
+    s.victim_state_read = seen->state_before && seen->state_after;
+    if (seen->state_before) {
+      const auto& k = *seen->state_before;
+      s.victim_accepts_ra = k.accept_ra == 2 || (k.accept_ra == 1 && k.forwarding == 0);
+    }
+    s.victim_state_changes = seen->state_changes;
   }
 
   for (const auto& id : attacks) {

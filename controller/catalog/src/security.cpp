@@ -24,7 +24,10 @@ void from_json(const json& j, Attack& v) {
 void to_json(json& j, const SecurityObservations& v) {
   j = json{{"schema", kSecuritySchema},  {"network", v.network},       {"attacker", v.attacker},
            {"victim", v.victim},         {"victim_pcap", v.victim_pcap}, {"control_received", v.control_received},
-           {"victim_ras", v.victim_ras}, {"victim_nas", v.victim_nas},   {"attacks", v.attacks}};
+           {"victim_ras", v.victim_ras}, {"victim_nas", v.victim_nas},   {"attacks", v.attacks},
+           {"victim_state_read", v.victim_state_read}, {"victim_accepts_ra", v.victim_accepts_ra},
+           {"victim_state_changes", v.victim_state_changes}};
+  if (!v.victim_state_error.empty()) j["victim_state_error"] = v.victim_state_error;
 }
 
 void from_json(const json& j, SecurityObservations& v) {
@@ -38,6 +41,10 @@ void from_json(const json& j, SecurityObservations& v) {
   v.victim_ras = j.value("victim_ras", 0u);
   v.victim_nas = j.value("victim_nas", 0u);
   j.at("attacks").get_to(v.attacks);
+  v.victim_state_read = j.value("victim_state_read", false);
+  v.victim_state_error = j.value("victim_state_error", std::string());
+  v.victim_accepts_ra = j.value("victim_accepts_ra", false);
+  v.victim_state_changes = j.value("victim_state_changes", std::vector<wire::StateChange>{});
 }
 
 }  // namespace v6c::catalog

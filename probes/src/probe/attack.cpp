@@ -5,9 +5,11 @@
 // group admits), the attacker starts on that announcement or at its own deadline, and marked
 // control NSs before and after the attacks prove the victim's capture and path work.
 #include <algorithm>
+#include <cstdio>
 #include <map>
 
 #include "common.hpp"
+#include "v6c/probe/kernel_state.hpp"
 #include "v6c/probe/procedures.hpp"
 
 namespace v6c::probe {
@@ -212,6 +214,86 @@ std::optional<std::string> classify_attack(const wire::Packet& p, const AttackPa
   return std::nullopt;
 }
 
+std::vector<wire::StateChange> state_changes(const wire::KernelState& before, const wire::KernelState& after,
+                                             const AttackParties& p) {
+  const std::vector<std::string> ra_attacks = {std::string(id::kRogueRa), std::string(id::kRogueRaHbh),
+                                               std::string(id::kRogueRaFrag)};
+  const std::vector<std::string> dhcp_attacks = {std::string(id::kRogueDhcp6Advertise),
+                                                 std::string(id::kRogueDhcp6Reply)};
+  auto attackers = [&](const wire::Ip6& a) {
+    return a == p.attacker_link_local || (p.attacker_address && a == *p.attacker_address);
+  };
+  auto rogue = [](const wire::Ip6& a) { return a.prefix(kRoguePrefixLength) == kRoguePrefix; };
+  auto ours = [&](const wire::Ip6& a) { return a == p.victim_link_local || (p.victim_address && a == *p.victim_address); };
+  std::vector<wire::StateChange> out;
+
+  auto route_text = [](const wire::KernelRoute& r) {
+    std::string dst = r.prefix_length == 0 ? "default" : r.destination.str() + "/" + std::to_string(r.prefix_length);
+    return r.next_hop.is_unspecified() ? dst : dst + " via " + r.next_hop.str();
+  };
+  auto routes = [&](const std::vector<wire::KernelRoute>& from, const std::vector<wire::KernelRoute>& to,
+                    const char* change) {
+    for (const auto& r : from)
+      if (std::find(to.begin(), to.end(), r) == to.end())
+        out.push_back({"route", change, route_text(r),
+                       attackers(r.next_hop) || rogue(r.destination) ? ra_attacks : std::vector<std::string>{}});
+  };
+  routes(after.routes, before.routes, "added");
+  routes(before.routes, after.routes, "removed");
+
+  constexpr std::uint8_t kDadFailed = 0x08;  // IFA_F_DADFAILED
+  auto address_attacks = [&](const wire::Ip6& a) {
+    if (a == rogue_host(kRogueHost + 1)) return dhcp_attacks;  // the rogue DHCPv6 server's lease
+    return rogue(a) ? ra_attacks : std::vector<std::string>{};
+  };
+  for (const auto& a : after.addresses) {
+    auto it = std::find_if(before.addresses.begin(), before.addresses.end(), [&](const wire::KernelAddress& b) {
+      return b.address == a.address && b.prefix_length == a.prefix_length;
+    });
+    const auto text = a.address.str() + "/" + std::to_string(a.prefix_length);
+    if (it == before.addresses.end()) {
+      out.push_back({"address", "added", text, address_attacks(a.address)});
+    } else if (it->flags != a.flags) {
+      bool dad_failed = (a.flags & kDadFailed) && !(it->flags & kDadFailed) && ours(a.address);
+      char flags[32];
+      std::snprintf(flags, sizeof flags, " flags 0x%02x -> 0x%02x", it->flags, a.flags);
+      out.push_back({"address", "changed", text + flags,
+                     dad_failed ? std::vector<std::string>{std::string(id::kNaSpoofPeer)} : std::vector<std::string>{}});
+    }
+  }
+  for (const auto& b : before.addresses)
+    if (std::none_of(after.addresses.begin(), after.addresses.end(), [&](const wire::KernelAddress& a) {
+          return b.address == a.address && b.prefix_length == a.prefix_length;
+        }))
+      out.push_back({"address", "removed", b.address.str() + "/" + std::to_string(b.prefix_length), {}});
+
+  // Neighbours: only what a packet can change, the link-layer address and the router flag.
+  auto mac_text = [](const std::optional<wire::Mac>& m) { return m ? m->str() : std::string("(none)"); };
+  for (const auto& n : after.neighbours) {
+    auto it = std::find_if(before.neighbours.begin(), before.neighbours.end(),
+                           [&](const wire::KernelNeighbour& b) { return b.address == n.address; });
+    const bool added = it == before.neighbours.end();
+    const auto old_mac = added ? std::nullopt : it->lladdr;
+    const bool old_router = !added && it->router;
+    if (n.lladdr == old_mac && n.router == old_router) continue;
+    if (added && !n.lladdr) continue;  // an entry still resolving says nothing yet
+    std::vector<std::string> blamed;
+    if (n.lladdr == kSpoofedMac) blamed = {std::string(id::kSpoofSourceMac)};
+    else if (n.lladdr == p.attacker_mac && !attackers(n.address) && p.gateway && n.address == *p.gateway)
+      blamed = {std::string(id::kNaSpoofGateway)};
+    else if (n.lladdr == p.attacker_mac && !attackers(n.address) && ours(n.address))
+      blamed = {std::string(id::kNaSpoofPeer)};
+    else if (n.lladdr == p.attacker_mac && !attackers(n.address))
+      blamed = {std::string(id::kNaSpoofGateway), std::string(id::kNaSpoofPeer)};
+    else if (attackers(n.address) && n.router && !old_router)
+      blamed = ra_attacks;  // only an RA makes the attacker a router
+    std::string detail = n.address.str() + " lladdr " + mac_text(old_mac) + " -> " + mac_text(n.lladdr);
+    if (n.router != old_router) detail += n.router ? ", now a router" : ", no longer a router";
+    out.push_back({"neighbour", added ? "added" : "changed", detail, blamed});
+  }
+  return out;
+}
+
 wire::AttackResult attack(Link& link, const AttackOptions& o) {
   if (o.allowed_interface != link.name())
     throw LinkError(LinkError::Kind::other, "refused to attack on " + link.name() +
@@ -267,6 +349,16 @@ wire::VictimResult victim(Link& link, const VictimOptions& o) {
   p.victim_mac = link.mac();
   p.victim_link_local = link.link_local();
   wire::VictimResult r;
+  // Our kernel's state before anything is announced; the gateway and the attacker resolved
+  // first, so that their entries exist for a spoofed NA to overwrite.
+  try {
+    std::vector<wire::Ip6> neighbours = {p.attacker_link_local};
+    if (p.gateway) neighbours.push_back(*p.gateway);
+    prime_neighbours(link.ifindex(), neighbours, o.prime);
+    r.state_before = read_kernel_state(link.name(), link.ifindex());
+  } catch (const std::exception& e) {
+    r.state_error = e.what();
+  }
   // Only frames addressed to us (attacks are unicast to our MAC) and multicast (RAs).
   link.set_filter("ip6 and (ether dst " + p.victim_mac.str() + " or ether multicast)");
 
@@ -343,6 +435,15 @@ wire::VictimResult victim(Link& link, const VictimOptions& o) {
       ++r.nas;
   }
   r.window_ms = static_cast<std::uint32_t>(detail::ms_between(start, Clock::now()));
+  // The linger after the last control gave the kernel time to handle every frame.
+  if (r.state_before) {
+    try {
+      r.state_after = read_kernel_state(link.name(), link.ifindex());
+      r.state_changes = state_changes(*r.state_before, *r.state_after, p);
+    } catch (const std::exception& e) {
+      r.state_error = e.what();
+    }
+  }
 
   // A fragmented RA reached us only if its first and its last fragment both did.
   if (auto it = arrived.find(std::string(id::kRogueRaFrag)); it != arrived.end()) {

@@ -149,6 +149,14 @@ std::vector<wire::Bytes> attack_frames(std::string_view id, const AttackParties&
 // attributed to rogue-ra-frag; whether a whole RA arrived is decided over all of them.
 std::optional<std::string> classify_attack(const wire::Packet& p, const AttackParties& parties);
 
+// What differs between the victim's two snapshots of its kernel state, each difference blamed
+// on the attacks that could have caused it (pure): a route via the attacker or into the rogue
+// prefix, a rogue address (RA or DHCPv6), a neighbour entry now pointing at the attacker's or
+// the spoofed MAC (NA spoofing, spoof-source-mac), the attacker turned router, our own address
+// failed DAD. Other differences (the cloud's own traffic) are listed with no attack.
+std::vector<wire::StateChange> state_changes(const wire::KernelState& before, const wire::KernelState& after,
+                                             const AttackParties& parties);
+
 struct AttackOptions {
   std::string allowed_interface;     // the plan's explicit permission: must equal link.name()
   std::vector<std::string> attacks;  // empty: every one
@@ -163,6 +171,9 @@ struct VictimOptions {
   AttackParties parties;             // the victim's own fields are taken from the link
   milliseconds listen{2000};         // the longest it captures
   milliseconds linger{100};          // after the attacker's last control, for frames in flight
+  // Before announcing: the kernel resolves the gateway and the attacker (so a spoofed NA has
+  // an entry to overwrite) for at most this long, then the victim records its state.
+  milliseconds prime{300};
 };
 wire::VictimResult victim(Link& link, const VictimOptions& o);
 

@@ -64,9 +64,16 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AdvertiseResult, unsolicited, so
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AttackSent, id, sent, status, error, first_us, last_us, sample)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AttackResult, announced, waited_ms, control_sent, attacks)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AttackReceived, id, packets)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KernelRoute, destination, prefix_length, next_hop)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KernelAddress, address, prefix_length, flags)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KernelNeighbour, address, lladdr, router, state)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(KernelState, accept_ra, forwarding, autoconf, accept_redirects, routes,
+                                                addresses, neighbours)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StateChange, what, change, detail, attacks)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(VictimResult, window_ms, announcements, attacker_started,
                                                 attacker_done, control_received, rs_sent, ns_sent, ras, nas,
-                                                received, incomplete)
+                                                received, incomplete, state_before, state_after, state_changes,
+                                                state_error)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AgentReport, schema, agent_version, host, interface, mac, mtu,
                                                 link_local, started_us, procedures)
 

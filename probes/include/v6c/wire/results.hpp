@@ -109,6 +109,44 @@ struct AttackResult {
   std::vector<AttackSent> attacks;
 };
 
+// The victim's kernel state on its interface, as it records it before and after the attacks:
+// what a rogue RA, a spoofed NA or a Redirect would change if one got through.
+struct KernelRoute {
+  Ip6 destination;
+  std::uint8_t prefix_length = 0;
+  Ip6 next_hop;  // :: when on-link
+  bool operator==(const KernelRoute&) const = default;
+};
+struct KernelAddress {
+  Ip6 address;
+  std::uint8_t prefix_length = 0;
+  std::uint8_t flags = 0;  // IFA_F_* (0x08 dadfailed, 0x40 tentative, 0x80 permanent)
+  bool operator==(const KernelAddress&) const = default;
+};
+struct KernelNeighbour {
+  Ip6 address;
+  std::optional<Mac> lladdr;  // absent while unresolved
+  bool router = false;
+  std::uint16_t state = 0;    // NUD_* (informational: it changes with traffic, not with attacks)
+};
+struct KernelState {
+  // The interface's sysctls (net.ipv6.conf.IF.*): whether the kernel would act on an RA,
+  // a prefix or a Redirect at all. -1: could not be read.
+  int accept_ra = -1, forwarding = -1, autoconf = -1, accept_redirects = -1;
+  std::vector<KernelRoute> routes;  // main-table unicast routes on the interface (/proc/net/ipv6_route)
+  std::vector<KernelAddress> addresses;      // /proc/net/if_inet6
+  std::vector<KernelNeighbour> neighbours;   // rtnetlink RTM_GETNEIGH
+};
+// One difference between the two snapshots. `attacks` names the attacks that could have caused
+// it (the attacker's MAC, link-local address or rogue prefix is in it); empty: the cloud's own
+// traffic (a lifetime refreshed, an entry that appeared), reported but blamed on no attack.
+struct StateChange {
+  std::string what;     // route | address | neighbour
+  std::string change;   // added | removed | changed
+  std::string detail;   // e.g. "default via fe80::f816:3eff:fe05:a", "2001:db8:1::1 lladdr a -> b"
+  std::vector<std::string> attacks;
+};
+
 // The victim role: what of the attacks arrived, and the controls that prove it was listening.
 struct AttackReceived {
   std::string id;
@@ -124,6 +162,11 @@ struct VictimResult {
   std::uint32_t nas = 0;               // solicited NAs answering our NSs
   std::vector<AttackReceived> received;  // per attack, what arrived (absent: nothing did)
   std::vector<Packet> incomplete;      // attack fragments that arrived without the rest
+  // Its own state before its announcement and after the window, and what differs. A change
+  // attributed to an attack is evidence even when the capture missed the packet.
+  std::optional<KernelState> state_before, state_after;
+  std::vector<StateChange> state_changes;
+  std::string state_error;             // why the state could not be read (then no snapshots)
 };
 
 using ProcedureResult = std::variant<std::monostate, DiscoverResult, DadResult, Dhcp6Result,

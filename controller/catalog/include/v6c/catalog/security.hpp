@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "v6c/wire/packet.hpp"
+#include "v6c/wire/results.hpp"
 
 namespace v6c::catalog {
 
@@ -30,6 +30,12 @@ struct SecurityObservations {
   std::uint32_t victim_ras = 0;        // the cloud's RAs the victim saw while capturing
   std::uint32_t victim_nas = 0;        // NAs answering the victim's own NSs
   std::vector<Attack> attacks;
+  // The victim's kernel state (routes, addresses, neighbours) compared before and after the
+  // attacks: a change blamed on an attack fails its check even when the capture missed it.
+  bool victim_state_read = false;
+  std::string victim_state_error;
+  bool victim_accepts_ra = false;      // its kernel acts on RAs (accept_ra 2, or 1 without forwarding)
+  std::vector<wire::StateChange> victim_state_changes;
 };
 
 void to_json(nlohmann::json& j, const Attack& v);
