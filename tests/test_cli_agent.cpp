@@ -155,6 +155,7 @@ TEST_CASE("Agents as cloud VMs: one answers echoes for its address, the other wa
   const auto quiet = nlohmann::json::parse(test::slurp(waiting_json)).get<wire::AgentReport>();
   const auto& none = std::get<wire::EchoResult>(quiet.procedures.at(0).result);
   CHECK(none.replies.empty());
+}
 
 TEST_CASE("v6agent attacks only on the interface its plan permits, and shows both roles as text",
           "[cli][agent][link]") {
