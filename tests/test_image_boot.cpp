@@ -53,10 +53,10 @@ struct Image {
       dir = given;
       return;
     }
-    REQUIRE(fs::exists(V6C_AGENT_BIN));  // build the v6agent target first
+    REQUIRE(fs::exists(V6C_IMAGE_AGENT_BIN));  // build the v6agent target first
     built = std::make_unique<test::TempDir>("img");
     dir = built->path;
-    host::must({V6C_SOURCE_DIR "/scripts/build-agent-image", "--agent", V6C_AGENT_BIN, "--out", dir.string()}, "",
+    host::must({V6C_SOURCE_DIR "/scripts/build-agent-image", "--agent", V6C_IMAGE_AGENT_BIN, "--out", dir.string()}, "",
                kImageBuildTimeout);
   }
 };
