@@ -1,4 +1,7 @@
 // v6agent: IPv6 probes on one interface, from the command line or from a plan.
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -115,6 +118,28 @@ int run_plan(const Options& opt, json plan) {
   return rc;
 }
 
+// Least privilege (README "Privileges"): raw sockets are all the agent needs the kernel's
+// leave for, so it keeps CAP_NET_RAW (if it had it) and gives up every other capability,
+// including from its bounding set and for anything it might execute, before it reads a plan
+// or a byte off the wire. Promiscuous mode through PACKET_ADD_MEMBERSHIP needs nothing more.
+void drop_privileges() {
+  constexpr unsigned kKeep = CAP_NET_RAW;
+  // The bounding set first: dropping from it needs CAP_SETPCAP, which goes next.
+  for (unsigned cap = 0; prctl(PR_CAPBSET_READ, cap) >= 0; ++cap)
+    if (cap != kKeep) prctl(PR_CAPBSET_DROP, cap);  // EPERM without CAP_SETPCAP: nothing to lose then
+  prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+  if (syscall(SYS_capget, &header, data) != 0) throw std::runtime_error("capget failed");
+  const std::uint32_t keep = 1u << kKeep;  // CAP_NET_RAW is 13: in the first word
+  data[0].effective &= keep;
+  data[0].permitted &= keep;
+  data[0].inheritable = 0;
+  data[1] = {};
+  if (syscall(SYS_capset, &header, data) != 0) throw std::runtime_error("capset failed");
+  prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);  // no set-uid or file capabilities to win back either
+}
+
 json single(json spec) {
   return json{{"schema", v6c::agent::kPlanSchema}, {"procedures", json::array({std::move(spec)})}};
 }
@@ -122,6 +147,12 @@ json single(json spec) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  try {
+    drop_privileges();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "v6agent: cannot drop privileges: %s\n", e.what());
+    return kInternal;
+  }
   CLI::App app{"v6agent: what an IPv6 link offers, measured on the wire (RA, SLAAC/DAD, DHCPv6, ND, ping, PMTU, DNS)"};
   app.set_version_flag("--version", "v6agent " V6C_VERSION);
   app.require_subcommand(1);

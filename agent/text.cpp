@@ -156,6 +156,7 @@ std::string render_result(const wire::ProcedureResult& result) {
         if constexpr (std::is_same_v<T, wire::DiscoverResult>) {
           o << "  " << r.sent.size() << " RS sent, " << r.ras.size() << " RA received in " << r.window_ms << " ms";
           if (r.first_ra_ms) o << fmt(" (first after %.1f ms)", *r.first_ra_ms);
+          if (r.ras_dropped) o << "; " << r.ras_dropped << " more of " << r.ras_seen << " not kept (flood bounds)";
           o << "\n";
           for (const auto& p : r.ras) o << render_ra(p);
         } else if constexpr (std::is_same_v<T, wire::DadResult>) {

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "v6c/probe/link.hpp"
+#include "v6c/wire/frames.hpp"
+#include "v6c/wire/json.hpp"
 
 using namespace v6c;
 
@@ -49,6 +51,50 @@ int main(int argc, char** argv) {
       }
     return 0;
   }
-  std::fprintf(stderr, "usage: decode_bench make OUT N FIXTURE... | decode FILE | frames DIR [--icmp6|--udp] FIXTURE...\n");
+  // Seeds for fuzz_agent_json and fuzz_console: agent reports holding the fixtures' packets,
+  // one per procedure kind, and the same reports as console frames of run "r".
+  if (argc >= 5 && std::string(argv[1]) == "reports") {
+    wire::DiscoverResult discover;
+    wire::Dhcp6Result dhcp6;
+    wire::EchoResult echo;
+    wire::NeighborResult neighbor;
+    for (int i = 4; i < argc; ++i)
+      for (auto& p : probe::read_pcap(argv[i])) {
+        if (p.as<wire::RouterAdvert>()) discover.ras.push_back(p);
+        else if (p.as<wire::Dhcp6Message>()) dhcp6.exchange.push_back(p);
+        else if (p.as<wire::NeighborAdvert>() && !neighbor.na) neighbor.na = p;
+        else if (p.as<wire::Echo>()) echo.replies.push_back(p);
+        else if (p.as<wire::IcmpError>()) echo.errors.push_back(p);
+      }
+    discover.first_ra_ms = 1.5;
+    discover.ras_seen = static_cast<std::uint32_t>(discover.ras.size());
+    dhcp6.mode = "stateful";
+    dhcp6.outcome = "ok";
+    const std::pair<const char*, wire::ProcedureResult> results[] = {
+        {"discover", discover}, {"dhcp6", dhcp6}, {"echo", echo}, {"neighbor", neighbor}};
+    int n = 0;
+    for (const auto& [kind, result] : results) {
+      wire::AgentReport report;
+      report.agent_version = "0.1.0";
+      report.host = "vm-" + std::to_string(n);
+      report.interface = "eth0";
+      report.procedures.push_back({kind, kind, "ok", "", 1'700'000'000'000'000, 12.5, result});
+      auto text = nlohmann::json(report).dump();
+      std::string name = "/report-" + std::string(kind);
+      std::FILE* f = std::fopen((std::string(argv[2]) + name + ".json").c_str(), "w");
+      std::FILE* c = std::fopen((std::string(argv[3]) + name + ".console").c_str(), "w");
+      if (!f || !c) return 1;
+      std::fputs(text.c_str(), f);
+      std::fputs("[    1.234567] random: crng init done\n", c);
+      for (const auto& line : wire::frame_lines("r", text)) std::fprintf(c, "%s\n", line.c_str());
+      std::fclose(f);
+      std::fclose(c);
+      ++n;
+    }
+    return 0;
+  }
+  std::fprintf(stderr,
+               "usage: decode_bench make OUT N FIXTURE... | decode FILE | frames DIR [--icmp6|--udp] FIXTURE... |"
+               " reports JSON_DIR CONSOLE_DIR FIXTURE...\n");
   return 2;
 }

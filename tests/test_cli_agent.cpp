@@ -1,6 +1,8 @@
 // v6agent as a user runs it: exit codes, messages, JSON and pcap output.
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <sstream>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -221,4 +223,64 @@ TEST_CASE("v6agent attacks only on the interface its plan permits, and shows bot
     // Even so its kernel marks the RA's sender a router in its neighbour table.
     CHECK(seen.find("now a router (BY rogue-ra, rogue-ra-hbh, rogue-ra-frag)") != std::string::npos);
   }
+}
+
+namespace {
+
+// The capability sets of a running process, from /proc/PID/status, once it has dropped what
+// it does not need (it sets no_new_privs last).
+std::map<std::string, std::uint64_t> capabilities_after_drop(pid_t pid) {
+  const auto path = "/proc/" + std::to_string(pid) + "/status";
+  for (int i = 0; i < 200; ++i) {
+    auto status = test::slurp(path);
+    if (status.find("NoNewPrivs:\t1") != std::string::npos) {
+      std::map<std::string, std::uint64_t> caps;
+      std::istringstream in(status);
+      std::string line;
+      while (std::getline(in, line))
+        if (line.rfind("Cap", 0) == 0) caps[line.substr(0, line.find(':'))] = std::stoull(line.substr(line.find('\t') + 1), nullptr, 16);
+      return caps;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  throw std::runtime_error("v6agent never set no_new_privs: " + test::slurp(path));
+}
+
+constexpr std::uint64_t kNetRaw = std::uint64_t{1} << 13;  // CAP_NET_RAW
+
+}  // namespace
+
+TEST_CASE("v6agent started as root keeps CAP_NET_RAW alone", "[cli][agent][link][privileges]") {
+  test::NetPair net("cp");
+  // A passive discover listens for 3 s: long enough to read its status while it runs.
+  host::Process agent_proc({V6C_AGENT_BIN, "discover", "-q", "--passive", "-w", "3000", "-i", net.h_if},
+                           net.h->name());
+  auto caps = capabilities_after_drop(agent_proc.pid());
+  CHECK(caps.at("CapEff") == kNetRaw);
+  CHECK(caps.at("CapPrm") == kNetRaw);
+  CHECK(caps.at("CapBnd") == kNetRaw);
+  CHECK(caps.at("CapInh") == 0);
+  CHECK(caps.at("CapAmb") == 0);
+  CHECK(agent_proc.wait(10s) == 0);  // and the passive discover ran to its end with it
+}
+
+TEST_CASE("v6agent as an unprivileged user with only CAP_NET_RAW finds radvd's RA", "[cli][agent][link][privileges]") {
+  test::NetPair net("cu");
+  test::TempDir dir("cu");
+  auto conf = dir.file("radvd.conf", "interface " + net.r_if +
+                                         " { AdvSendAdvert on; AdvLinkMTU 1450;\n"
+                                         " prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; }; };\n");
+  host::Process radvd({"radvd", "-n", "-C", conf, "-p", dir.file("radvd.pid"), "-m", "none"}, net.r->name());
+  test::wait_link_local(*net.h, net.h_if);
+  // nobody, no groups, CAP_NET_RAW handed down as an ambient capability and nothing else.
+  auto r = host::run({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all,+net_raw",
+                      "--ambient-caps=-all,+net_raw", "--bounding-set=-all,+net_raw", V6C_AGENT_BIN, "discover",
+                      "-i", net.h_if, "-w", "2000", "--json", "-"},
+                     net.h->name(), 20s);
+  CAPTURE(r.out, r.err);
+  REQUIRE(r.status == 0);
+  auto report = nlohmann::json::parse(r.out).get<wire::AgentReport>();
+  const auto& disc = std::get<wire::DiscoverResult>(report.procedures.at(0).result);
+  CHECK(std::any_of(disc.ras.begin(), disc.ras.end(),
+                    [&](const wire::Packet& p) { return p.ctx.src_mac == *wire::Mac::parse(net.r_mac); }));
 }

@@ -48,7 +48,7 @@ struct Build {
   test::TempDir dir{"img"};
   nlohmann::json manifest;
   Build() {
-    host::must({V6C_SOURCE_DIR "/scripts/build-agent-image", "--agent", V6C_AGENT_BIN, "--out", dir.path.string()},
+    host::must({V6C_SOURCE_DIR "/scripts/build-agent-image", "--agent", V6C_IMAGE_AGENT_BIN, "--out", dir.path.string()},
                "", kImageBuildTimeout);
     manifest = nlohmann::json::parse(read_file(dir.path / "manifest.json"));
   }
@@ -57,7 +57,7 @@ struct Build {
 }  // namespace
 
 TEST_CASE("the agent image build is reproducible, and its manifest and contents are right", "[image]") {
-  REQUIRE(fs::exists(V6C_AGENT_BIN));  // build the v6agent target first
+  REQUIRE(fs::exists(V6C_IMAGE_AGENT_BIN));  // build the v6agent target first
   Build first, second;
 
   for (const char* name : kImageFiles) {
@@ -75,7 +75,7 @@ TEST_CASE("the agent image build is reproducible, and its manifest and contents 
   CHECK(m.at("kernel").at("release").get<std::string>().find("cloud-amd64") != std::string::npos);
   CHECK_FALSE(m.at("busybox").at("version").get<std::string>().empty());
   CHECK("v6agent " + m.at("agent").at("version").get<std::string>() + "\n" ==
-        host::must({V6C_AGENT_BIN, "--version"}));
+        host::must({V6C_IMAGE_AGENT_BIN, "--version"}));
   CHECK(m.at("cmdline").get<std::string>().find("console=ttyS0") != std::string::npos);
 
   auto listing = lines(host::must(

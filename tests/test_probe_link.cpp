@@ -5,6 +5,8 @@
 #include <map>
 #include <regex>
 #include <sstream>
+#include <thread>
+#include <atomic>
 
 #include "netlab.hpp"
 #include "v6c/probe/procedures.hpp"
@@ -176,6 +178,63 @@ TEST_CASE("discover decodes every RA field radvd is configured with", "[link][ra
       CHECK(lla == ra.source_lla->str());
     }
   }
+}
+
+TEST_CASE("an RA flood next to radvd: discover finds radvd's RA and keeps a bounded number", "[link][ra][flood]") {
+  std::string prefix;
+  {
+    test::NetPair net("pf");
+    prefix = net.prefix;
+    test::wait_link_local(*net.h, net.h_if);
+    Radvd radvd(net, "AdvSendAdvert on; MinRtrAdvInterval 30; MaxRtrAdvInterval 100;\n"
+                     "prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; };\n");
+    // 4,000 RAs, each from its own link-local source with its own prefix, from one MAC that
+    // is not radvd's, sent over about a second while discover listens.
+    const auto flooder = *Mac::parse("02:00:00:76:36:66");
+    constexpr int kFlood = 4000;
+    std::vector<wire::Bytes> frames;
+    for (int i = 0; i < kFlood; ++i) {
+      auto src = ip("fe80::1:0:0:0"), pfx = ip("2001:db8::");
+      src.bytes[14] = static_cast<std::uint8_t>(i >> 8), src.bytes[15] = static_cast<std::uint8_t>(i);
+      pfx.bytes[4] = static_cast<std::uint8_t>(i >> 8), pfx.bytes[5] = static_cast<std::uint8_t>(i);
+      wire::RouterAdvert ra;
+      ra.router_lifetime_s = 1800;
+      ra.prefixes = {{pfx, 64, true, true, 86400, 14400}};
+      frames.push_back(wire::build_ra({flooder, wire::multicast_mac(wire::kAllNodes), src, wire::kAllNodes}, ra));
+    }
+    std::atomic<int> flooded{0};
+    std::thread flood([&] {
+      test::in_netns(net.r->name(), [&] {
+        probe::Link link(net.r_if);
+        for (int i = 0; i < kFlood; ++i) {
+          try {
+            link.send(frames[static_cast<std::size_t>(i)]);
+            ++flooded;
+          } catch (const probe::LinkError&) {  // a full socket buffer: this one is lost
+          }
+          if (i % 40 == 39) std::this_thread::sleep_for(10ms);
+        }
+      });
+    });
+    std::this_thread::sleep_for(100ms);  // the flood is under way before the RS goes out
+    wire::DiscoverResult r;
+    test::in_netns(net.h->name(), [&] {
+      probe::Link link(net.h_if);
+      r = probe::discover(link, {false, 1500ms, 1, 1000ms, false});
+    });
+    flood.join();
+    CAPTURE(flooded.load(), r.ras_seen, r.ras_dropped, r.ras.size());
+    const auto router = *Mac::parse(net.r_mac);
+    auto from = [&](const Mac& m) {
+      return std::count_if(r.ras.begin(), r.ras.end(), [&](const wire::Packet& p) { return p.ctx.src_mac == m; });
+    };
+    CHECK(from(router) >= 1);  // radvd's answer to our RS is kept however many came before it
+    CHECK(from(flooder) == 8);  // the flooder's first 8, no more
+    CHECK(r.ras.size() == static_cast<std::size_t>(from(router) + from(flooder)));
+    CHECK(r.ras_seen >= 1000);  // most of the flood was seen while the window was open
+    CHECK(r.ras_dropped == r.ras_seen - r.ras.size());
+  }
+  CHECK(test::nothing_left(prefix));
 }
 
 TEST_CASE("neighbour, echo and DAD against the Linux kernel", "[link][nd]") {

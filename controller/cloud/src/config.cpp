@@ -51,14 +51,13 @@ json to_json(const YAML::Node& n) {
 }
 
 json parse_document(const ConfigFile& f) {
-  YAML::Node root;
+  json j;
   try {
-    root = YAML::Load(f.text);
+    j = to_json(YAML::Load(f.text));  // to_json throws too: a key that is a list or a mapping (fuzz_clouds_yaml)
   } catch (const YAML::Exception& e) {
     throw ConfigError(f.path + ": invalid YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
                       std::to_string(e.mark.column + 1) + ": " + e.msg);
   }
-  auto j = to_json(root);
   if (j.is_null()) return json::object();
   if (!j.is_object()) throw ConfigError(f.path + ": expected a mapping with a 'clouds' key at the top");
   return j;

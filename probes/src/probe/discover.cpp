@@ -1,4 +1,6 @@
 // Router discovery (RFC 4861 §6.3.7): RSs to all-routers, then every RA in the window.
+#include <algorithm>
+
 #include "common.hpp"
 #include "v6c/probe/procedures.hpp"
 
@@ -7,6 +9,24 @@ namespace v6c::probe {
 // ICMPv6 directly, or anything behind extension headers (an RA hidden behind them is
 // exactly what ra-valid must see).
 constexpr const char* kRaFilter = "icmp6 or (ip6 and ip6[6] != 6 and ip6[6] != 17)";
+
+// An RA flood must not grow the result without bound. RAs are kept per sender (source MAC):
+// on a cloud port, port security pins a VM to its own MAC, so a flooding VM is one sender
+// and cannot crowd out the router's RAs however many addresses and prefixes it forges.
+constexpr std::size_t kMaxRaSenders = 32;
+constexpr std::size_t kMaxRasPerSender = 8;
+
+// Whether `p` may be stored next to `kept`: its sender has room, or is new and there is room
+// for one more sender.
+bool room_for(const std::vector<wire::Packet>& kept, const wire::Packet& p) {
+  std::size_t same = 0;
+  std::vector<wire::Mac> senders;
+  for (const auto& k : kept) {
+    if (k.ctx.src_mac == p.ctx.src_mac) ++same;
+    else if (std::find(senders.begin(), senders.end(), k.ctx.src_mac) == senders.end()) senders.push_back(k.ctx.src_mac);
+  }
+  return same > 0 ? same < kMaxRasPerSender : senders.size() < kMaxRaSenders;
+}
 
 wire::DiscoverResult discover(Link& link, const DiscoverOptions& o) {
   wire::DiscoverResult r;
@@ -35,7 +55,9 @@ wire::DiscoverResult discover(Link& link, const DiscoverOptions& o) {
         r.first_ra_ms = detail::ms_between(start, Clock::now());
         if (o.settle.count() > 0) deadline = std::min(deadline, Clock::now() + o.settle);
       }
-      r.ras.push_back(std::move(*p));
+      ++r.ras_seen;
+      if (room_for(r.ras, *p)) r.ras.push_back(std::move(*p));
+      else ++r.ras_dropped;
       if (o.stop_at_first) break;
     }
     if (Clock::now() >= deadline) break;

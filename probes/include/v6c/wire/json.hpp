@@ -49,7 +49,8 @@ void from_json(const nlohmann::json& j, Packet& v);
 void to_json(nlohmann::json& j, const ProcedureRecord& v);
 void from_json(const nlohmann::json& j, ProcedureRecord& v);
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DiscoverResult, passive, window_ms, sent, ras, first_ra_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DiscoverResult, passive, window_ms, sent, ras, first_ra_ms, ras_seen,
+                                                ras_dropped)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DadResult, prefix, prefix_length, address, ns_sent, conflicts,
                                                 duplicate)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Dhcp6Result, mode, exchange, outcome, address, dns_servers, domains,

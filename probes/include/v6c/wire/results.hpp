@@ -12,13 +12,15 @@
 
 namespace v6c::wire {
 
-// Router discovery: RSs sent (none when passive) and every RA seen in the window.
+// Router discovery: RSs sent (none when passive) and the RAs seen in the window.
 struct DiscoverResult {
   bool passive = false;
   std::uint32_t window_ms = 0;
   std::vector<Packet> sent;   // our RSs
-  std::vector<Packet> ras;    // every RA that arrived, valid or not
+  std::vector<Packet> ras;    // the RAs that arrived, valid or not: the first 8 of each of up to 32 senders (MACs)
   std::optional<double> first_ra_ms;  // first RS sent → first RA decoded
+  std::uint32_t ras_seen = 0;     // every RA decoded in the window
+  std::uint32_t ras_dropped = 0;  // of those, not kept in `ras` (a flood beyond the bounds)
 };
 
 // SLAAC and duplicate address detection (RFC 4862 §5.4) for one address.
