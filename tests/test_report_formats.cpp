@@ -25,7 +25,9 @@ Result mixed_result() {
   World w;
   w.ra().other = true;                 // ra-flags FAIL (MUST)
   w.ra().mtu = 1500;                   // ra-mtu WARN (SHOULD)
-  w.has_security = false;              // sec-* ERROR
+  w.has_security = false;              // sec-* ERROR: the attacker and victim are there, their reports are not
+  w.facts.networks[0].ports.push_back({"att", *v6c::wire::Mac::parse("fa:16:3e:00:00:a1"), {}, "attacker"});
+  w.facts.networks[0].ports.push_back({"vic", *v6c::wire::Mac::parse("fa:16:3e:00:00:a2"), {}, "victim"});
   w.facts.api = json();                // api-* SKIP
   auto c = load_catalog(default_catalog_path());
   return evaluate(c, w.facts, w.observations());

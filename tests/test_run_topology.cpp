@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <mutex>
 
 #include "v6c/catalog/evaluator.hpp"
 #include "v6c/cloud/errors.hpp"
@@ -31,6 +32,7 @@ std::string last_segment(const std::string& url, int from_end = 0) {
 
 // Just enough Neutron for provision(): ids, pool allocation, ports with addresses.
 struct FakeNeutron {
+  std::recursive_mutex mutex;             // provision() calls from several threads
   bool has_default_pool = true;
   bool accepts_mismatched_modes = false;  // a broken cloud
   bool allows_rbac = false;               // a permissive policy
@@ -57,7 +59,19 @@ struct FakeNeutron {
     return {{"id", id("port")}, {"name", name}, {"network_id", network_id}, {"mac_address", mac}, {"fixed_ips", ips}};
   }
 
-  void install(cloud::FakeTransport& f) {
+  void install(cloud::FakeTransport& raw) {
+    // Every handler runs under the lock.
+    struct Locked {
+      cloud::FakeTransport& f;
+      std::recursive_mutex& m;
+      void on(Method method, std::string url_end, cloud::FakeTransport::Handler h) {
+        f.on(method, std::move(url_end), [h = std::move(h), &m = m](const cloud::Request& r) {
+          std::lock_guard lock(m);
+          return h(r);
+        });
+      }
+      void on(Method method, std::string url_end, int status, json body) { f.on(method, std::move(url_end), status, body); }
+    } f{raw, mutex};
     f.on(Method::get, "/v2.0/subnetpools", [this](const cloud::Request&) {
       json pools = json::array();
       if (has_default_pool)
@@ -199,7 +213,8 @@ TEST_CASE("provision: a network per mode behind one router, facts from Neutron's
     CAPTURE(id);
     CHECK(status == "PASS");
   }
-  CHECK(t.facts.api["subnetpool_allocation"]["prefix"] == "2001:db8:1000:1::/64");
+  // The modes are built concurrently: the pool's first /64 may have gone to any of them.
+  CHECK(t.facts.api["subnetpool_allocation"]["prefix"] == t.facts.networks[0].subnet.prefix.str() + "/64");
   CHECK(t.facts.api["router_gateway"]["external_fixed_ips"][0] == "2001:db8:ff::10");
 
   // ... and everything created is deleted, the VMs' ports before the networks.
