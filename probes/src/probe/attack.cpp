@@ -363,7 +363,7 @@ wire::VictimResult victim(Link& link, const VictimOptions& o) {
   link.set_filter("ip6 and (ether dst " + p.victim_mac.str() + " or ether multicast)");
 
   const auto start = Clock::now();
-  const auto deadline = start + o.listen;
+  auto deadline = start + o.listen;
   const wire::Addressing to_attacker{p.victim_mac, p.attacker_mac, p.victim_link_local, p.attacker_link_local};
   auto announce = [&] {
     link.send(wire::build_ns(to_attacker, marked_ns(p.attacker_link_local, p.victim_mac, Marker::listening,
@@ -425,6 +425,9 @@ wire::VictimResult victim(Link& link, const VictimOptions& o) {
         r.attacker_started = true;
         r.attacker_done = true;
         done_at = Clock::now();
+        // A done near the end of the window still gets its linger: the kernel may be handling
+        // the last attack frame on the other core while we read its state.
+        deadline = std::max(deadline, *done_at + o.linger);
       }
       if (*m != Marker::listening) ++r.control_received;
       continue;

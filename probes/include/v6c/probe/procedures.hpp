@@ -172,8 +172,10 @@ struct VictimOptions {
   milliseconds listen{2000};         // the longest it captures
   milliseconds linger{100};          // after the attacker's last control, for frames in flight
   // Before announcing: the kernel resolves the gateway and the attacker (so a spoofed NA has
-  // an entry to overwrite) for at most this long, then the victim records its state.
-  milliseconds prime{300};
+  // an entry to overwrite) for at most this long, then the victim records its state. Generous:
+  // on a loaded host a late solicited NA (R=0) would land after the rogue RA and clear the
+  // router flag the RA set.
+  milliseconds prime{1000};
 };
 wire::VictimResult victim(Link& link, const VictimOptions& o);
 
