@@ -3,7 +3,6 @@
 // v6conform lab --list-faults
 // v6conform lab up [--wait]        build and leave it up (or hold it until SIGINT/SIGTERM)
 // v6conform lab down [--prefix P]  remove everything a lab left (after a SIGKILL, or --keep)
-#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -12,10 +11,10 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <thread>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "interrupt.hpp"
 #include "v6c/host/host.hpp"
 #include "v6c/lab/faults.hpp"
 #include "v6c/lab/guest.hpp"
@@ -40,31 +39,12 @@ struct LabOptions {
   report::EmitOptions emit;
 };
 
-// SIGINT/SIGTERM: remove this run's lab (by its prefix, whatever state the build is in) and
-// exit 4. The handler only writes to a pipe; a thread does the work.
-int g_signal_pipe[2] = {-1, -1};
-std::string g_prefix;
-
-void on_signal(int sig) {
-  unsigned char s = static_cast<unsigned char>(sig);
-  if (write(g_signal_pipe[1], &s, 1) < 0) {}
-}
-
+// SIGINT/SIGTERM: remove this run's lab (by its prefix, whatever state the build is in), exit 4.
 void install_teardown_on_signal(const std::string& prefix) {
-  g_prefix = prefix;
-  if (pipe2(g_signal_pipe, O_CLOEXEC) != 0) return;
-  std::thread([] {
-    unsigned char s = 0;
-    while (read(g_signal_pipe[0], &s, 1) < 0) {}
-    std::fprintf(stderr, "v6conform: interrupted, removing lab %s\n", g_prefix.c_str());
-    lab::down(g_prefix);
-    _exit(kExitInterrupted);
-  }).detach();
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  cleanup_on_interrupt([prefix] {
+    std::fprintf(stderr, "v6conform: interrupted, removing lab %s\n", prefix.c_str());
+    lab::down(prefix);
+  });
 }
 
 std::vector<std::string> modes_of(const std::string& mode) {

@@ -2,20 +2,16 @@
 // v6conform scs -c CLOUD <testcase id>...   (the SCS harness contract: "<id>: PASS|FAIL|ABORT")
 // The catalogue against a real cloud (docs/cloud-run.md). Everything created is named
 // <prefix><run id>-… and deleted at the end: also on errors, SIGINT and SIGTERM.
-#include <fcntl.h>
-#include <signal.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <atomic>
 #include <memory>
 #include <random>
-#include <thread>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "interrupt.hpp"
 #include "v6c/cloud/config.hpp"
 #include "v6c/cloud/errors.hpp"
 #include "v6c/report/report.hpp"
@@ -49,48 +45,6 @@ std::string new_run_id() {
   char id[9];
   std::snprintf(id, sizeof id, "%08x", static_cast<unsigned>(rd()));
   return std::string(id, 6);
-}
-
-// SIGINT/SIGTERM: delete what this run created (the stack, then anything by its name prefix
-// that was being created at that moment) and exit 4. The handler only writes to a pipe.
-int g_pipe[2] = {-1, -1};
-std::atomic<bool> g_interrupted{false};
-cloud::CleanupStack* g_cleanup = nullptr;
-cloud::Session* g_session = nullptr;
-std::string g_prefix;
-
-void on_signal(int sig) {
-  unsigned char s = static_cast<unsigned char>(sig);
-  if (write(g_pipe[1], &s, 1) < 0) {}
-}
-
-// After a signal the cleanup thread owns the exit: whatever the main thread was doing fails
-// (its resources vanish under it) and it must not return, clean up or exit in parallel.
-void yield_to_interrupt() {
-  if (g_interrupted)
-    for (;;) pause();
-}
-
-void install_cleanup_on_signal() {
-  if (pipe2(g_pipe, O_CLOEXEC) != 0) return;
-  std::thread([] {
-    unsigned char s = 0;
-    while (read(g_pipe[0], &s, 1) < 0) {}
-    g_interrupted = true;
-    std::fprintf(stderr, "v6conform: interrupted, deleting %s*\n", g_prefix.c_str());
-    try {
-      if (g_cleanup) g_cleanup->run();
-      if (g_session) cloud::cleanup_by_prefix(*g_session, g_prefix);
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "v6conform: cleanup: %s (run `v6conform cleanup --prefix %s`)\n", e.what(), g_prefix.c_str());
-    }
-    _exit(kExitInterrupted);
-  }).detach();
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
 }
 
 // SCS mode: only the requirements mapped to the requested testcase ids run.
@@ -143,18 +97,26 @@ int run_run(RunCliOptions& o, bool scs) {
 
   std::unique_ptr<cloud::Connection> connection;
   cloud::CleanupStack cleanup;
-  g_prefix = run::resource_name(r, "");
+  const auto prefix = run::resource_name(r, "");
   try {
     const auto config = cloud::load_cloud_config(o.os_cloud, cloud::current_environment(), fs::current_path().string());
     connection = std::make_unique<cloud::Connection>(config);
-    g_session = &connection->session;
-    g_cleanup = &cleanup;
-    install_cleanup_on_signal();
+    // SIGINT/SIGTERM: delete the stack, then anything by the run's name prefix that was being
+    // created at that moment, and exit 4.
+    cleanup_on_interrupt([&cleanup, &session = connection->session, prefix] {
+      std::fprintf(stderr, "v6conform: interrupted, deleting %s*\n", prefix.c_str());
+      try {
+        cleanup.run();
+        cloud::cleanup_by_prefix(session, prefix);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "v6conform: cleanup: %s (run `v6conform cleanup --prefix %s`)\n", e.what(), prefix.c_str());
+      }
+    });
     auto result = run::run_cloud(connection->session, cleanup, c, r);
     yield_to_interrupt();
     if (o.keep) {
       std::fprintf(stderr, "v6conform: kept %zu resources; delete them with: v6conform cleanup --prefix %s\n",
-                   cleanup.size(), g_prefix.c_str());
+                   cleanup.size(), prefix.c_str());
       cleanup.forget_all();
     }
     r.progress("deleting " + std::to_string(cleanup.size()) + " resources");
@@ -162,7 +124,7 @@ int run_run(RunCliOptions& o, bool scs) {
     for (const auto& f : outcome.failed) std::fprintf(stderr, "v6conform: cleanup: %s\n", f.c_str());
     r.progress("done");
     report::emit(result, o.emit);
-    if (!outcome.ok()) return fail("some resources could not be deleted: run `v6conform cleanup --prefix " + g_prefix + "`",
+    if (!outcome.ok()) return fail("some resources could not be deleted: run `v6conform cleanup --prefix " + prefix + "`",
                                    kExitEnvironment);
     return catalog::exit_code(result);
   } catch (const cloud::CloudError& e) {
