@@ -48,7 +48,7 @@ struct Build {
   test::TempDir dir{"img"};
   nlohmann::json manifest;
   Build() {
-    host::must({V6C_SOURCE_DIR "/scripts/build-agent-image", "--agent", V6C_IMAGE_AGENT_BIN, "--out", dir.path.string()},
+    host::must({std::string(V6C_SOURCE_DIR) + "/scripts/build-agent-image", "--agent", V6C_IMAGE_AGENT_BIN, "--out", dir.path.string()},
                "", kImageBuildTimeout);
     manifest = nlohmann::json::parse(read_file(dir.path / "manifest.json"));
   }

@@ -39,7 +39,7 @@ const fs::path& image_dir() {
   static test::TempDir built("cimg");
   static fs::path dir = [] {
     if (const char* given = std::getenv("V6C_IMAGE_DIR")) return fs::path(given);
-    host::must({V6C_SOURCE_DIR "/scripts/build-agent-image", "--agent", V6C_IMAGE_AGENT_BIN, "--out", built.path.string()},
+    host::must({std::string(V6C_SOURCE_DIR) + "/scripts/build-agent-image", "--agent", V6C_IMAGE_AGENT_BIN, "--out", built.path.string()},
                "", 10min);
     return built.path;
   }();

@@ -22,7 +22,7 @@ struct AgentImageDir {
     REQUIRE(std::filesystem::exists(V6C_IMAGE_AGENT_BIN));  // build the v6agent target first
     built = std::make_unique<TempDir>("img");
     dir = built->path;
-    host::must({V6C_SOURCE_DIR "/scripts/build-agent-image", "--agent", V6C_IMAGE_AGENT_BIN, "--out", dir.string()}, "",
+    host::must({std::string(V6C_SOURCE_DIR) + "/scripts/build-agent-image", "--agent", V6C_IMAGE_AGENT_BIN, "--out", dir.string()}, "",
                kBuildTimeout);
   }
 };
