@@ -287,6 +287,56 @@ TEST_CASE("neighbour, echo and DAD against the Linux kernel", "[link][nd]") {
   CHECK(test::nothing_left(prefix));
 }
 
+TEST_CASE("echo through the host's own stack: a routed target answers, a dropped one does not, no route is an error",
+          "[link][icmp]") {
+  std::string prefix;
+  {
+    test::NetPair net("pk");
+    prefix = net.prefix;
+    net.r->must({"ip", "addr", "add", "2001:db8:1::1/64", "dev", net.r_if, "nodad"});
+    net.r->must({"ip", "addr", "add", "2001:db8:2::1/128", "dev", "lo"});
+    net.r->must({"ip", "addr", "add", "2001:db8:2::2/128", "dev", "lo"});
+    net.h->must({"ip", "addr", "add", "2001:db8:1::2/64", "dev", net.h_if, "nodad"});
+    test::wait_link_local(*net.r, net.r_if);
+    test::wait_link_local(*net.h, net.h_if);
+    net.h->must({"ip", "-6", "route", "add", "2001:db8:2::/64", "via", "2001:db8:1::1"});
+    // The router drops echo requests to its second address, as a security group would.
+    net.r->must({"nft", "add table ip6 v6c; add chain ip6 v6c in { type filter hook input priority 0; }; "
+                        "add rule ip6 v6c in ip6 daddr 2001:db8:2::2 icmpv6 type echo-request drop"});
+    const bool ping_socket = GENERATE(false, true);
+    CAPTURE(ping_socket);
+    // A new namespace allows no ping sockets ("1 0"): the raw socket is used unless opened up.
+    if (ping_socket) net.h->sysctl("net.ipv4.ping_group_range", "0 2147483647");
+
+    wire::EchoResult answered, dropped;
+    std::string no_route;
+    test::in_netns(net.h->name(), [&] {
+      answered = probe::echo_from_host({ip("2001:db8:2::1"), 104, 3, 200ms, 1000ms});
+      dropped = probe::echo_from_host({ip("2001:db8:2::2"), 104, 2, 100ms, 300ms});
+      try {
+        probe::echo_from_host({ip("2001:db8:3::1"), 104, 1, 100ms, 100ms});
+      } catch (const probe::LinkError& e) {
+        no_route = e.what();
+      }
+    });
+    CHECK(answered.sent == 3);
+    CHECK(answered.replies.size() == 3);
+    CHECK(answered.rtt_ms.size() == 3);
+    CHECK(answered.source == ip("2001:db8:1::2"));  // the kernel's choice for that route
+    for (const auto& r : answered.replies) {
+      CHECK(r.ctx.src_ip == ip("2001:db8:2::1"));
+      CHECK(r.ctx.dst_ip == ip("2001:db8:1::2"));
+      CHECK(r.ctx.hop_limit == 64);  // the router's own reply, not forwarded
+      REQUIRE(r.as<wire::Echo>());
+      CHECK(r.as<wire::Echo>()->reply);
+    }
+    CHECK(dropped.sent == 2);
+    CHECK(dropped.replies.empty());
+    CHECK(no_route.find("no IPv6 route from this host to 2001:db8:3::1") != std::string::npos);
+  }
+  CHECK(test::nothing_left(prefix));
+}
+
 TEST_CASE("Packet Too Big from a router forwarding onto a smaller-MTU link", "[link][icmp]") {
   std::string prefix;
   {

@@ -73,6 +73,21 @@ struct EchoOptions {
 };
 wire::EchoResult echo(Link& link, const EchoOptions& o);
 
+// ping6 through this host's own IPv6 stack: its routes and its choice of source address.
+// For a vantage point with no link of ours on the path: north-south-in from the controller's
+// host. A ping socket where net.ipv4.ping_group_range allows one, else a raw ICMPv6 socket
+// (CAP_NET_RAW). Each reply is kept as the ICMPv6 message the kernel handed up, behind an
+// IPv6 header rebuilt from its source, destination and hop limit (no link-layer addresses).
+struct HostEchoOptions {
+  wire::Ip6 target;
+  std::uint32_t size = 104;  // IPv6 packet bytes
+  int count = 3;
+  milliseconds interval{200};
+  milliseconds timeout{1000};  // after the last request
+};
+// Throws LinkError: no_permission (neither socket may be opened), other (no route, ...).
+wire::EchoResult echo_from_host(const HostEchoOptions& o);
+
 struct PmtuOptions {
   EchoOptions echo;                  // target, source, gateway
   std::vector<std::uint32_t> sizes;  // IPv6 packet sizes to try, in order
