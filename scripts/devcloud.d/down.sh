@@ -74,7 +74,7 @@ restore_sysctls() {
 remove_host_network() {
   local ns link
   for ns in $(neutron_netns) "$DC_UPSTREAM_NS"; do netns_exists "$ns" && ip netns delete "$ns"; done
-  for link in $(neutron_links) "$DC_PROV_LINK" "$DC_VTEP_LINK"; do
+  for link in $(neutron_links) "$DC_PROV_LINK" "$DC_EXT_LINK" "$DC_VTEP_LINK"; do
     link_exists "$link" && ip link delete "$link"
   done
 }

@@ -63,15 +63,18 @@ phase_packages() {
   trap - EXIT
 }
 
-# Host sysctls the Linux bridge firewall needs; their old values are restored by `down`.
-DC_SYSCTLS=(net.bridge.bridge-nf-call-iptables net.bridge.bridge-nf-call-ip6tables)
+# Host sysctls, with the values the cloud needs; their old values are restored by `down`.
+# The bridge firewall needs the first two. Without the third this host would take SLAAC
+# addresses from the tenant RAs on Neutron's bridges (brq*): a neighbour on every tenant
+# network, and a short cut to the VMs that bypasses their router (north-south-in).
+DC_SYSCTLS=(net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1 net.ipv6.conf.default.accept_ra=0)
 
 phase_hostnet() {
   local k
   if [[ ! -e $DC_STATE/sysctl.orig ]]; then
-    for k in "${DC_SYSCTLS[@]}"; do echo "$k=$(sysctl -n "$k" 2>/dev/null)"; done >"$DC_STATE/sysctl.orig"
+    for k in "${DC_SYSCTLS[@]}"; do echo "${k%=*}=$(sysctl -n "${k%=*}" 2>/dev/null)"; done >"$DC_STATE/sysctl.orig"
   fi
-  for k in "${DC_SYSCTLS[@]}"; do sysctl -qw "$k=1" 2>/dev/null || true; done
+  for k in "${DC_SYSCTLS[@]}"; do sysctl -qw "$k" 2>/dev/null || true; done
   netns_exists "$DC_UPSTREAM_NS" || ip netns add "$DC_UPSTREAM_NS"
   if ! link_exists "$DC_PROV_LINK"; then
     ip link add "$DC_PROV_LINK" type veth peer name "$DC_PROV_PEER" netns "$DC_UPSTREAM_NS"
@@ -83,6 +86,15 @@ phase_hostnet() {
   ip -n "$DC_UPSTREAM_NS" -6 addr replace "$DC_UPSTREAM_V6/${DC_PROVIDER_V6_CIDR#*/}" dev "$DC_PROV_PEER" nodad
   ip -n "$DC_UPSTREAM_NS" -6 addr replace "$DC_EXTERNAL_HOST_V6/128" dev lo
   ip netns exec "$DC_UPSTREAM_NS" sysctl -qw net.ipv6.conf.all.forwarding=1 net.ipv4.ip_forward=1
+  # This host reaches the tenant prefixes the way an outside host would: through the upstream.
+  if ! link_exists "$DC_EXT_LINK"; then
+    ip link add "$DC_EXT_LINK" type veth peer name "$DC_EXT_PEER" netns "$DC_UPSTREAM_NS"
+  fi
+  ip link set "$DC_EXT_LINK" up
+  ip -n "$DC_UPSTREAM_NS" link set "$DC_EXT_PEER" up
+  ip -6 addr replace "$DC_EXT_V6/64" dev "$DC_EXT_LINK" nodad
+  ip -n "$DC_UPSTREAM_NS" -6 addr replace "$DC_EXT_UPSTREAM_V6/64" dev "$DC_EXT_PEER" nodad
+  ip -6 route replace "$DC_POOL_PREFIX" via "$DC_EXT_UPSTREAM_V6" dev "$DC_EXT_LINK"
   if ! link_exists "$DC_VTEP_LINK"; then ip link add "$DC_VTEP_LINK" type veth peer name "$DC_VTEP_PEER"; fi
   ip link set "$DC_VTEP_LINK" up
   ip link set "$DC_VTEP_PEER" up

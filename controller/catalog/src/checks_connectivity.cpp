@@ -103,7 +103,9 @@ Outcome north_south_out(const CheckInput& in) {
 }
 
 Outcome north_south_in(const CheckInput& in) {
-  if (!in.external) return skip("no agent outside the cloud reported (north-south-in needs one)");
+  if (!in.external)
+    return skip(in.external_why_not.empty() ? "no agent outside the cloud reported (north-south-in needs one)"
+                                            : std::string(in.external_why_not));
   const auto min_replies = int_param(in, "min_replies");
   const std::string expected = "the external host gets echo replies from the VM's global address";
   const model::Port outside_port{in.external->host, in.external->mac, {}, "external"};

@@ -87,16 +87,16 @@ Result evaluate(const Catalog& c, const model::Facts& f, const Observations& obs
     if (!r.enabled) continue;
     const CheckSpec* spec = find_check(r.check);
     if (!spec || spec->global) {
-      CheckInput in{f, nullptr, {}, nullptr, external, r.params};
+      CheckInput in{f, nullptr, {}, nullptr, external, r.params, obs.external_why_not};
       result.verdicts.push_back(evaluate_requirement(c, r, in, Scope{}));
       continue;
     }
     if (f.networks.empty()) {
-      result.verdicts.push_back(evaluate_requirement(c, r, CheckInput{f, nullptr, {}, nullptr, external, r.params}, Scope{}));
+      result.verdicts.push_back(evaluate_requirement(c, r, CheckInput{f, nullptr, {}, nullptr, external, r.params, obs.external_why_not}, Scope{}));
       continue;
     }
     for (const auto& net : f.networks) {
-      CheckInput in{f, &net, {}, nullptr, external, r.params};
+      CheckInput in{f, &net, {}, nullptr, external, r.params, obs.external_why_not};
       // A network that holds only the attacker and the victim (a cloud run's security network).
       if (detail::probe_ports(net).empty() && r.section != "security") {
         result.verdicts.push_back(verdict_of(c, r, Scope{net.name, net.subnet.mode},

@@ -34,7 +34,8 @@ std::optional<wire::AgentReport> report_from_console(const std::string& console,
 }
 
 Collected boot_and_collect(cloud::Session& s, cloud::CleanupStack& cleanup, Topology& t, const std::string& image_id,
-                           const std::string& flavor_id, const Options& o) {
+                           const std::string& flavor_id, const Options& o,
+                           const std::function<void(const AgentVm&)>& after_report) {
   cloud::ServersClient servers(s, &cleanup);
   for (auto& vm : t.vms) {
     cloud::ServerSpec spec;
@@ -85,6 +86,7 @@ Collected boot_and_collect(cloud::Session& s, cloud::CleanupStack& cleanup, Topo
       if (auto report = report_from_console(console, vm.plan.value("run", vm.name), &why)) {
         out.reports[vm.name] = std::move(*report);
         --running;
+        if (after_report) after_report(vm);
       } else {
         last_error[vm.name] = why;
         // Powered off without a complete report: it will not come.

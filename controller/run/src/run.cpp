@@ -37,12 +37,27 @@ catalog::Result run_cloud(cloud::Session& s, cloud::CleanupStack& cleanup, const
   auto topology = provision(s, cleanup, c, o);
   o.progress("topology ready: " + std::to_string(topology.facts.networks.size()) + " networks, " +
              std::to_string(topology.vms.size()) + " agent ports");
+  // north-south-in: this host echoes each probe VM as soon as it has reported.
+  ExternalEchoes external;
+  const bool inbound = std::any_of(c.requirements.begin(), c.requirements.end(),
+                                   [](const auto& r) { return r.enabled && r.check == "north_south_in"; });
+  if (inbound)
+    external.plan = catalog::make_external_plan(topology.facts, "external", catalog::plan_options(c, topology.facts));
   Collected collected;
-  if (needs_agents) collected = boot_and_collect(s, cleanup, topology, image_id, flavor_id, o);
+  if (needs_agents)
+    collected = boot_and_collect(s, cleanup, topology, image_id, flavor_id, o, [&](const AgentVm& vm) {
+      if (inbound) external.probe(vm.name);
+    });
   for (const auto& [vm, why] : collected.missing) o.progress("no report from " + vm + ": " + why);
 
   catalog::Observations obs;
   obs.agents = collected.reports;
+  if (!external.report.procedures.empty()) {
+    external.report.host = obs.external_host;
+    obs.agents[obs.external_host] = external.report;
+  }
+  obs.external_why_not = external.why_not;
+  if (!external.why_not.empty()) o.progress("north-south-in: " + external.why_not);
   const auto attacks = o.security ? catalog::requested_attacks(c) : std::vector<std::string>{};
   for (const auto& net : topology.facts.networks) {
     auto pair = catalog::security_pair(net);

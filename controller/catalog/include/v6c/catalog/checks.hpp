@@ -28,6 +28,7 @@ struct CheckInput {
   const SecurityObservations* security = nullptr; // null: no attack ran on this network
   const wire::AgentReport* external = nullptr;    // the agent outside the cloud, if any
   const nlohmann::json& params;                   // complete (defaults filled in)
+  std::string_view external_why_not = {};         // why no agent outside the cloud reported
 };
 
 using CheckFn = Outcome (*)(const CheckInput&);

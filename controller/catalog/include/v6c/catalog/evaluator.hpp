@@ -23,6 +23,7 @@ struct Observations {
   std::map<std::string, SecurityObservations> security;  // by network name
   std::map<std::string, std::string> pcaps;              // host → capture path; default "<host>.pcap"
   std::string external_host = "external";                // the agent outside the cloud, if it ran
+  std::string external_why_not;                          // why it did not (north-south-in says so)
 };
 
 struct Summary {

@@ -96,8 +96,19 @@ struct Collected {
 // Parses one VM's console text: the report when every frame of `run` arrived intact.
 std::optional<wire::AgentReport> report_from_console(const std::string& console, const std::string& run,
                                                      std::string* why);
+// `after_report` runs once per VM as soon as its report is in, while its agent still serves.
 Collected boot_and_collect(cloud::Session& s, cloud::CleanupStack& cleanup, Topology& t, const std::string& image_id,
-                           const std::string& flavor_id, const Options& o);
+                           const std::string& flavor_id, const Options& o,
+                           const std::function<void(const AgentVm&)>& after_report = {});
+
+// north-south-in from the controller's host: each probe VM's global address echoed through
+// this host's own IPv6 stack (probe::echo_from_host), once that VM has reported.
+struct ExternalEchoes {
+  json plan;                  // make_external_plan's: one echo-in-<vm> per probe VM
+  wire::AgentReport report;   // host "external", the echoes done so far
+  std::string why_not;        // set when this host cannot probe (no route, no permission)
+  void probe(const std::string& vm);
+};
 
 // The whole run; the caller runs the cleanup stack afterwards (also when this throws).
 catalog::Result run_cloud(cloud::Session& s, cloud::CleanupStack& cleanup, const catalog::Catalog& c,
