@@ -76,23 +76,28 @@ std::string ensure_agent_image(cloud::Session& s, const Options& o) {
   }
   const auto files = agent_image_files(o.image_dir);
   const auto manifest = manifest_of(o.image_dir);
+  // Each part already in Glance under its name with the file's checksum is kept; the root
+  // only when it links to exactly those kernel and ramdisk images.
   std::map<std::string, std::string> ids;
-  bool all_there = true;
   for (const auto& f : files) {
-    auto found = images.find_images(f.name, f.md5);
-    std::erase_if(found, [](const json& i) { return i.value("status", "") != "active"; });
-    if (found.empty()) all_there = false;
-    else ids[f.role] = found.front().value("id", std::string());
-  }
-  if (all_there) {
-    const auto root = images.show_image(ids["root"]);
-    if (root.value("kernel_id", "") == ids["kernel"] && root.value("ramdisk_id", "") == ids["ramdisk"]) {
-      o.progress("agent image " + files.back().name + " already in Glance (" + ids["root"] + ")");
-      return ids["root"];
+    for (const auto& i : images.find_images(f.name, f.md5)) {
+      if (i.value("status", "") != "active") continue;
+      const auto id = i.value("id", std::string());
+      if (f.role != "root") {
+        ids[f.role] = id;
+        break;
+      }
+      const auto root = images.show_image(id);
+      if (ids.count("kernel") && ids.count("ramdisk") && root.value("kernel_id", "") == ids["kernel"] &&
+          root.value("ramdisk_id", "") == ids["ramdisk"]) {
+        o.progress("agent image " + f.name + " already in Glance (" + id + ")");
+        return id;
+      }
     }
   }
-  // Upload; a part that fails half-way is deleted again, completed ones stay for reuse.
+  // Upload what is missing; a part that fails half-way is deleted again, completed ones stay for reuse.
   for (const auto& f : files) {
+    if (ids.count(f.role)) continue;
     json attrs = {{"name", f.name}, {"disk_format", "raw"}, {"container_format", "bare"}, {"visibility", "private"}};
     if (f.role == "root") {
       attrs["kernel_id"] = ids["kernel"];
