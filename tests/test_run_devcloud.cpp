@@ -9,13 +9,17 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <random>
 #include <sstream>
 #include <thread>
 
 #include "netlab.hpp"
 #include "v6c/cloud/cleanup.hpp"
 #include "v6c/cloud/config.hpp"
+#include "v6c/cloud/image.hpp"
 #include "v6c/cloud/session.hpp"
+#include "v6c/run/run.hpp"
 
 namespace fs = std::filesystem;
 using namespace v6c;
@@ -95,6 +99,8 @@ TEST_CASE("v6conform run on the dev cloud: all three modes, the expected verdict
   CHECK(passes("gw-echo") == 3);
   CHECK(passes("east-west") == 3);
   CHECK(passes("north-south-out") == 3);
+  // From this host through the dev cloud's upstream (scripts/devcloud routes the pool there).
+  CHECK(passes("north-south-in") == 3);
   CHECK(passes("dhcp6-stateful-address") == 1);
   CHECK(left_over("_scs-v6c-").empty());
 }
@@ -113,23 +119,97 @@ TEST_CASE("v6conform scs: scs-0126's API testcases, no VM needed", "[cloud]") {
   CHECK(left_over("_scs-v6c-").empty());
 }
 
+TEST_CASE("the agent image in Glance: reused by name and checksum, a changed part uploaded again", "[cloud]") {
+  // A stand-in image of three small files, under a name of its own (the initrd's "sha256").
+  test::TempDir dir("cglance");
+  std::mt19937 rng(std::random_device{}());
+  char sha[65];
+  for (int i = 0; i < 64; ++i) sha[i] = "0123456789abcdef"[rng() % 16];
+  sha[64] = 0;
+  const std::string base = std::string("v6c-agent-") + std::string(sha, 12);
+  dir.file("vmlinuz", "kernel one");
+  dir.file("initrd.img", "initrd");
+  dir.file("root.raw", "root");
+  dir.file("manifest.json", nlohmann::json{{"schema", "v6c-agent-image/1"},
+                                           {"cmdline", "console=ttyS0"},
+                                           {"files", {{"initrd.img", {{"sha256", sha}}}}}}
+                                .dump());
+  cloud::Connection c(cloud::load_cloud_config(kCloud, {}, "/"));
+  cloud::ImagesClient images(c.session);
+  auto ours = [&] {
+    std::vector<nlohmann::json> found;
+    for (const auto* suffix : {"", "-kernel", "-ramdisk"})
+      for (auto& i : images.find_images(base + suffix)) found.push_back(i);
+    return found;
+  };
+  struct Remove {
+    std::function<void()> fn;
+    ~Remove() { fn(); }
+  } remove{[&] {
+    for (const auto& i : ours()) images.delete_image(i.value("id", std::string()));
+  }};
+
+  std::vector<std::string> said;
+  run::Options o;
+  o.image_dir = dir.path.string();
+  o.progress = [&](const std::string& line) { said.push_back(line); };
+  auto uploads = [&] {
+    std::vector<std::string> names;
+    for (const auto& line : said)
+      if (line.starts_with("uploading ")) names.push_back(line.substr(10, line.find(" to Glance") - 10));
+    said.clear();
+    return names;
+  };
+
+  const auto first = run::ensure_agent_image(c.session, o);
+  CHECK(uploads() == std::vector<std::string>{base + "-kernel", base + "-ramdisk", base});
+  const auto root = images.show_image(first);
+  CHECK(root.value("checksum", "") == run::md5_hex("root"));
+  CHECK(images.show_image(root.value("kernel_id", "")).value("name", "") == base + "-kernel");
+
+  // The same files: nothing uploaded, the same image.
+  CHECK(run::ensure_agent_image(c.session, o) == first);
+  CHECK(uploads().empty());
+
+  // Same name, other bytes: the kernel goes up again, and a root linked to it; the ramdisk stays.
+  dir.file("vmlinuz", "kernel two");
+  const auto second = run::ensure_agent_image(c.session, o);
+  CHECK(second != first);
+  CHECK(uploads() == std::vector<std::string>{base + "-kernel", base});
+  CHECK(images.show_image(second).value("ramdisk_id", "") == root.value("ramdisk_id", ""));
+  // Two roots by that name now; the one linked to the current kernel is found.
+  CHECK(run::ensure_agent_image(c.session, o) == second);
+  CHECK(uploads().empty());
+
+  remove.fn();
+  remove.fn = [] {};
+  CHECK(ours().empty());
+}
+
+// Starts a single-mode run and returns once it is booting its VMs: networks, router, ports
+// and servers exist then.
+std::unique_ptr<host::Process> run_until_booting(const fs::path& out, const std::string& log) {
+  auto run = std::make_unique<host::Process>(
+      host::Argv{V6C_CONTROLLER_BIN, "run", "--os-cloud", kCloud, "--image-dir", image_dir().string(), "--mode", "slaac",
+                 "--output-dir", out.string()},
+      "", log);
+  const auto until = std::chrono::steady_clock::now() + 10min;
+  while (slurp(log).find("booting") == std::string::npos && std::chrono::steady_clock::now() < until) {
+    REQUIRE(run->running());
+    std::this_thread::sleep_for(500ms);
+  }
+  REQUIRE(slurp(log).find("booting") != std::string::npos);
+  return run;
+}
+
 TEST_CASE("v6conform run killed midway: cleanup --prefix leaves nothing", "[cloud]") {
   REQUIRE(left_over("_scs-v6c-").empty());
   test::TempDir out("ckill");
   const auto log = out.file("run.log");
   {
-    host::Process run({V6C_CONTROLLER_BIN, "run", "--os-cloud", kCloud, "--image-dir", image_dir().string(), "--mode",
-                       "slaac", "--output-dir", out.path.string()},
-                      "", log);
-    // Kill it once the VMs are being created: networks, router, ports and servers exist.
-    const auto until = std::chrono::steady_clock::now() + 10min;
-    while (slurp(log).find("booting") == std::string::npos && std::chrono::steady_clock::now() < until) {
-      REQUIRE(run.running());
-      std::this_thread::sleep_for(500ms);
-    }
-    REQUIRE(slurp(log).find("booting") != std::string::npos);
-    ::kill(run.pid(), SIGKILL);
-    run.wait(10s);
+    auto run = run_until_booting(out.path, log);
+    ::kill(run->pid(), SIGKILL);
+    run->wait(10s);
   }
   CAPTURE(slurp(log));
   REQUIRE_FALSE(left_over("_scs-v6c-").empty());  // the kill did leave something
@@ -137,6 +217,23 @@ TEST_CASE("v6conform run killed midway: cleanup --prefix leaves nothing", "[clou
   CAPTURE(r.out, r.err);
   CHECK(r.status == 0);
   CHECK(r.out.find("deleted server") != std::string::npos);
+  CHECK(left_over("_scs-v6c-").empty());
+}
+
+TEST_CASE("v6conform run stopped by SIGTERM deletes what it created and exits 4", "[cloud]") {
+  REQUIRE(left_over("_scs-v6c-").empty());
+  test::TempDir out("cterm");
+  const auto log = out.file("run.log");
+  int status = -1;
+  {
+    auto run = run_until_booting(out.path, log);
+    REQUIRE_FALSE(left_over("_scs-v6c-").empty());
+    ::kill(run->pid(), SIGTERM);
+    status = run->wait(10min);
+  }
+  CAPTURE(slurp(log));
+  CHECK(status == 4);
+  CHECK(slurp(log).find("interrupted, deleting _scs-v6c-") != std::string::npos);
   CHECK(left_over("_scs-v6c-").empty());
 }
 
