@@ -166,13 +166,14 @@ json make_plan(const model::Facts& f, const model::Network& net, const model::Po
   return json{{"schema", kPlanSchema}, {"host", port.name}, {"interface", o.interface}, {"procedures", procs}};
 }
 
-json make_external_plan(const model::Facts& f, const std::string& host, const PlanOptions& o) {
+json make_external_plan(const model::Facts& f, const std::string& host, const PlanOptions& o,
+                        const std::optional<wire::Ip6>& source, const std::optional<wire::Ip6>& gateway) {
   json procs = json::array();
   for (const auto& n : f.networks)
     for (const auto* p : detail::probe_ports(n))
       if (auto a = detail::global_address(*p)) {
-        json e = echo(std::string(proc::kEchoInPrefix) + p->name, a->str(), o);
-        procs.push_back(e);
+        const auto id = std::string(proc::kEchoInPrefix) + p->name;
+        procs.push_back(source ? echo_from(id, *a, source->str(), gateway, o) : echo(id, a->str(), o));
       }
   return json{{"schema", kPlanSchema}, {"host", host}, {"interface", o.interface}, {"procedures", procs}};
 }

@@ -327,6 +327,9 @@ std::string security_group_rules(const LabModel& m) {
                   std::to_string(kDhcpClientPort)},
                  "ACCEPT");
     if (port->group == SecurityGroup::default_group) append_rules(o, chain, members, "ACCEPT");
+    // Probe VMs, like `v6conform run`'s agents group, admit echo requests from anywhere
+    // (north-south-in); the victim keeps the default group alone.
+    if (port->role == "probe") append_rules(o, chain, {icmp6(kIcmpEchoRequest)}, "ACCEPT");
     append_rules(o, chain, {"-m conntrack --ctstate INVALID"}, "DROP");
     append_rules(o, chain, {""}, "DROP");
   }
@@ -339,6 +342,8 @@ std::string router_rules(const LabModel& m) {
   std::ostringstream o;
   o << "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n";
   if (b.gw_ignores_echo) append_rules(o, "INPUT", {icmp6(kIcmpEchoRequest)}, "DROP");
+  if (b.inbound_echo_blocked)
+    append_rules(o, "FORWARD", {"-i " + kRouterGatewayIfname + " " + icmp6(kIcmpEchoRequest)}, "DROP");
   if (b.ptb_dropped) append_rules(o, "FORWARD", {icmp6(kIcmpPacketTooBig)}, "DROP");
   if (b.east_west_blocked) append_rules(o, "FORWARD", {"-i qr-+ -o qr-+"}, "DROP");
   o << "COMMIT\n";

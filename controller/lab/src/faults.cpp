@@ -50,6 +50,8 @@ const std::vector<Fault>& faults() {
        [](Behaviour& b) { b.gw_not_router = true; }},
       {"gw-no-echo", "gw-echo", "the gateway ignores echo requests",
        [](Behaviour& b) { b.gw_ignores_echo = true; }},
+      {"inbound-echo-blocked", "north-south-in", "the router drops echo requests coming in from outside",
+       [](Behaviour& b) { b.inbound_echo_blocked = true; }},
       {"east-west-blocked", "east-west", "traffic between VMs on different networks is dropped at the router",
        [](Behaviour& b) { b.east_west_blocked = true; }},
       {"nat66", "north-south-out", "the router masquerades tenant addresses behind its gateway port",
@@ -100,7 +102,6 @@ const std::vector<Unexercised>& unexercised_requirements() {
       {"api-invalid-modes", "API check: the lab has no Neutron API"},
       {"api-rbac-restricted", "API check: the lab has no Neutron API"},
       {"dhcp6-transport", "rewriting a reply's source on the bridge broke the whole exchange, not only this check"},
-      {"north-south-in", "needs a security-group rule admitting the external host, which only the API creates"},
       {"ra-periodic", "only with --slow: periodic RAs take minutes at Neutron's intervals"},
   };
   return all;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -35,6 +36,42 @@ fs::path find_agent(const fs::path& self) {
   if (host::have_tool("v6agent")) return "v6agent";
   return {};
 }
+
+namespace {
+
+// north-south-in: the external host (the provider's upstream router) echoes every probe VM
+// through the Neutron router, once the VMs' agents have put their addresses in place.
+void run_external(const Lab& lab, const catalog::Catalog& c, const model::Facts& facts,
+                  const catalog::PlanOptions& options, const fs::path& dir, const fs::path& agent, bool guests,
+                  catalog::Observations& obs) {
+  if (std::none_of(c.requirements.begin(), c.requirements.end(),
+                   [](const auto& r) { return r.enabled && r.check == "north_south_in"; }))
+    return;
+  if (guests) {
+    // A guest's kernel holds no address, and its agent stops answering for it after its report.
+    obs.external_why_not = "lab --vm: the guests answer echoes only while their agent runs";
+    return;
+  }
+  const auto& up = lab.model().upstream;
+  auto plan = catalog::make_external_plan(facts, obs.external_host, options, up.gateway, up.router_gateway_port);
+  plan["interface"] = kUpstreamProviderIfname;
+  const fs::path plan_path = dir / "plan-external.json", report = dir / "external.json", pcap = dir / "external.pcap";
+  std::ofstream(plan_path) << plan.dump(2);
+  auto r = host::run({agent.string(), "run", plan_path.string(), "--host", obs.external_host, "--json", report.string(),
+                      "--pcap", pcap.string(), "-q"},
+                     lab.model().upstream_ns(), kAgentSlack + std::chrono::seconds(2 * plan["procedures"].size()));
+  std::ifstream in(report);
+  try {
+    if (in) {
+      obs.agents[obs.external_host] = nlohmann::json::parse(in).get<wire::AgentReport>();
+      obs.pcaps[obs.external_host] = pcap.string();
+    }
+  } catch (const std::exception&) {
+    // A malformed report counts as a missing one: north-south-in is ERROR, not PASS.
+  }
+}
+
+}  // namespace
 
 catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, const fs::path& agent,
                               RunTimings* timings, const fs::path& out_dir) {
@@ -116,6 +153,7 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
     }
   }
   collect_guests(guests, agents_start + budget, dir, obs);
+  run_external(lab, c, facts, options, dir, agent, !guests.empty(), obs);
   for (const auto& net : facts.networks) {
     auto pair = catalog::security_pair(net);
     if (!pair || security.attacks.empty()) continue;

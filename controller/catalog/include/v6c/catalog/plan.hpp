@@ -71,8 +71,11 @@ PlanOptions plan_options(const Catalog& c, const model::Facts& f);
 // The plan for one VM port on one network.
 nlohmann::json make_plan(const model::Facts& f, const model::Network& net, const model::Port& port,
                          const PlanOptions& o);
-// The plan for an agent outside the cloud (north-south-in): echo every probe VM's global address.
-nlohmann::json make_external_plan(const model::Facts& f, const std::string& host, const PlanOptions& o);
+// The plan for an agent outside the cloud (north-south-in): echo every probe VM's global address,
+// from `source` through `gateway` when the agent sends on a link of its own.
+nlohmann::json make_external_plan(const model::Facts& f, const std::string& host, const PlanOptions& o,
+                                  const std::optional<wire::Ip6>& source = std::nullopt,
+                                  const std::optional<wire::Ip6>& gateway = std::nullopt);
 
 // --- Security probes (issue 6, plan_security.cpp, README "Security probes") ---
 

@@ -99,6 +99,7 @@ struct Behaviour {
   // Router.
   bool gw_not_router = false;                      // NAs without the router flag
   bool gw_ignores_echo = false;
+  bool inbound_echo_blocked = false;               // echo requests from outside dropped at the router
   bool nat66 = false;
   bool ptb_dropped = false;
   bool east_west_blocked = false;                  // VM to VM traffic between networks dropped at the router
