@@ -53,7 +53,11 @@ void Runner::wait_for_answer(const probe::EchoOptions& o, milliseconds patience)
     } catch (const std::runtime_error&) {
       link_.forget_neighbor(next_hop);  // no neighbour advertisement yet: ask again next time
     }
-    std::this_thread::sleep_until(std::min(deadline, tried + kPatienceStep));
+    // Not asleep until the next try: receiving answers our own peers' NS and echoes, and two
+    // VMs that wait for each other must not both be deaf while they wait.
+    const auto next = std::min(deadline, tried + kPatienceStep);
+    while (link_.receive(next)) {
+    }
   }
 }
 

@@ -159,6 +159,39 @@ TEST_CASE("Agents as cloud VMs: one answers echoes for its address, the other wa
   CHECK(none.replies.empty());
 }
 
+TEST_CASE("Agents as cloud VMs that wait for each other: both get every reply", "[cli][agent][link]") {
+  // Each probes the other with patience; the first one up waits while the second boots, and
+  // must keep answering (ND and echo) while it waits, or the second finds it deaf.
+  test::NetPair net("cm");
+  test::TempDir dir("cm");
+  test::wait_link_local(*net.h, net.h_if);
+  test::wait_link_local(*net.r, net.r_if);
+  const auto prefix = *wire::Ip6::parse("2001:db8:6::");
+  auto plan = [&](const std::string& name, const std::string& peer_mac) {
+    const auto peer = wire::eui64_address(prefix, *wire::Mac::parse(peer_mac));
+    return dir.file(name + ".json", nlohmann::json{
+        {"schema", "v6agent-plan/1"}, {"answer_echo", true}, {"serve_ms", 3000},
+        {"procedures", {{{"id", "dad"}, {"kind", "dad"}, {"prefix", prefix.str()}},
+                        {{"id", "echo-peer"}, {"kind", "echo"}, {"target", peer.str()}, {"count", 3},
+                         {"patience_ms", 15000}}}}}.dump());
+  };
+  const auto first_json = dir.file("first-out.json"), second_json = dir.file("second-out.json");
+  host::Process first({V6C_AGENT_BIN, "run", plan("first", net.h_mac), "-i", net.r_if, "--json", first_json, "-q"},
+                      net.r->name());
+  std::this_thread::sleep_for(2500ms);
+  host::Process second({V6C_AGENT_BIN, "run", plan("second", net.r_mac), "-i", net.h_if, "--json", second_json, "-q"},
+                       net.h->name());
+  CHECK(first.wait(25s) == 0);
+  CHECK(second.wait(25s) == 0);
+  for (const auto& out : {first_json, second_json}) {
+    const auto report = nlohmann::json::parse(test::slurp(out)).get<wire::AgentReport>();
+    const auto& echo = std::get<wire::EchoResult>(report.procedures.at(1).result);
+    CAPTURE(out);
+    CHECK(echo.sent == 3);
+    CHECK(echo.replies.size() == 3);
+  }
+}
+
 TEST_CASE("v6agent attacks only on the interface its plan permits, and shows both roles as text",
           "[cli][agent][link]") {
   test::NetPair net("cs");  // r: the victim, h: the attacker
