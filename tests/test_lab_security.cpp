@@ -4,9 +4,11 @@
 // ra-single-router (the rogue-router fault) is held to the same rule.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -48,7 +50,19 @@ struct Run {
   std::string prefix;
   std::optional<wire::VictimResult> victim;
   std::optional<wire::AttackResult> attacker;
+  wire::Ip6 gateway;  // the attacked network's gateway address
 };
+
+std::set<std::string> blamed(const wire::VictimResult& r) {
+  std::set<std::string> ids;
+  for (const auto& c : r.state_changes) ids.insert(c.attacks.begin(), c.attacks.end());
+  return ids;
+}
+
+bool has_lladdr(const wire::KernelState& k, const wire::Ip6& a) {
+  return std::any_of(k.neighbours.begin(), k.neighbours.end(),
+                     [&](const wire::KernelNeighbour& n) { return n.address == a && n.lladdr; });
+}
 
 template <class T>
 std::optional<T> result_in(const fs::path& report) {
@@ -68,6 +82,7 @@ Run run_lab(const catalog::Catalog& c, const std::vector<std::string>& faults) {
   out.prefix = model.prefix;
   const auto& net = model.networks.front();
   const std::string network = net.name, victim = net.vms[1].name, attacker = net.vms[2].name;
+  out.gateway = net.gateway_ip;
   test::TempDir reports("sec");
   {
     lab::Lab lab(std::move(model));
@@ -105,6 +120,14 @@ TEST_CASE("lab: security probes with port security on, and with each filter remo
   CHECK(conforming.victim->attacker_done);
   CHECK(conforming.victim->window_ms < kAttackWindowMs);
   CHECK(conforming.victim->received.empty());
+  // The victim's kernel would have acted on a rogue RA (the lab sets accept_ra 1 there, as in a
+  // VM), it resolved the gateway before the attacks, and nothing of its state was the attacker's.
+  REQUIRE(conforming.victim->state_before);
+  CHECK(conforming.victim->state_error.empty());
+  CHECK(conforming.victim->state_before->accept_ra == 1);
+  CHECK(conforming.victim->state_before->forwarding == 0);
+  CHECK(has_lladdr(*conforming.victim->state_before, conforming.gateway));
+  CHECK(blamed(*conforming.victim).empty());
   for (const auto* r : requirements) {
     REQUIRE(conforming.verdicts.count(r->id));
     const auto& v = conforming.verdicts.at(r->id);
@@ -121,6 +144,16 @@ TEST_CASE("lab: security probes with port security on, and with each filter remo
     INFO("fault " << fault.name << " (" << broken.took.count() << " ms)");
     CHECK(broken.took < kRunBudget);
     CHECK(host::list_netns(broken.prefix).empty());
+    // Whatever the victim's kernel changed is blamed only on the attacks the fault lets through;
+    // a rogue RA and a spoofed gateway NA leave their mark in it.
+    REQUIRE(broken.victim);
+    for (const auto& id : blamed(*broken.victim)) {
+      INFO("state change blamed on " << id);
+      CHECK(target->params.contains("attacks"));
+      const auto attacks = target->params.value("attacks", std::vector<std::string>{});
+      CHECK(std::find(attacks.begin(), attacks.end(), id) != attacks.end());
+    }
+    if (fault.requirement == "sec-ra-guard" || fault.requirement == "sec-na-spoof") CHECK_FALSE(blamed(*broken.victim).empty());
     for (const auto* r : requirements) {
       REQUIRE(broken.verdicts.count(r->id));
       const auto& v = broken.verdicts.at(r->id);

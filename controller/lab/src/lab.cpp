@@ -33,6 +33,7 @@ constexpr auto kPollStep = 2ms;
 constexpr int kLabNdRetransMs = 50;  // RFC 4861 §10 RetransTimer is 1 s; only the lab's routers use less
 constexpr std::uint8_t kIntruderPortNumber = 0xee;
 constexpr std::uint8_t kRoguePortNumber = 0xef;
+constexpr std::string_view kVictimRole = "victim";
 
 using Sysctls = std::vector<std::pair<std::string, std::string>>;  // path under /proc/sys, value
 
@@ -325,6 +326,11 @@ void Lab::build() {
   host::ip_batch(s, S);
 
   // VMs: configured as cloud-init would from Neutron's facts, default route via the router port.
+  // The victim's kernel acts on RAs as a VM's does (accept_ra 1, forwarding off), so a rogue
+  // RA that gets through changes its routes and addresses, which the victim reports.
+  for (const auto& n : m.networks)
+    for (const auto& vm : n.vms)
+      if (vm.role == kVictimRole) write_sysctls(m.ns(vm.netns_suffix), {{"net/ipv6/conf/" + kVmIfname + "/accept_ra", "1"}});
   for (const auto& n : m.networks)
     for (const auto& vm : n.vms)
       if (!m.is_guest(vm))  // a guest's own init and agent configure it
