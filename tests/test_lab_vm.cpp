@@ -143,6 +143,13 @@ TEST_CASE("lab --vm: the agent image as the probe VM gives the namespace lab's v
   for (const auto& [key, status] : expected) {
     CAPTURE(key);
     REQUIRE(measured.count(key));
+    if (key.starts_with("north-south-in ")) {
+      // The one difference: a guest powers off after its report, so nobody answers the
+      // external host's echoes; SKIP says so (docs/lab.md, lab --vm).
+      CHECK(status == "PASS");
+      CHECK(measured.at(key) == "SKIP");
+      continue;
+    }
     CHECK(measured.at(key) == status);
     passed += status == "PASS";
   }
