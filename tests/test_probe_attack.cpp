@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <future>
 #include <cstdio>
 #include <set>
 
@@ -55,6 +57,11 @@ std::set<std::string> ids_blamed(const wire::VictimResult& r) {
   std::set<std::string> ids;
   for (const auto& c : r.state_changes) ids.insert(c.attacks.begin(), c.attacks.end());
   return ids;
+}
+
+bool has_lladdr(const wire::KernelState& k, const Ip6& a, const Mac& m) {
+  return std::any_of(k.neighbours.begin(), k.neighbours.end(),
+                     [&](const wire::KernelNeighbour& n) { return n.address == a && n.lladdr == m; });
 }
 
 bool has_change(const wire::VictimResult& r, const std::string& what, const std::string& detail) {
@@ -333,27 +340,35 @@ TEST_CASE("state changes are blamed on the attacks that can cause them", "[wire]
 
 namespace {
 
-// Attacker and victim namespaces on a bridge in a third one, optionally with an nft bridge
-// filter on the attacker's port like Neutron's port security (lab: controller/lab config.cpp).
+// Attacker, victim and gateway namespaces on a bridge in a fourth one, optionally with an nft
+// bridge filter on the attacker's port like Neutron's port security (lab: controller/lab
+// config.cpp). The gateway is a responder with a chosen delay, so a slow router can be played.
 struct AttackLink {
   std::string prefix = host::run_prefix("v6c-sec");
-  std::unique_ptr<host::Netns> sw, attacker, victim;
+  std::unique_ptr<host::Netns> sw, attacker, victim, gateway;
   probe::AttackParties p = parties();
+  const Mac gateway_mac = mac("fa:16:3e:05:00:01");
+  std::chrono::milliseconds gateway_delay{0};
 
   AttackLink() {
     sw = std::make_unique<host::Netns>(prefix + "sw");
     attacker = std::make_unique<host::Netns>(prefix + "a");
     victim = std::make_unique<host::Netns>(prefix + "v");
+    gateway = std::make_unique<host::Netns>(prefix + "g");
     sw->sysctl("net.ipv6.conf.default.disable_ipv6", "1");
     test::quiet(*attacker, false);
     test::quiet(*victim, false);
+    test::quiet(*gateway, false);
     host::ip_batch({"link add eth0 netns " + attacker->name() + " address " + p.attacker_mac.str() +
                         " type veth peer name tapa netns " + sw->name(),
                     "link add eth0 netns " + victim->name() + " address " + p.victim_mac.str() +
-                        " type veth peer name tapv netns " + sw->name()});
+                        " type veth peer name tapv netns " + sw->name(),
+                    "link add eth0 netns " + gateway->name() + " address " + gateway_mac.str() +
+                        " type veth peer name tapg netns " + sw->name()});
     host::ip_batch({"link add br0 type bridge mcast_snooping 0", "link set br0 up", "link set tapa master br0 up",
-                    "link set tapv master br0 up"},
+                    "link set tapv master br0 up", "link set tapg master br0 up"},
                    sw->name());
+    host::ip_batch({"link set eth0 up"}, gateway->name());
     host::ip_batch({"link set eth0 up", "addr add " + p.attacker_address->str() + "/64 dev eth0 nodad"},
                    attacker->name());
     host::ip_batch({"link set eth0 up", "addr add " + p.victim_address->str() + "/64 dev eth0 nodad"}, victim->name());
@@ -395,18 +410,40 @@ struct AttackLink {
     wire::VictimResult seen;
     std::string refused;  // the attacker's error, if it would not attack
   };
-  // Both roles at once, each on a thread inside its namespace.
+  // The gateway's address is held by no kernel: this answers every NS for it, gateway_delay
+  // late, as a router would (solicited, override, router flag), until `stop`.
+  void answer_for_gateway(const std::atomic<bool>& stop, std::promise<void>& listening) {
+    test::in_netns(gateway->name(), [&] {
+      probe::Link link("eth0");
+      link.set_filter("icmp6 and ip6[40] == 135");
+      listening.set_value();
+      while (!stop) {
+        auto pkt = link.receive(probe::Clock::now() + 20ms);
+        const auto* ns = pkt ? pkt->as<wire::NeighborSolicit>() : nullptr;
+        if (!ns || ns->target != *p.gateway || pkt->ctx.src_ip.is_unspecified()) continue;
+        std::this_thread::sleep_for(gateway_delay);
+        link.send(wire::build_na(wire::Addressing{gateway_mac, pkt->ctx.src_mac, *p.gateway, pkt->ctx.src_ip},
+                                 wire::NeighborAdvert{true, true, true, *p.gateway, gateway_mac, {}}));
+      }
+    });
+  }
+
+  // Both roles at once, each on a thread inside its namespace, and the gateway.
   Outcome run(const std::string& allowed = "eth0", std::chrono::milliseconds listen = 1000ms) {
     Outcome out;
     auto& sent = out.sent;
     auto& seen = out.seen;
+    std::atomic<bool> stop{false};
+    std::promise<void> listening;
+    std::thread g([&] { answer_for_gateway(stop, listening); });
+    listening.get_future().wait();  // the victim's kernel resolves the gateway first thing
     std::thread v([&] {
       test::in_netns(victim->name(), [&] {
         probe::Link link("eth0");
         probe::VictimOptions o;
         o.parties = p;
         o.listen = listen;
-        o.prime = 100ms;  // no host holds the gateway's address here: it never resolves
+        o.prime = 1000ms;
         seen = probe::victim(link, o);
       });
     });
@@ -423,6 +460,8 @@ struct AttackLink {
       out.refused = e.what();
     }
     v.join();
+    stop = true;
+    g.join();
     return out;
   }
 };
@@ -460,11 +499,22 @@ TEST_CASE("attacker and victim on a bridge", "[link]") {
       REQUIRE(seen.state_before);
       CHECK(seen.state_before->accept_ra == 1);
       CHECK(ids_blamed(seen).count(std::string(probe::attack_id::kRogueRa)));
-      // No host holds the gateway's address here, so its entry stayed unresolved; the
-      // spoofed NA filled it in with the attacker's MAC.
+      // The gateway was resolved before the attacks; the spoofed NA overwrote its entry.
+      CHECK(has_lladdr(*seen.state_before, *net.p.gateway, net.gateway_mac));
       CHECK(ids_blamed(seen).count(std::string(probe::attack_id::kNaSpoofGateway)));
       CHECK(has_change(seen, "route", "default via " + net.p.attacker_link_local.str()));
       CHECK(has_change(seen, "address", wire::eui64_address(probe::kRoguePrefix, net.p.victim_mac).str() + "/64"));
+    }
+    SECTION("a gateway slow to answer: its genuine NA comes before the spoofed one, not after") {
+      // Landing after the spoof, the solicited NA (override set) would restore the entry and
+      // hide the spoof from the victim's state, as it once did on a loaded CI host.
+      net.gateway_delay = 150ms;
+      auto [sent, seen, refused] = net.run();
+      CHECK(sent.announced);
+      CHECK(seen.nas > 0);
+      REQUIRE(seen.state_before);
+      CHECK(has_lladdr(*seen.state_before, *net.p.gateway, net.gateway_mac));
+      CHECK(ids_blamed(seen).count(std::string(probe::attack_id::kNaSpoofGateway)));
     }
     SECTION("port security: what it filters stays away, the rest (no security group here) arrives") {
       test::TempDir dir("sec");

