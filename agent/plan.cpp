@@ -286,6 +286,7 @@ wire::ProcedureRecord Runner::run(const json& spec) {
       o.parties.gateway = resolve_opt(spec, "gateway");
       o.listen = milliseconds(param(spec, "listen_ms", 2000));
       o.linger = milliseconds(param(spec, "linger_ms", 100));
+      o.ra_wait = milliseconds(param(spec, "ra_wait_ms", 5000));
       rec.result = probe::victim(link_, o);
     } else {
       throw PlanError("unknown procedure kind \"" + rec.kind + "\"");

@@ -349,6 +349,7 @@ struct AttackLink {
   probe::AttackParties p = parties();
   const Mac gateway_mac = mac("fa:16:3e:05:00:01");
   std::chrono::milliseconds gateway_delay{0};
+  std::chrono::milliseconds ra_delay{0};
 
   AttackLink() {
     sw = std::make_unique<host::Netns>(prefix + "sw");
@@ -410,20 +411,39 @@ struct AttackLink {
     wire::VictimResult seen;
     std::string refused;  // the attacker's error, if it would not attack
   };
-  // The gateway's address is held by no kernel: this answers every NS for it, gateway_delay
-  // late, as a router would (solicited, override, router flag), until `stop`.
+  // The gateway's address is held by no kernel: this answers every NS for it gateway_delay
+  // late, as a router would (solicited, override, router flag), and every RS ra_delay late,
+  // until `stop`.
   void answer_for_gateway(const std::atomic<bool>& stop, std::promise<void>& listening) {
     test::in_netns(gateway->name(), [&] {
       probe::Link link("eth0");
-      link.set_filter("icmp6 and ip6[40] == 135");
+      link.set_filter("icmp6 and (ip6[40] == 135 or ip6[40] == 133)");
       listening.set_value();
+      const Ip6 own_link_local = wire::link_local_of(gateway_mac);
+      std::vector<std::pair<probe::Clock::time_point, wire::Bytes>> due;
       while (!stop) {
-        auto pkt = link.receive(probe::Clock::now() + 20ms);
-        const auto* ns = pkt ? pkt->as<wire::NeighborSolicit>() : nullptr;
-        if (!ns || ns->target != *p.gateway || pkt->ctx.src_ip.is_unspecified()) continue;
-        std::this_thread::sleep_for(gateway_delay);
-        link.send(wire::build_na(wire::Addressing{gateway_mac, pkt->ctx.src_mac, *p.gateway, pkt->ctx.src_ip},
-                                 wire::NeighborAdvert{true, true, true, *p.gateway, gateway_mac, {}}));
+        auto now = probe::Clock::now();
+        for (auto it = due.begin(); it != due.end();)
+          if (it->first <= now) {
+            link.send(it->second);
+            it = due.erase(it);
+          } else {
+            ++it;
+          }
+        auto pkt = link.receive(now + 10ms);
+        if (!pkt || pkt->ctx.src_ip.is_unspecified()) continue;
+        const wire::Addressing reply{gateway_mac, pkt->ctx.src_mac, *p.gateway, pkt->ctx.src_ip};
+        if (const auto* ns = pkt->as<wire::NeighborSolicit>(); ns && ns->target == *p.gateway)
+          due.emplace_back(now + gateway_delay,
+                           wire::build_na(reply, wire::NeighborAdvert{true, true, true, *p.gateway, gateway_mac, {}}));
+        if (pkt->as<wire::RouterSolicit>()) {
+          wire::RouterAdvert ra;
+          ra.router_lifetime_s = 1800;
+          ra.source_lla = gateway_mac;
+          auto from = reply;
+          from.src_ip = own_link_local;
+          due.emplace_back(now + ra_delay, wire::build_ra(from, ra));
+        }
       }
     });
   }
@@ -491,7 +511,8 @@ TEST_CASE("attacker and victim on a bridge", "[link]") {
       CHECK(seen.attacker_started);
       CHECK(seen.attacker_done);
       CHECK(seen.control_received == 2);
-      CHECK(seen.nas > 0);  // the attacker's kernel answered the announcements
+      CHECK(seen.nas > 0);  // the gateway and the attacker's kernel answered its NSs
+      CHECK(seen.ras > 0);  // the gateway answered its RS
       CHECK(ids_received(seen) == std::set<std::string>(all.begin(), all.end()));
       CHECK(seen.incomplete.empty());
       // The kernel acted on the rogue RA: the victim's own state says so, capture or not.
@@ -515,6 +536,14 @@ TEST_CASE("attacker and victim on a bridge", "[link]") {
       REQUIRE(seen.state_before);
       CHECK(has_lladdr(*seen.state_before, *net.p.gateway, net.gateway_mac));
       CHECK(ids_blamed(seen).count(std::string(probe::attack_id::kNaSpoofGateway)));
+    }
+    SECTION("a router that answers RSs late: the victim waits for its RA past the attacks' window") {
+      net.ra_delay = 1500ms;  // listen is 1000 ms, ra_wait 5000 ms
+      auto [sent, seen, refused] = net.run();
+      CHECK(seen.attacker_done);
+      CHECK(seen.ras > 0);
+      CHECK(seen.window_ms >= 1500);
+      CHECK(seen.window_ms < 3000);  // it stops at the RA, not at ra_wait
     }
     SECTION("port security: what it filters stays away, the rest (no security group here) arrives") {
       test::TempDir dir("sec");

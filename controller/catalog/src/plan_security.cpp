@@ -81,6 +81,7 @@ json make_victim_plan(const model::Network& net, const SecurityPair& pair, const
   if (!net.subnet.gateway_ip.is_unspecified()) p["gateway"] = net.subnet.gateway_ip.str();
   p["listen_ms"] = s.listen_ms;
   p["linger_ms"] = s.linger_ms;
+  p["ra_wait_ms"] = s.ra_wait_ms;
   return security_plan(*pair.victim, o, std::move(p));
 }
 

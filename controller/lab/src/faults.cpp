@@ -109,10 +109,6 @@ const std::vector<Unexercised>& unexercised_requirements() {
 
 const std::vector<KnownGap>& known_gaps() {
   static const std::vector<KnownGap> gaps = {
-      {"rs-answered-late", true,
-       "sec-default-sg counts the cloud's RAs that reach the victim while it captures (a few hundred ms), and "
-       "those are the answers to the probe VMs' RSs, which this router sends 2.4 s later: whether one falls "
-       "inside the capture depends on the machine's load, so sec-default-sg may FAIL with it"},
       {"fixed-ip-mismatch", true,
        "north-south-out judges that the echo left from the port's fixed IP, which is the same mismatch seen "
        "again, and the peers' echoes go to the API's address; in a cloud port security would also drop everything "

@@ -394,7 +394,9 @@ wire::VictimResult victim(Link& link, const VictimOptions& o) {
 
   std::map<std::string, std::vector<wire::Packet>> arrived;
   auto finished = [&] { return done_at && Clock::now() >= *done_at + o.linger && r.ras > 0 && r.nas > 0; };
-  while (Clock::now() < deadline && !finished()) {
+  // A router that answers RSs late still has its RAs reach us: without one yet, listen on.
+  auto end = [&] { return r.ras == 0 ? std::max(deadline, start + o.ra_wait) : deadline; };
+  while (Clock::now() < end() && !finished()) {
     auto now = Clock::now();
     const bool resolving = r.nas == 0 && p.gateway && (static_cast<int>(r.ns_sent) < kNsAttempts || now < next_ns);
     const bool announcing = !r.attacker_started && !resolving;
@@ -411,8 +413,8 @@ wire::VictimResult victim(Link& link, const VictimOptions& o) {
       solicit_router();
       next_rs = now + kRsRetry;
     }
-    auto wake = deadline;
-    if (done_at && now < *done_at + o.linger) wake = *done_at + o.linger;
+    auto wake = end();
+    if (done_at && now < *done_at + o.linger) wake = std::min(wake, *done_at + o.linger);
     if (announcing) wake = std::min(wake, next_announce);
     if (resolving) wake = std::min(wake, next_ns);
     if (soliciting) wake = std::min(wake, next_rs);

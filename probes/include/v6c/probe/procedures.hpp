@@ -186,6 +186,7 @@ struct VictimOptions {
   AttackParties parties;             // the victim's own fields are taken from the link
   milliseconds listen{2000};         // the longest it captures
   milliseconds linger{100};          // after the attacker's last control, for frames in flight
+  milliseconds ra_wait{5000};        // with no RA by the end of `listen`, wait for one this long from the start
   // Before announcing: the kernel resolves the gateway and the attacker (so a spoofed NA has
   // an entry to overwrite) for at most this long, then the victim records its state. Generous:
   // on a loaded host a late solicited NA (R=0) would land after the rogue RA and clear the

@@ -101,6 +101,7 @@ struct SecurityPlanOptions {
   std::uint32_t listen_ms = 2000;     // the victim's longest capture
   std::uint32_t wait_ms = 2000;       // the attacker starts at the victim's announcement, at the latest then
   std::uint32_t linger_ms = 100;      // the victim listens this long after the attacker's last control
+  std::uint32_t ra_wait_ms = 5000;    // ... and, with no RA yet, this long from its start (late RS answers)
 };
 
 // The attacker's plan: the attack procedure, with the permission naming its interface.
