@@ -232,7 +232,8 @@ TEST_CASE("v6agent attacks only on the interface its plan permits, and shows bot
   }
   SECTION("permitted: the attacker's and the victim's text") {
     nlohmann::json victim = {{"schema", "v6agent-plan/1"},
-                             {"procedures", {{{"kind", "victim"}, {"attacker_mac", net.h_mac}, {"listen_ms", 2500}}}}};
+                             {"procedures", {{{"kind", "victim"}, {"attacker_mac", net.h_mac}, {"listen_ms", 2500},
+                                               {"ra_wait_ms", 2500}}}}};  // no router here to wait for
     const auto victim_log = dir.file("victim.log");
     host::Process v({V6C_AGENT_BIN, "run", dir.file("victim.json", victim.dump()), "-i", net.r_if}, net.r->name(),
                     victim_log);

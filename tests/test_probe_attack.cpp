@@ -542,7 +542,7 @@ TEST_CASE("attacker and victim on a bridge", "[link]") {
       auto [sent, seen, refused] = net.run();
       CHECK(seen.attacker_done);
       CHECK(seen.ras > 0);
-      CHECK(seen.window_ms >= 1500);
+      CHECK(seen.window_ms > 1200);  // past listen; the RA left the gateway ~1.5 s after the first RS it saw
       CHECK(seen.window_ms < 3000);  // it stops at the RA, not at ra_wait
     }
     SECTION("port security: what it filters stays away, the rest (no security group here) arrives") {
