@@ -4,7 +4,9 @@
 // and domain search; with no server the client gives up within its deadline.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <thread>
 
 #include "netlab.hpp"
@@ -222,6 +224,27 @@ TEST_CASE("dhcp6 against dnsmasq configured as Neutron's DHCP agent", "[link][dh
     auto packets = dhcp6_packets(r);
     REQUIRE(packets.size() >= 2);
     CHECK(types(packets)[1] == Dhcp6Type::advertise);
+  }
+  SECTION("stateful, the dhcp-host added while the client solicits: it goes on and gets the address") {
+    // As Neutron's DHCP agent does when a port's host entry arrives after the VM booted:
+    // rewrite the hosts file, SIGHUP. The Advertise that offered nothing is ignored (RFC 8415
+    // §18.2.9), so the next Solicit finds the entry.
+    Lab lab;
+    prefix = lab.net.prefix;
+    Dnsmasq server(lab.net, false);
+    std::thread reload([&] {
+      std::this_thread::sleep_for(1200ms);
+      server.dir.file("host", lab.net.h_mac + ",host-2001-db8-d6--10.openstacklocal,[" + kReserved + "]\n");
+      ::kill(server.proc->pid(), SIGHUP);
+    });
+    auto r = lab.run(options(true));
+    reload.join();
+    INFO("outcome " << r.outcome);
+    CHECK(r.outcome == "ok");
+    CHECK(r.address == std::optional<Ip6>(ip(kReserved)));
+    auto seen = types(dhcp6_packets(r));
+    CHECK(std::count(seen.begin(), seen.end(), Dhcp6Type::solicit) >= 2);
+    CHECK(std::count(seen.begin(), seen.end(), Dhcp6Type::advertise) >= 2);  // the refusal, then the offer
   }
   SECTION("stateless: Information-request gets DNS servers and domain search") {
     Lab lab;

@@ -87,13 +87,12 @@ std::optional<wire::Ip6> offered_address(const Dhcp6Message& m) {
   return std::nullopt;
 }
 
-// RFC 8415 §18.2.1: prefer an Advertise that offers an address, then the highest
-// preference (absent counts as 0), then the first received.
+// RFC 8415 §18.2.1: of the Advertises that offer an address, the highest preference (absent
+// counts as 0), then the first received.
 const Dhcp6Message* best_advertise(const std::vector<Dhcp6Message>& advertises) {
-  auto rank = [](const Dhcp6Message& m) { return std::pair(offered_address(m).has_value(), m.preference.value_or(0)); };
   const Dhcp6Message* best = nullptr;
   for (const Dhcp6Message& m : advertises)
-    if (!best || rank(m) > rank(*best)) best = &m;
+    if (!best || m.preference.value_or(0) > best->preference.value_or(0)) best = &m;
   return best;
 }
 
@@ -147,6 +146,13 @@ class Client {
         result_.exchange.push_back(*packet);
         const auto* answer = packet->as<Dhcp6Message>();
         if (!answer || !wire::dhcp6_answers(m, *answer)) continue;
+        // RFC 8415 §18.2.9: an Advertise without an address is ignored and the Solicit goes on
+        // (a Neutron port's host entry may reach dnsmasq after the VM has booted); what it
+        // said is kept for the outcome if nothing better comes.
+        if (m.type == Dhcp6Type::solicit && answer->type == Dhcp6Type::advertise && !offered_address(*answer)) {
+          refusals_.push_back(*answer);
+          continue;
+        }
         answers.push_back(*answer);
         last_answer_ = Clock::now();
         if (!collecting || answer->preference == kMaxPreference) return answers;
@@ -156,6 +162,8 @@ class Client {
     }
     return answers;
   }
+
+  const std::vector<Dhcp6Message>& refusals() const { return refusals_; }
 
   std::optional<double> elapsed_ms() const {
     if (!first_sent_ || !last_answer_) return std::nullopt;
@@ -179,6 +187,7 @@ class Client {
   wire::Addressing addressing_;
   wire::Duid duid_;
   std::optional<Clock::time_point> first_sent_, last_answer_;
+  std::vector<Dhcp6Message> refusals_;  // Advertises that offered no address
 };
 
 std::string status_outcome(const wire::Dhcp6Status& s) {
@@ -228,7 +237,9 @@ wire::Dhcp6Result dhcp6(Link& link, const Dhcp6Options& o) {
   solicit.rapid_commit = o.rapid_commit;
   std::vector<Dhcp6Message> advertises = client.exchange(solicit, true);
   if (advertises.empty()) {
-    result.outcome = "no-advertise";
+    const auto refused = std::find_if(client.refusals().begin(), client.refusals().end(),
+                                      [](const Dhcp6Message& m) { return failure(m).has_value(); });
+    result.outcome = refused != client.refusals().end() ? status_outcome(*failure(*refused)) : "no-advertise";
     return result;
   }
   // RFC 8415 §18.2.1: with Rapid Commit the server may answer the Solicit with its Reply.
@@ -240,12 +251,6 @@ wire::Dhcp6Result dhcp6(Link& link, const Dhcp6Options& o) {
     return result;
   }
   const Dhcp6Message& chosen = *best_advertise(advertises);
-  if (!offered_address(chosen)) {
-    if (auto s = failure(chosen)) {  // e.g. NoAddrsAvail: nothing worth requesting
-      result.outcome = status_outcome(*s);
-      return result;
-    }
-  }
 
   Dhcp6Message request = client.message(Dhcp6Type::request, oro);
   request.server_id = chosen.server_id;
