@@ -150,7 +150,7 @@ class Client {
         // (a Neutron port's host entry may reach dnsmasq after the VM has booted); what it
         // said is kept for the outcome if nothing better comes.
         if (m.type == Dhcp6Type::solicit && answer->type == Dhcp6Type::advertise && !offered_address(*answer)) {
-          refusals_.push_back(*answer);
+          if (!refusal_) refusal_ = failure(*answer);
           continue;
         }
         answers.push_back(*answer);
@@ -163,7 +163,7 @@ class Client {
     return answers;
   }
 
-  const std::vector<Dhcp6Message>& refusals() const { return refusals_; }
+  const std::optional<wire::Dhcp6Status>& refusal() const { return refusal_; }
 
   std::optional<double> elapsed_ms() const {
     if (!first_sent_ || !last_answer_) return std::nullopt;
@@ -187,7 +187,7 @@ class Client {
   wire::Addressing addressing_;
   wire::Duid duid_;
   std::optional<Clock::time_point> first_sent_, last_answer_;
-  std::vector<Dhcp6Message> refusals_;  // Advertises that offered no address
+  std::optional<wire::Dhcp6Status> refusal_;  // the first status of an Advertise that offered no address
 };
 
 std::string status_outcome(const wire::Dhcp6Status& s) {
@@ -237,9 +237,7 @@ wire::Dhcp6Result dhcp6(Link& link, const Dhcp6Options& o) {
   solicit.rapid_commit = o.rapid_commit;
   std::vector<Dhcp6Message> advertises = client.exchange(solicit, true);
   if (advertises.empty()) {
-    const auto refused = std::find_if(client.refusals().begin(), client.refusals().end(),
-                                      [](const Dhcp6Message& m) { return failure(m).has_value(); });
-    result.outcome = refused != client.refusals().end() ? status_outcome(*failure(*refused)) : "no-advertise";
+    result.outcome = client.refusal() ? status_outcome(*client.refusal()) : "no-advertise";
     return result;
   }
   // RFC 8415 §18.2.1: with Rapid Commit the server may answer the Solicit with its Reply.
