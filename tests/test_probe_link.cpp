@@ -180,7 +180,7 @@ TEST_CASE("discover decodes every RA field radvd is configured with", "[link][ra
   }
 }
 
-TEST_CASE("an RA flood next to radvd: discover finds radvd's RA and keeps a bounded number", "[link][ra][flood]") {
+TEST_CASE("an RA flood next to radvd: discover finds radvd's RA and keeps a bounded number", "[link][ra][flood][serial]") {
   std::string prefix;
   {
     test::NetPair net("pf");
