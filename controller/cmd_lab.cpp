@@ -43,6 +43,7 @@ struct LabOptions {
 void install_teardown_on_signal(const std::string& prefix) {
   cleanup_on_interrupt([prefix] {
     std::fprintf(stderr, "v6conform: interrupted, removing lab %s\n", prefix.c_str());
+    host::stop_spawning();  // the build on the main thread starts no daemon after this listing
     lab::down(prefix);
   });
 }
@@ -182,6 +183,7 @@ void register_lab(CLI::App& app) {
     try {
       exit_code = fn();
     } catch (const std::exception& e) {
+      yield_to_interrupt();  // the lab vanished under the build because a signal is tearing it down
       std::fprintf(stderr, "v6conform: lab: %s\n", e.what());
       exit_code = kExitEnvironment;
     }

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "netlab.hpp"
 #include "v6c/host/host.hpp"
 #include "v6c/lab/config.hpp"
 #include "v6c/lab/faults.hpp"
@@ -27,13 +28,14 @@ namespace {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-// Everything of a lab that could leak, by its prefix.
+// Everything of a lab that could leak, by its prefix: a daemon too, even outside any namespace.
 std::vector<std::string> leftovers(const std::string& prefix) {
   auto left = host::list_netns(prefix);
   for (const auto& l : host::list_links(prefix)) left.push_back("link " + l);
   std::error_code ec;
   for (const auto& e : fs::directory_iterator("/tmp", ec))
     if (e.path().filename().string().rfind(prefix, 0) == 0) left.push_back(e.path().string());
+  for (int p : test::processes_naming(prefix)) left.push_back("process " + std::to_string(p));
   return left;
 }
 
@@ -209,13 +211,19 @@ TEST_CASE("lab: `lab down` removes what a SIGKILLed run left", "[lab]") {
 
 TEST_CASE("lab: SIGTERM tears the lab down and exits 4", "[lab]") {
   REQUIRE(host::is_root());
-  host::Process up({V6C_CONTROLLER_BIN, "lab", "up", "--wait", "--mode", "slaac"});
+  test::TempDir dir("sigterm");
+  const auto log = dir.file("up.log");
+  host::Process up({V6C_CONTROLLER_BIN, "lab", "up", "--wait", "--mode", "slaac"}, "", log);
   // The child names its lab after its PID (unique_prefix); wait until its daemons run.
   const std::string prefix = kLabPrefixBase + std::to_string(up.pid()) + "-";
   for (int i = 0; i < 500 && (host::pids_in_netns(prefix + "router").empty() || host::pids_in_netns(prefix + "up").empty()); ++i)
     std::this_thread::sleep_for(10ms);
   REQUIRE_FALSE(host::pids_in_netns(prefix + "router").empty());
   ::kill(up.pid(), SIGTERM);
-  CHECK(up.wait(10s) == 4);
+  const int status = up.wait(10s);
+  std::ifstream in(log);
+  const std::string said((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CAPTURE(said, leftovers(prefix));
+  CHECK(status == 4);
   CHECK(leftovers(prefix).empty());
 }

@@ -7,9 +7,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "v6c/host/host.hpp"
 
@@ -66,9 +68,24 @@ struct NetPair {
   }
 };
 
-// True when nothing with this prefix is left: namespaces, links, or processes inside them.
+// Live processes whose command line names the prefix (the lab's daemons carry it in their
+// config and pid file paths), so a daemon that outlived its namespace is seen too.
+inline std::vector<int> processes_naming(const std::string& prefix) {
+  std::vector<int> pids;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    const auto name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos || std::stoi(name) == ::getpid()) continue;
+    std::ifstream in(e.path() / "cmdline", std::ios::binary);
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmdline.find(prefix) != std::string::npos) pids.push_back(std::stoi(name));
+  }
+  return pids;
+}
+
+// True when nothing with this prefix is left: namespaces, links, or processes naming it.
 inline bool nothing_left(const std::string& prefix) {
-  return host::list_netns(prefix).empty() && host::list_links(prefix).empty();
+  return host::list_netns(prefix).empty() && host::list_links(prefix).empty() && processes_naming(prefix).empty();
 }
 
 // Runs `fn` inside a namespace on a thread that entered it, so in-process code (probe::Link)

@@ -14,6 +14,9 @@
 #include <dirent.h>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <mutex>
+#include <shared_mutex>
 #include <thread>
 
 namespace v6c::host {
@@ -48,6 +51,34 @@ std::string joined(const Argv& argv) {
   _exit(127);
 }
 
+std::shared_mutex g_spawn_gate;
+std::optional<std::thread::id> g_sole_spawner;  // set by stop_spawning()
+
+// Forks the child and returns once it has exec'd (or failed to): the close-on-exec pipe
+// closes then. Under the gate, so once stop_spawning() returns no child of ours is half-way
+// to its program, and other threads start none.
+pid_t spawn(const Argv& argv, const std::string& netns, int out_fd, int err_fd, int in_fd) {
+  std::shared_lock gate(g_spawn_gate);
+  if (g_sole_spawner && *g_sole_spawner != std::this_thread::get_id()) {
+    gate.unlock();
+    for (;;) pause();  // the stopping thread ends the process
+  }
+  int sync[2];
+  if (pipe2(sync, O_CLOEXEC) != 0) throw HostError("pipe: " + std::string(strerror(errno)));
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(sync[0]);
+    close(sync[1]);
+    throw HostError("fork: " + std::string(strerror(errno)));
+  }
+  if (pid == 0) exec_child(argv, netns, out_fd, err_fd, in_fd);
+  close(sync[1]);
+  char c;
+  while (read(sync[0], &c, 1) < 0 && errno == EINTR) {}
+  close(sync[0]);
+  return pid;
+}
+
 int decode_status(int st) {
   if (WIFEXITED(st)) return WEXITSTATUS(st);
   if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
@@ -60,9 +91,7 @@ CommandResult run_with_input(const Argv& argv, const std::string& netns, std::ch
   int out[2], err[2], in[2] = {-1, -1};
   if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) throw HostError("pipe: " + std::string(strerror(errno)));
   if (!input.empty() && pipe2(in, O_CLOEXEC) != 0) throw HostError("pipe: " + std::string(strerror(errno)));
-  pid_t pid = fork();
-  if (pid < 0) throw HostError("fork: " + std::string(strerror(errno)));
-  if (pid == 0) exec_child(argv, netns, out[1], err[1], in[0]);
+  pid_t pid = spawn(argv, netns, out[1], err[1], in[0]);
   close(out[1]);
   close(err[1]);
   if (in[0] >= 0) {
@@ -149,6 +178,11 @@ bool have_tool(const std::string& name) {
 
 bool is_root() { return geteuid() == 0; }
 
+void stop_spawning() {
+  std::unique_lock gate(g_spawn_gate);
+  g_sole_spawner = std::this_thread::get_id();
+}
+
 Netns::Netns(std::string name) : name_(std::move(name)) {
   host::must({"ip", "netns", "add", name_});
   try {
@@ -174,9 +208,13 @@ Process::Process(const Argv& argv, const std::string& netns, const std::string& 
     log_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
   }
   int null_in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  pid_ = fork();
-  if (pid_ < 0) throw HostError("fork: " + std::string(strerror(errno)));
-  if (pid_ == 0) exec_child(argv, netns, log_fd, log_fd, null_in);
+  try {
+    pid_ = spawn(argv, netns, log_fd, log_fd, null_in);
+  } catch (...) {
+    close(log_fd);
+    close(null_in);
+    throw;
+  }
   close(log_fd);
   close(null_in);
 }

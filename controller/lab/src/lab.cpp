@@ -8,11 +8,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <thread>
 
@@ -30,6 +32,7 @@ namespace fs = std::filesystem;
 constexpr auto kDaemonReadyTimeout = 3s;
 constexpr auto kTermGrace = 1s;            // radvd sends its final RAs, dnsmasq exits at once
 constexpr auto kPollStep = 2ms;
+constexpr int kEndRounds = 10;  // listings of the lab's processes at teardown, until one finds none
 constexpr int kLabNdRetransMs = 50;  // RFC 4861 §10 RetransTimer is 1 s; only the lab's routers use less
 constexpr std::uint8_t kIntruderPortNumber = 0xee;
 constexpr std::uint8_t kRoguePortNumber = 0xef;
@@ -114,20 +117,49 @@ bool selected(const std::string& name, const std::string& prefix) {
   return name.size() > prefix.size() && std::isdigit(static_cast<unsigned char>(name[prefix.size()]));
 }
 
-// Ends the processes inside the namespaces (by PID: only ours live there) and deletes them.
-void remove_namespaces(const std::vector<std::string>& namespaces) {
-  auto pids = pids_in(namespaces);
-  for (pid_t p : pids) ::kill(p, SIGTERM);
-  auto reap = [](pid_t p) { ::waitpid(p, nullptr, WNOHANG); };  // ours when we are their subreaper
-  auto deadline = Clock::now() + kTermGrace;
-  while (!pids.empty() && Clock::now() < deadline) {
-    std::this_thread::sleep_for(kPollStep);
-    for (pid_t p : pids) reap(p);
-    std::erase_if(pids, [](pid_t p) { return !alive(p); });
+// The lab's daemons by command line: each names a file in its lab's directory
+// (/tmp/<prefix>…), so one that escaped its namespace is found too.
+std::vector<pid_t> daemons_of(const std::string& prefix) {
+  std::vector<pid_t> pids;
+  const std::string dir = "/tmp/" + prefix;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc", ec)) {
+    const auto name = e.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(e.path() / "cmdline", std::ios::binary);
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (auto at = cmdline.find(dir); at != std::string::npos; at = cmdline.find(dir, at + 1)) {
+      auto lab_dir = cmdline.substr(at + 5, cmdline.find_first_of(std::string("/\0", 2), at + 5) - at - 5);
+      if (selected(lab_dir, prefix)) {
+        pids.push_back(std::stoi(name));
+        break;
+      }
+    }
   }
-  for (pid_t p : pids) {
-    ::kill(p, SIGKILL);
-    ::waitpid(p, nullptr, 0);
+  return pids;
+}
+
+// Ends the lab's processes (by PID: only ours live in its namespaces or name its directory)
+// and deletes the namespaces. Listed again until none is left: a daemon that was still
+// daemonizing when the lab was interrupted forks its final child after the first listing.
+void remove_namespaces(const std::vector<std::string>& namespaces, const std::string& prefix) {
+  for (int round = 0; round < kEndRounds; ++round) {
+    auto pids = pids_in(namespaces);
+    for (pid_t p : daemons_of(prefix))
+      if (std::find(pids.begin(), pids.end(), p) == pids.end()) pids.push_back(p);
+    if (pids.empty()) break;
+    for (pid_t p : pids) ::kill(p, SIGTERM);
+    auto reap = [](pid_t p) { ::waitpid(p, nullptr, WNOHANG); };  // ours when we are their subreaper
+    auto deadline = Clock::now() + kTermGrace;
+    while (!pids.empty() && Clock::now() < deadline) {
+      std::this_thread::sleep_for(kPollStep);
+      for (pid_t p : pids) reap(p);
+      std::erase_if(pids, [](pid_t p) { return !alive(p); });
+    }
+    for (pid_t p : pids) {
+      ::kill(p, SIGKILL);
+      ::waitpid(p, nullptr, 0);
+    }
   }
   std::vector<std::string> lines;
   for (const auto& n : namespaces)
@@ -191,7 +223,7 @@ Lab::~Lab() {
 
 void Lab::teardown() {
   auto start = Clock::now();
-  remove_namespaces(model_.all_netns());
+  remove_namespaces(model_.all_netns(), model_.prefix);
   if (!dir_.empty()) {
     std::error_code ec;
     fs::remove_all(dir_, ec);
@@ -402,7 +434,7 @@ void Lab::build() {
 std::vector<std::string> down(const std::string& prefix) {
   auto namespaces = host::list_netns(prefix);
   std::erase_if(namespaces, [&](const std::string& n) { return !selected(n, prefix); });
-  remove_namespaces(namespaces);
+  remove_namespaces(namespaces, prefix);
   for (const auto& l : host::list_links(prefix))
     if (selected(l, prefix)) host::run({"ip", "link", "del", l});
   std::error_code ec;

@@ -33,6 +33,10 @@ void ip_batch(const std::vector<std::string>& lines, const std::string& netns = 
 
 bool have_tool(const std::string& name);  // on PATH and executable
 bool is_root();
+// From now on only the calling thread starts processes; any other thread that tries blocks
+// for good. For the thread that tears down after a signal and then ends the process: what
+// it lists is then all there is. Returns once no child is between fork and exec.
+void stop_spawning();
 
 // A named network namespace, created on construction, deleted on destruction.
 class Netns {
