@@ -227,6 +227,47 @@ TEST_CASE("checks skip what does not apply, with a reason", "[catalog]") {
   }
 }
 
+TEST_CASE("north-south-out: with an observer beyond the router, NAT66 fails", "[catalog]") {
+  // A NAT66 that translates back leaves the VM's own view intact: 3/3 replies, its source.
+  World w;
+  auto request_from = [](const Ip6& src, std::uint32_t index) {
+    return packet(wire::Echo{false, 1, 1, 56}, src, kRouterMac, kExternal, index, 63);
+  };
+  std::vector<Packet> own;
+  for (std::uint32_t i = 0; i < w.net().ports.size(); ++i) own.push_back(request_from(w.net().ports[i].fixed_ips[0], 3 + i));
+  SECTION("the VMs' own addresses arrive") {
+    w.far_seen = FarSeen{"upstream", "upstream.pcap", own};
+    auto o = w.run("north_south_out");
+    CHECK(o.status == Status::pass);
+    REQUIRE(o.evidence.size() >= 2);
+    const auto& e = o.evidence.back();
+    CHECK(e.host == "upstream");
+    CHECK(e.pcap == "upstream.pcap");
+    CHECK(e.packet >= 3);
+  }
+  SECTION("the router's address arrives instead") {
+    w.far_seen = FarSeen{"upstream", "upstream.pcap", {request_from(ip("2001:db8:ff::5"), 3)}};
+    auto o = w.run("north_south_out");
+    CHECK(o.status == Status::fail);
+    CHECK_THAT(o.actual, Catch::Contains("only from 2001:db8:ff::5") && Catch::Contains("NAT66"));
+    CHECK(o.evidence.back().pcap == "upstream.pcap");
+  }
+  SECTION("one VM's address arrives, the other's is translated") {
+    own.back().ctx.src_ip = ip("2001:db8:ff::5");
+    w.far_seen = FarSeen{"upstream", "upstream.pcap", own};
+    CHECK(w.run("north_south_out").status == Status::fail);
+  }
+  SECTION("nothing arrives") {
+    w.far_seen = FarSeen{"upstream", "upstream.pcap", {}};
+    auto o = w.run("north_south_out");
+    CHECK(o.status == Status::fail);
+    CHECK_THAT(o.actual, Catch::Contains("no echo request"));
+  }
+  SECTION("nobody watched (a cloud): the VM's own view decides") {
+    CHECK(w.run("north_south_out").status == Status::pass);
+  }
+}
+
 TEST_CASE("parameters change the verdict", "[catalog]") {
   World w;
   w.result<wire::DiscoverResult>("discover").first_ra_ms = 1500;

@@ -10,6 +10,8 @@ namespace {
 using namespace detail;
 using wire::IcmpErrorKind;
 
+constexpr std::string_view kFarSeenProcedure = "far-seen";  // evidence: the capture beyond the router
+
 // "3/3 echo replies from 2001:db8::1", with the first reply as evidence.
 Outcome echo_outcome(const HostObservations& h, std::string_view id, const wire::EchoResult& e,
                      std::int64_t min_replies, const std::string& expected, std::string_view clause) {
@@ -84,6 +86,33 @@ Outcome east_west(const CheckInput& in) {
   });
 }
 
+// NAT66: the external target must have seen the VM's own address as the source.
+Outcome seen_beyond_router(const FarSeen& far, const HostObservations& h, const wire::Ip6& source, Outcome out,
+                           const std::string& expected) {
+  const model::Port observer{far.host, {}, {}, "observer"};
+  const HostObservations beyond{&observer, nullptr, far.pcap};
+  const auto& seen = far.echo_requests;
+  auto own = std::find_if(seen.begin(), seen.end(), [&](const wire::Packet& p) { return p.ctx.src_ip == source; });
+  if (own != seen.end()) {
+    out.evidence.push_back(
+        packet_evidence(beyond, kFarSeenProcedure, *own, "beyond the router, from " + source.str(), "no NAT66"));
+    return out;
+  }
+  std::vector<std::string> sources;
+  for (const auto& p : seen)
+    if (std::find(sources.begin(), sources.end(), p.ctx.src_ip.str()) == sources.end()) sources.push_back(p.ctx.src_ip.str());
+  std::string actual = "the external host saw ";
+  if (sources.empty()) actual += "no echo request";
+  else {
+    actual += "echo requests only from";
+    for (const auto& s : sources) actual += " " + s;
+  }
+  actual += ", none from " + source.str() + " (translated on the way: NAT66)";
+  std::vector<Evidence> ev = out.evidence;
+  if (!seen.empty()) ev.push_back(packet_evidence(beyond, kFarSeenProcedure, seen.front(), actual, "no NAT66"));
+  return on_host(h, fail(expected, actual, ev));
+}
+
 Outcome north_south_out(const CheckInput& in) {
   if (!in.facts.external_target) return skip("no external IPv6 target configured");
   if (!has_gateway(in)) return skip("the subnet has no gateway");
@@ -94,10 +123,11 @@ Outcome north_south_out(const CheckInput& in) {
     if (!found.result) return found.problem;
     const auto& e = *found.result;
     auto out = echo_outcome(h, proc::kEchoFar, e, min_replies, expected, "scs-0126");
-    // The source must be the VM's own global address; NAT66 itself is only visible from outside (north-south-in).
-    if (out.status == Status::pass &&
-        std::find(h.port->fixed_ips.begin(), h.port->fixed_ips.end(), e.source) == h.port->fixed_ips.end())
+    // The source must be the VM's own global address, and arrive as such beyond the router.
+    if (out.status != Status::pass) return out;
+    if (std::find(h.port->fixed_ips.begin(), h.port->fixed_ips.end(), e.source) == h.port->fixed_ips.end())
       return on_host(h, fail(expected, "sent from " + e.source.str() + ", not the port's fixed IP", out.evidence));
+    if (in.far_seen) return seen_beyond_router(*in.far_seen, h, e.source, std::move(out), expected);
     return out;
   });
 }

@@ -78,6 +78,7 @@ Result evaluate(const Catalog& c, const model::Facts& f, const Observations& obs
 
   const wire::AgentReport* external = nullptr;
   if (auto it = obs.agents.find(obs.external_host); it != obs.agents.end()) external = &it->second;
+  const FarSeen* far_seen = obs.far_seen ? &*obs.far_seen : nullptr;
   auto pcap_of = [&](const std::string& host) {
     auto it = obs.pcaps.find(host);
     return it == obs.pcaps.end() ? host + ".pcap" : it->second;
@@ -87,16 +88,16 @@ Result evaluate(const Catalog& c, const model::Facts& f, const Observations& obs
     if (!r.enabled) continue;
     const CheckSpec* spec = find_check(r.check);
     if (!spec || spec->global) {
-      CheckInput in{f, nullptr, {}, nullptr, external, r.params, obs.external_why_not};
+      CheckInput in{f, nullptr, {}, nullptr, external, r.params, obs.external_why_not, far_seen};
       result.verdicts.push_back(evaluate_requirement(c, r, in, Scope{}));
       continue;
     }
     if (f.networks.empty()) {
-      result.verdicts.push_back(evaluate_requirement(c, r, CheckInput{f, nullptr, {}, nullptr, external, r.params, obs.external_why_not}, Scope{}));
+      result.verdicts.push_back(evaluate_requirement(c, r, CheckInput{f, nullptr, {}, nullptr, external, r.params, obs.external_why_not, far_seen}, Scope{}));
       continue;
     }
     for (const auto& net : f.networks) {
-      CheckInput in{f, &net, {}, nullptr, external, r.params, obs.external_why_not};
+      CheckInput in{f, &net, {}, nullptr, external, r.params, obs.external_why_not, far_seen};
       // A network that holds only the attacker and the victim (a cloud run's security network).
       if (detail::probe_ports(net).empty() && r.section != "security") {
         result.verdicts.push_back(verdict_of(c, r, Scope{net.name, net.subnet.mode},

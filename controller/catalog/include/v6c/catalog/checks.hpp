@@ -21,6 +21,15 @@ struct HostObservations {
   std::string pcap;                           // its capture, for evidence
 };
 
+// Echo requests that reached the external target, captured beyond the router (the lab's
+// upstream namespace). A NAT66 that translates back is invisible from inside the VM: replies
+// and quoted errors are translated too. Only here does the rewritten source show.
+struct FarSeen {
+  std::string host;                         // the observer, for evidence
+  std::string pcap;                         // its capture
+  std::vector<wire::Packet> echo_requests;  // every one addressed to the external target
+};
+
 struct CheckInput {
   const model::Facts& facts;
   const model::Network* network = nullptr;        // null for global checks
@@ -29,6 +38,7 @@ struct CheckInput {
   const wire::AgentReport* external = nullptr;    // the agent outside the cloud, if any
   const nlohmann::json& params;                   // complete (defaults filled in)
   std::string_view external_why_not = {};         // why no agent outside the cloud reported
+  const FarSeen* far_seen = nullptr;              // null: nobody watched beyond the router
 };
 
 using CheckFn = Outcome (*)(const CheckInput&);

@@ -2,6 +2,7 @@
 // per scope, and the run's result.
 #pragma once
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ struct Observations {
   std::map<std::string, std::string> pcaps;              // host → capture path; default "<host>.pcap"
   std::string external_host = "external";                // the agent outside the cloud, if it ran
   std::string external_why_not;                          // why it did not (north-south-in says so)
+  std::optional<FarSeen> far_seen;                       // what reached the external target (lab)
 };
 
 struct Summary {
