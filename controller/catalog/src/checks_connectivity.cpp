@@ -87,12 +87,19 @@ Outcome east_west(const CheckInput& in) {
 }
 
 // NAT66: the external target must have seen the VM's own address as the source.
-Outcome seen_beyond_router(const FarSeen& far, const HostObservations& h, const wire::Ip6& source, Outcome out,
+Outcome seen_beyond_router(const FarSeen& far, const HostObservations& h, const wire::EchoResult& e, Outcome out,
                            const std::string& expected) {
   const model::Port observer{far.host, {}, {}, "observer"};
   const HostObservations beyond{&observer, nullptr, far.pcap};
   const auto& seen = far.echo_requests;
-  auto own = std::find_if(seen.begin(), seen.end(), [&](const wire::Packet& p) { return p.ctx.src_ip == source; });
+  const auto& source = e.source;
+  // The evidence is the request this procedure sent (its echo id), else any from the VM.
+  const auto* reply = e.replies.empty() ? nullptr : e.replies.front().as<wire::Echo>();
+  auto own = std::find_if(seen.begin(), seen.end(), [&](const wire::Packet& p) {
+    return p.ctx.src_ip == source && reply && p.as<wire::Echo>() && p.as<wire::Echo>()->id == reply->id;
+  });
+  if (own == seen.end())
+    own = std::find_if(seen.begin(), seen.end(), [&](const wire::Packet& p) { return p.ctx.src_ip == source; });
   if (own != seen.end()) {
     out.evidence.push_back(
         packet_evidence(beyond, kFarSeenProcedure, *own, "beyond the router, from " + source.str(), "no NAT66"));
@@ -127,7 +134,7 @@ Outcome north_south_out(const CheckInput& in) {
     if (out.status != Status::pass) return out;
     if (std::find(h.port->fixed_ips.begin(), h.port->fixed_ips.end(), e.source) == h.port->fixed_ips.end())
       return on_host(h, fail(expected, "sent from " + e.source.str() + ", not the port's fixed IP", out.evidence));
-    if (in.far_seen) return seen_beyond_router(*in.far_seen, h, e.source, std::move(out), expected);
+    if (in.far_seen) return seen_beyond_router(*in.far_seen, h, e, std::move(out), expected);
     return out;
   });
 }

@@ -119,10 +119,6 @@ const std::vector<KnownGap>& known_gaps() {
       {"dhcp-wrong-address", true,
        "port security drops everything the VM sends from the wrong address, so every later probe on that "
        "network fails with it, as it would in a cloud"},
-      {"nat66", false,
-       "a NAT66 that translates back is invisible from inside the VM (replies and quoted ICMPv6 errors are "
-       "translated too); it needs an observer beyond the router that reports the source it saw (the external "
-       "agent of north-south-in), not built yet"},
   };
   return gaps;
 }

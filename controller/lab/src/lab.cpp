@@ -254,6 +254,11 @@ void Lab::build() {
   for (const auto& n : namespaces) {
     Sysctls s = quiet;
     if (n == m.router_ns() || n == m.upstream_ns()) s.push_back({"net/ipv6/conf/all/forwarding", "1"});
+    // Upstream is outside the cloud under test: it sends every ICMPv6 error it owes, so what
+    // the VMs get back is the Neutron router's doing. Linux rate-limits errors per destination
+    // and host-wide; behind a NAT66 all VMs' errors go to one address and most were lost.
+    // The mask names the types limited: only 255 (reserved), so none that is ever sent.
+    if (n == m.upstream_ns()) s.push_back({"net/ipv6/icmp/ratemask", "255"});
     if (n == m.switch_ns()) {
       s.push_back({"net/ipv6/conf/default/disable_ipv6", "1"});  // the bridges are L2 only
       s.push_back({"net/bridge/bridge-nf-call-ip6tables", "1"});

@@ -1,16 +1,23 @@
 #include "v6c/lab/run.hpp"
 
+#include <fcntl.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
+#include <cstdio>
 #include <fstream>
+#include <future>
 #include <memory>
+#include <thread>
 
 #include "v6c/catalog/plan.hpp"
 #include "v6c/host/host.hpp"
 #include "v6c/lab/config.hpp"
 #include "v6c/lab/guest.hpp"
+#include "v6c/probe/link.hpp"
 #include "v6c/wire/json.hpp"
 
 namespace v6c::lab {
@@ -38,6 +45,80 @@ fs::path find_agent(const fs::path& self) {
 }
 
 namespace {
+
+// north-south-out beyond the router: every echo request that reaches the external target,
+// captured in the upstream namespace while the VMs probe. A NAT66 that translates back is
+// invisible from inside the VM; here the rewritten source shows.
+class FarObserver {
+ public:
+  FarObserver(const std::string& netns, const std::string& ifname, const wire::Ip6& target, const fs::path& pcap) {
+    seen_.host = "upstream";
+    seen_.pcap = pcap.string();
+    std::promise<void> ready;
+    auto started = ready.get_future();
+    thread_ = std::thread([this, netns, ifname, target, pcap, ready = std::move(ready)]() mutable {
+      try {
+        int fd = ::open(("/run/netns/" + netns).c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) throw std::runtime_error("cannot enter " + netns);
+        ::close(fd);
+        probe::Link link(ifname);
+        link.set_filter("icmp6 and dst host " + target.str());
+        probe::PcapWriter writer(pcap.string());
+        link.record_to(&writer);
+        ready.set_value();
+        while (!stop_) {
+          auto p = link.receive(probe::Clock::now() + kObserverPoll);
+          if (!p || p->ctx.dst_ip != target) continue;
+          if (auto* echo = p->as<wire::Echo>(); echo && !echo->reply && seen_.echo_requests.size() < kObserverKeep)
+            seen_.echo_requests.push_back(std::move(*p));
+        }
+      } catch (...) {
+        try {
+          ready.set_exception(std::current_exception());
+        } catch (const std::future_error&) {  // it was running: the capture simply ends here
+        }
+      }
+    });
+    try {
+      started.get();
+    } catch (...) {
+      thread_.join();
+      throw;
+    }
+  }
+  ~FarObserver() {
+    if (thread_.joinable()) finish();
+  }
+  catalog::FarSeen finish() {
+    stop_ = true;
+    thread_.join();
+    return std::move(seen_);
+  }
+
+ private:
+  static constexpr auto kObserverPoll = 50ms;
+  static constexpr std::size_t kObserverKeep = 10000;  // a few per VM are expected; a flood is not kept
+  std::atomic<bool> stop_{false};
+  catalog::FarSeen seen_;
+  std::thread thread_;
+};
+
+// The observer when north-south-out is to be judged and there is a target; none otherwise.
+std::unique_ptr<FarObserver> watch_far(const Lab& lab, const catalog::Catalog& c, const model::Facts& facts,
+                                       const fs::path& dir) {
+  if (!facts.external_target || std::none_of(c.requirements.begin(), c.requirements.end(), [](const auto& r) {
+        return r.enabled && r.check == "north_south_out";
+      }))
+    return nullptr;
+  try {
+    return std::make_unique<FarObserver>(lab.model().upstream_ns(), kUpstreamProviderIfname, *facts.external_target,
+                                         dir / "upstream.pcap");
+  } catch (const std::exception& e) {
+    // Without it north-south-out judges the VMs' own view alone, as in a cloud.
+    std::fprintf(stderr, "v6conform: lab: no observer beyond the router (%s)\n", e.what());
+    return nullptr;
+  }
+}
 
 // north-south-in: the external host (the provider's upstream router) echoes every probe VM
 // through the Neutron router, once the VMs' agents have put their addresses in place.
@@ -104,6 +185,7 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
     fs::path report, pcap;
     std::unique_ptr<host::Process> process;
   };
+  auto far = watch_far(lab, c, facts, dir);
   // lab --vm: the probe VMs boot first (guest.hpp).
   auto guests = boot_guests(lab, facts, plan_for, dir);
   const auto agents_start = Clock::now();  // the guests' agents run: the rest start with them
@@ -153,6 +235,7 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
     }
   }
   collect_guests(guests, agents_start + budget, dir, obs);
+  if (far) obs.far_seen = far->finish();
   run_external(lab, c, facts, options, dir, agent, !guests.empty(), obs);
   for (const auto& net : facts.networks) {
     auto pair = catalog::security_pair(net);
