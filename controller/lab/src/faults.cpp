@@ -109,14 +109,18 @@ const std::vector<Unexercised>& unexercised_requirements() {
 
 const std::vector<KnownGap>& known_gaps() {
   static const std::vector<KnownGap> gaps = {
-      {"fixed-ip-mismatch", true,
-       "north-south-out judges that the echo left from the port's fixed IP, which is the same mismatch seen "
-       "again, and the peers' echoes go to the API's address; in a cloud port security would also drop everything "
-       "the VM sends from its SLAAC address"},
-      {"address-in-use", true,
+      {"fixed-ip-mismatch",
+       {"dhcp6-stateful-address", "east-west", "north-south-out", "north-south-in", "mtu-1280", "sec-na-spoof"},
+       "the API's fixed IPs are wrong on every network: the stateful lease differs from them too, north-south-out "
+       "sees the echo leave from another address, peers and the external host address the VMs where they are not, "
+       "and the port security built from the API lets the attacker claim a neighbour's leased address; in a cloud "
+       "port security would also drop everything the VM sends from its SLAAC address"},
+      {"address-in-use",
+       {"gw-echo", "east-west", "north-south-out", "mtu-1280", "ptb-delivered", "icmp6-errors", "dns-aaaa"},
        "a VM that finds its address in use must not use it (RFC 4862 §5.4.5), so every later probe of that VM "
        "that sends from its global address cannot run, and those verdicts on its network turn ERROR"},
-      {"dhcp-wrong-address", true,
+      {"dhcp-wrong-address",
+       {"gw-echo", "east-west", "north-south-out", "mtu-1280", "ptb-delivered", "icmp6-errors", "dns-aaaa"},
        "port security drops everything the VM sends from the wrong address, so every later probe on that "
        "network fails with it, as it would in a cloud"},
   };
