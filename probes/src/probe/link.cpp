@@ -64,6 +64,7 @@ IfInfo interface_info(const std::string& ifname) {
 struct Link::Handle {
   int fd = -1;
   pcap_t* compiler = pcap_open_dead(DLT_EN10MB, kSnapLen);  // only compiles filters
+  std::vector<std::uint8_t> buf = std::vector<std::uint8_t>(kSnapLen);  // one frame; decode copies it out
   ~Handle() {
     if (fd >= 0) ::close(fd);
     if (compiler) pcap_close(compiler);
@@ -216,7 +217,7 @@ bool Link::answer_echo_request(const wire::Packet& p) {
 }
 
 std::optional<wire::Packet> Link::receive(Deadline deadline) {
-  std::vector<std::uint8_t> buf(kSnapLen);
+  auto& buf = h_->buf;
   for (;;) {
     iovec iov{buf.data(), buf.size()};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timeval))];
