@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <future>
+#include <map>
 #include <cstdio>
 #include <set>
 
@@ -449,7 +450,8 @@ struct AttackLink {
   }
 
   // Both roles at once, each on a thread inside its namespace, and the gateway.
-  Outcome run(const std::string& allowed = "eth0", std::chrono::milliseconds listen = 1000ms) {
+  Outcome run(const std::string& allowed = "eth0", std::chrono::milliseconds listen = 1000ms,
+              std::vector<std::string> attacks = {}, int count = 2) {
     Outcome out;
     auto& sent = out.sent;
     auto& seen = out.seen;
@@ -474,6 +476,8 @@ struct AttackLink {
         o.allowed_interface = allowed;
         o.parties = p;
         o.wait = 500ms;
+        o.attacks = attacks;
+        o.count = count;
         sent = probe::attack(link, o);
       });
     } catch (const probe::LinkError& e) {
@@ -525,6 +529,16 @@ TEST_CASE("attacker and victim on a bridge", "[link]") {
       CHECK(ids_blamed(seen).count(std::string(probe::attack_id::kNaSpoofGateway)));
       CHECK(has_change(seen, "route", "default via " + net.p.attacker_link_local.str()));
       CHECK(has_change(seen, "address", wire::eui64_address(probe::kRoguePrefix, net.p.victim_mac).str() + "/64"));
+    }
+    SECTION("an attack sent 200 times: the victim keeps 64 of it, a fragmented one still judged whole") {
+      const std::string echo(probe::attack_id::kUnsolicitedEcho), frag(probe::attack_id::kRogueRaFrag);
+      auto [sent, seen, refused] = net.run("eth0", 2500ms, {echo, frag}, 200);
+      CHECK(refused.empty());
+      std::map<std::string, std::size_t> kept;
+      for (const auto& r : seen.received) kept[r.id] = r.packets.size();
+      CHECK(kept[echo] == 64);
+      CHECK(kept[frag] == 64);  // both halves arrived, though the last kept one may be a first half
+      CHECK(seen.incomplete.empty());
     }
     SECTION("a gateway slow to answer: its genuine NA comes before the spoofed one, not after") {
       // Landing after the spoof, the solicited NA (override set) would restore the entry and

@@ -46,6 +46,7 @@ constexpr std::uint8_t kRogueCurHopLimit = 64;
 constexpr std::uint16_t kRogueHost = 0x53;  // 2001:db8:bad::53: its DNS server, its addresses
 
 constexpr auto kAnnounceInterval = 50ms;  // the victim repeats until the attacker starts
+constexpr std::size_t kKeepPerAttack = 64;  // evidence enough; a hostile flood is not kept
 constexpr auto kNsRetry = 300ms;          // the victim's NS for the gateway, if unanswered
 constexpr int kNsAttempts = 3;
 constexpr auto kRsRetry = 1000ms;         // a second RS if no RA answered the first
@@ -393,6 +394,7 @@ wire::VictimResult victim(Link& link, const VictimOptions& o) {
   std::optional<Clock::time_point> done_at;
 
   std::map<std::string, std::vector<wire::Packet>> arrived;
+  bool frag_first = false, frag_last = false;  // of the fragmented RA, whether or not kept
   auto finished = [&] { return done_at && Clock::now() >= *done_at + o.linger && r.ras > 0 && r.nas > 0; };
   // A router that answers RSs late still has its RAs reach us: without one yet, listen on.
   auto end = [&] { return r.ras == 0 ? std::max(deadline, start + o.ra_wait) : deadline; };
@@ -421,7 +423,12 @@ wire::VictimResult victim(Link& link, const VictimOptions& o) {
     auto pkt = link.receive(wake);
     if (!pkt) continue;
     if (auto attack = classify_attack(*pkt, p)) {
-      arrived[*attack].push_back(std::move(*pkt));
+      if (*attack == id::kRogueRaFrag)
+        if (auto info = wire::fragment_info(*pkt)) {
+          frag_first = frag_first || info->offset_bytes == 0;
+          frag_last = frag_last || !info->more;
+        }
+      if (auto& kept = arrived[*attack]; kept.size() < kKeepPerAttack) kept.push_back(std::move(*pkt));
       continue;
     }
     if (auto m = marker_of(*pkt); m && pkt->ctx.src_mac == p.attacker_mac) {
@@ -455,13 +462,7 @@ wire::VictimResult victim(Link& link, const VictimOptions& o) {
 
   // A fragmented RA reached us only if its first and its last fragment both did.
   if (auto it = arrived.find(std::string(id::kRogueRaFrag)); it != arrived.end()) {
-    bool first = false, last = false;
-    for (const auto& f : it->second)
-      if (auto info = wire::fragment_info(f)) {
-        first = first || info->offset_bytes == 0;
-        last = last || !info->more;
-      }
-    if (!(first && last)) {
+    if (!(frag_first && frag_last)) {
       r.incomplete = std::move(it->second);
       arrived.erase(it);
     }
