@@ -168,6 +168,10 @@ TEST_CASE("the agent image in Glance: reused by name and checksum, a changed par
   const auto root = images.show_image(first);
   CHECK(root.value("checksum", "") == run::md5_hex("root"));
   CHECK(images.show_image(root.value("kernel_id", "")).value("name", "") == base + "-kernel");
+  // All three parts raw (Nova's format inspection rejects aki/ari/ami), the root with the manifest's command line.
+  CHECK(root.value("os_command_line", "") == "console=ttyS0");
+  for (const auto& id : {first, root.value("kernel_id", std::string()), root.value("ramdisk_id", std::string())})
+    CHECK(images.show_image(id).value("disk_format", "") == "raw");
 
   // The same files: nothing uploaded, the same image.
   CHECK(run::ensure_agent_image(c.session, o) == first);
