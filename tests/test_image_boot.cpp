@@ -32,6 +32,7 @@ namespace {
 
 constexpr auto kBootTimeout = 180s;         // QEMU start to power-off, with room for a busy machine
 constexpr double kAgentStartTargetS = 10;   // issue 8: agent running ≤ 10 s of guest time after boot
+constexpr double kMinAvailableKb = 16 * 1024;  // left in the 128 MB guest after the agent ran
 const char* kRun = "image-boot";            // the plan's run id, which names the console frames
 // Neutron's fa:16:3e OUI; not NetPair's h_mac, which the bridge holds as its own port's address.
 const char* kVmMac = "fa:16:3e:00:00:0a";
@@ -109,7 +110,8 @@ const wire::ProcedureRecord* procedure(const wire::AgentReport& r, const std::st
 
 }  // namespace
 
-TEST_CASE("the agent image boots under QEMU TCG, reads its plan and reports the RA and DAD", "[vm][image]") {
+// [serial]: ctest runs it alone, so the suite's own load does not stretch the guest's time.
+TEST_CASE("the agent image boots under QEMU TCG, reads its plan and reports the RA and DAD", "[vm][image][serial]") {
   REQUIRE(host::have_tool("qemu-system-x86_64"));
   test::AgentImageDir image_dir;
   const auto image = lab::load_agent_image(image_dir.dir);
@@ -156,24 +158,37 @@ TEST_CASE("the agent image boots under QEMU TCG, reads its plan and reports the 
   auto poweroff = console_number(console, "POWEROFF", "uptime");
   REQUIRE(agent_start);
   REQUIRE(poweroff);
-  std::cout << "image boot: initrd " << fs::file_size(image.dir / "initrd.img") << " bytes; guest uptime at agent start "
-            << *agent_start << " s, at power-off " << *poweroff << " s; wall clock from QEMU start "
-            << wall_agent_start_s.value_or(-1) << " s to agent start, " << wall_poweroff_s << " s to exit; "
-            << console.substr(console.find("V6C-MEM"), console.find('\n', console.find("V6C-MEM")) - console.find("V6C-MEM"))
-            << "\n";
-  // Under TCG guest time follows host time, so the target is judged only when the host is not
-  // oversubscribed (this machine's cores are shared by other builds and guests).
+  // Under TCG guest time follows host time, so on an oversubscribed host (this machine's cores
+  // are shared by other builds and guests) the target stretches with load / cores. Measured, the
+  // start grows far slower than that: 9.1 s at load 7 on 2 cores (limit 35 s), 10.8-11.5 s at
+  // load 11 (limit 55 s) with the crypto self-tests still on; docs/image.md.
   double load = 0;
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  if (getloadavg(&load, 1) == 1 && load <= cores)
-    CHECK(*agent_start <= kAgentStartTargetS);
-  else if (*agent_start > kAgentStartTargetS)
-    WARN("agent started at " << *agent_start << " s of guest time, target " << kAgentStartTargetS << " s; host load "
-                             << load << " on " << cores << " cores, so not judged");
+  const bool load_known = getloadavg(&load, 1) == 1;
+  std::cout << "image boot: initrd " << fs::file_size(image.dir / "initrd.img") << " bytes; guest uptime at agent start "
+            << *agent_start << " s, at power-off " << *poweroff << " s; wall clock from QEMU start "
+            << wall_agent_start_s.value_or(-1) << " s to agent start, " << wall_poweroff_s << " s to exit; load " << load
+            << " on " << cores << " cores; "
+            << console.substr(console.find("V6C-MEM"), console.find('\n', console.find("V6C-MEM")) - console.find("V6C-MEM"))
+            << "\n";
+  if (load_known) {
+    const double limit = kAgentStartTargetS * std::max(1.0, load / cores);
+    INFO("host load " << load << " on " << cores << " cores: limit " << limit << " s of guest time");
+    CHECK(*agent_start <= limit);
+  } else if (*agent_start > kAgentStartTargetS) {
+    WARN("agent started at " << *agent_start << " s of guest time, target " << kAgentStartTargetS
+                             << " s; host load unknown, so not judged");
+  }
   CHECK(console.find("V6C-AGENT-EXIT rc=0") != std::string::npos);
   // The kernel configured nothing global on its own before the agent ran.
   std::smatch kernel_global;
   CHECK_FALSE(std::regex_search(console, kernel_global, std::regex("V6C-KERNEL-ADDR .*scope global")));
+  // eth0 inherited init's defaults: no RA processing, no SLAAC, EUI-64 link-local.
+  CHECK(std::regex_search(console, std::regex("V6C-KERNEL-IPV6 accept_ra=0 autoconf=0 addr_gen_mode=0\r?\n")));
+  // 128 MB is enough, with room to spare (96 MB does not boot: docs/image.md).
+  auto available_kb = console_number(console, "MEM", "MemAvailable_kb");
+  REQUIRE(available_kb);
+  CHECK(*available_kb >= kMinAvailableKb);
 
   auto frames = wire::deframe(console, kRun);
   INFO(frames.error);

@@ -90,10 +90,31 @@ TEST_CASE("the agent image build is reproducible, and its manifest and contents 
     CAPTURE(path);
     CHECK(std::find(listing.begin(), listing.end(), path) != listing.end());
   }
-  for (const std::string lib : m.at("agent").at("libraries")) {
-    CAPTURE(lib);
-    CHECK(has("/" + lib));
+  // The shared libraries come from the build host: each is an input, named by the Debian package
+  // and version it came from, and no library is in the archive without its entry.
+  auto installed = [](const std::string& package) { return host::must({"dpkg-query", "-W", "-f=${Version}", package}); };
+  std::vector<std::string> listed;
+  for (const auto& lib : m.at("agent").at("libraries")) {
+    const std::string path = lib.at("path"), package = lib.at("package");
+    CAPTURE(path, package);
+    listed.push_back(path.substr(1));
+    CHECK(std::find(listing.begin(), listing.end(), path.substr(1)) != listing.end());
+    CHECK(lib.at("version") == installed(package));
+    auto owners = host::run({"dpkg-query", "-S", path}).out + host::run({"dpkg-query", "-S", "/usr" + path}).out;
+    CHECK(owners.find(package + ":") != std::string::npos);
   }
+  for (const auto& entry : listing) {
+    if (entry.find(".so") == std::string::npos || entry.starts_with("lib/modules/")) continue;
+    CAPTURE(entry);
+    CHECK(std::find(listed.begin(), listed.end(), entry) != listed.end());
+  }
+  CHECK(listed.size() >= 3);  // libtins, libpcap, libc at least
+  std::vector<std::string> tools;
+  for (const auto& t : m.at("tools")) {
+    tools.push_back(t.at("tool").get<std::string>());
+    CHECK(t.at("version") == installed(t.at("package").get<std::string>()));
+  }
+  CHECK(tools == std::vector<std::string>{"strip", "cpio", "zstd"});
 
   std::vector<std::string> order = m.at("load_order");
   for (const auto& ko : order) {

@@ -120,20 +120,22 @@ TEST_CASE("v6conform scs: scs-0126's API testcases, no VM needed", "[cloud]") {
 }
 
 TEST_CASE("the agent image in Glance: reused by name and checksum, a changed part uploaded again", "[cloud]") {
-  // A stand-in image of three small files, under a name of its own (the initrd's "sha256").
+  // A stand-in image of three small files, under a name of its own (a random initrd's sha256),
+  // with a manifest that records their sha256 as the build does (run::agent_image_files checks them).
   test::TempDir dir("cglance");
   std::mt19937 rng(std::random_device{}());
-  char sha[65];
-  for (int i = 0; i < 64; ++i) sha[i] = "0123456789abcdef"[rng() % 16];
-  sha[64] = 0;
-  const std::string base = std::string("v6c-agent-") + std::string(sha, 12);
-  dir.file("vmlinuz", "kernel one");
-  dir.file("initrd.img", "initrd");
+  auto sha256 = [&](const char* name) { return host::must({"sha256sum", (dir.path / name).string()}).substr(0, 64); };
+  auto write_image = [&](const std::string& kernel) {
+    dir.file("vmlinuz", kernel);
+    nlohmann::json files;
+    for (const char* f : {"vmlinuz", "initrd.img", "root.raw"}) files[f] = {{"sha256", sha256(f)}};
+    dir.file("manifest.json",
+             nlohmann::json{{"schema", "v6c-agent-image/1"}, {"cmdline", "console=ttyS0"}, {"files", files}}.dump());
+  };
+  dir.file("initrd.img", "initrd " + std::to_string(rng()));
   dir.file("root.raw", "root");
-  dir.file("manifest.json", nlohmann::json{{"schema", "v6c-agent-image/1"},
-                                           {"cmdline", "console=ttyS0"},
-                                           {"files", {{"initrd.img", {{"sha256", sha}}}}}}
-                                .dump());
+  write_image("kernel one");
+  const std::string base = "v6c-agent-" + sha256("initrd.img").substr(0, 12);
   cloud::Connection c(cloud::load_cloud_config(kCloud, {}, "/"));
   cloud::ImagesClient images(c.session);
   auto ours = [&] {
@@ -166,13 +168,17 @@ TEST_CASE("the agent image in Glance: reused by name and checksum, a changed par
   const auto root = images.show_image(first);
   CHECK(root.value("checksum", "") == run::md5_hex("root"));
   CHECK(images.show_image(root.value("kernel_id", "")).value("name", "") == base + "-kernel");
+  // All three parts raw (Nova's format inspection rejects aki/ari/ami), the root with the manifest's command line.
+  CHECK(root.value("os_command_line", "") == "console=ttyS0");
+  for (const auto& id : {first, root.value("kernel_id", std::string()), root.value("ramdisk_id", std::string())})
+    CHECK(images.show_image(id).value("disk_format", "") == "raw");
 
   // The same files: nothing uploaded, the same image.
   CHECK(run::ensure_agent_image(c.session, o) == first);
   CHECK(uploads().empty());
 
   // Same name, other bytes: the kernel goes up again, and a root linked to it; the ramdisk stays.
-  dir.file("vmlinuz", "kernel two");
+  write_image("kernel two");
   const auto second = run::ensure_agent_image(c.session, o);
   CHECK(second != first);
   CHECK(uploads() == std::vector<std::string>{base + "-kernel", base});

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <mutex>
 
+#include "netlab.hpp"
 #include "v6c/catalog/evaluator.hpp"
 #include "v6c/cloud/errors.hpp"
 #include "v6c/cloud/fake_transport.hpp"
@@ -301,4 +302,50 @@ TEST_CASE("flavor and image helpers", "[run]") {
   CHECK_THROWS_AS(run::choose_flavor(flavors, "", 16384, 0), cloud::NotFound);
   CHECK(run::md5_hex("abc") == "900150983cd24fb0d6963f7d28e17f72");  // RFC 1321 A.5
   CHECK_THROWS_AS(run::agent_image_files("/nonexistent-v6c"), cloud::ConfigError);
+}
+
+TEST_CASE("agent image files: each must have the sha256 its manifest records", "[run]") {
+  test::TempDir dir("aif");
+  for (const auto& [name, bytes] : {std::pair{"vmlinuz", "kernel"}, {"initrd.img", "initrd"}, {"root.raw", "root"}})
+    dir.file(name, bytes);
+  json files = json::object();
+  for (const char* name : {"vmlinuz", "initrd.img", "root.raw"})
+    files[name] = {{"sha256", host::must({"sha256sum", (dir.path / name).string()}).substr(0, 64)}};
+  auto write_manifest = [&] {
+    dir.file("manifest.json", json{{"schema", "v6c-agent-image/1"}, {"cmdline", "console=ttyS0"}, {"files", files}}.dump());
+  };
+  write_manifest();
+  auto error = [&] {
+    try {
+      run::agent_image_files(dir.path.string());
+    } catch (const cloud::ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no ConfigError");
+  };
+
+  SECTION("as built") {
+    const auto got = run::agent_image_files(dir.path.string());
+    REQUIRE(got.size() == 3);
+    CHECK(got[0].name == "v6c-agent-" + files["initrd.img"]["sha256"].get<std::string>().substr(0, 12) + "-kernel");
+    CHECK(got[2].md5 == run::md5_hex("root"));
+  }
+  SECTION("a file cut after the build") {
+    dir.file("root.raw", "roo");
+    CHECK(error().find("root.raw does not match manifest.json") != std::string::npos);
+  }
+  SECTION("a file missing") {
+    std::filesystem::remove(dir.path / "vmlinuz");
+    CHECK(error().find("cannot read " + (dir.path / "vmlinuz").string()) != std::string::npos);
+  }
+  SECTION("a manifest without one file's sha256") {
+    files.erase("root.raw");
+    write_manifest();
+    CHECK(error().find("has no sha256 for root.raw") != std::string::npos);
+  }
+  SECTION("a manifest without files") {
+    files = json::array();
+    write_manifest();
+    CHECK(error().find("has no sha256 for initrd.img") != std::string::npos);  // a ConfigError, not a json error
+  }
 }

@@ -35,30 +35,47 @@ json manifest_of(const std::string& dir) {
   }
 }
 
-}  // namespace
-
-std::string md5_hex(const std::string& bytes) {
+std::string digest_hex(const std::string& bytes, const EVP_MD* md) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &n, EVP_md5(), nullptr);
+  EVP_Digest(bytes.data(), bytes.size(), digest, &n, md, nullptr);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (unsigned i = 0; i < n; ++i) out += {kHex[digest[i] >> 4], kHex[digest[i] & 0xf]};
   return out;
 }
 
+// The sha256 scripts/build-agent-image recorded for one of the image's files.
+std::string recorded_sha256(const json& manifest, const std::string& dir, const std::string& file) {
+  const json::json_pointer at("/files/" + file + "/sha256");
+  if (!manifest.contains(at) || !manifest[at].is_string() || manifest[at].get<std::string>().size() != 64)
+    throw cloud::ConfigError("agent image: " + dir + "/manifest.json has no sha256 for " + file +
+                             " (rebuild it with scripts/build-agent-image --out " + dir + ")");
+  return manifest[at].get<std::string>();
+}
+
+}  // namespace
+
+std::string md5_hex(const std::string& bytes) { return digest_hex(bytes, EVP_md5()); }
+
 std::vector<ImageFile> agent_image_files(const std::string& image_dir) {
   const auto manifest = manifest_of(image_dir);
   // One build, one name: the initrd's sha256 (it holds the agent) names all three parts.
-  const auto initrd_sha = manifest.at("files").at("initrd.img").value("sha256", std::string());
-  if (initrd_sha.size() < 12) throw cloud::ConfigError(image_dir + "/manifest.json: files.initrd.img.sha256 missing");
-  const std::string base = "v6c-agent-" + initrd_sha.substr(0, 12);
+  const std::string base = "v6c-agent-" + recorded_sha256(manifest, image_dir, "initrd.img").substr(0, 12);
   std::vector<ImageFile> files = {{"kernel", "vmlinuz", base + "-kernel", ""},
                                   {"ramdisk", "initrd.img", base + "-ramdisk", ""},
                                   {"root", "root.raw", base, ""}};
   for (auto& f : files) {
+    const auto recorded = recorded_sha256(manifest, image_dir, f.path);
     f.path = (fs::path(image_dir) / f.path).string();
-    f.md5 = md5_hex(slurp(f.path));
+    const auto bytes = slurp(f.path);
+    // A file truncated or replaced after the build would otherwise go up to Glance and show
+    // only as agent VMs that never report, after the boot timeout.
+    if (const auto actual = digest_hex(bytes, EVP_sha256()); actual != recorded)
+      throw cloud::ConfigError("agent image: " + f.path + " does not match manifest.json (sha256 " + actual.substr(0, 12) +
+                               "…, the build recorded " + recorded.substr(0, 12) +
+                               "…): rebuild it with scripts/build-agent-image --out " + image_dir);
+    f.md5 = md5_hex(bytes);
   }
   return files;
 }

@@ -73,7 +73,8 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
 // `o.image_dir`, uploaded to Glance unless an image with the same name and checksum is there.
 // Uploaded images are kept (not on the cleanup stack) so the next run reuses them.
 std::string ensure_agent_image(cloud::Session& s, const Options& o);
-// Files of a built agent image and what Glance will report for them.
+// Files of a built agent image and what Glance will report for them. Each must have the sha256
+// its manifest records, else ConfigError (a file changed or cut after the build).
 struct ImageFile {
   std::string role, path, name, md5;  // role: kernel | ramdisk | root
 };
