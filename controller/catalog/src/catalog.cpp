@@ -64,9 +64,26 @@ struct Reader {
     return text;
   }
 
-  void only_keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& context) const {
+  // A map key as text: a list or map as key is malformed, not an internal error.
+  std::string key_of(const YAML::Node& key, const std::string& context) const {
+    if (!key.IsScalar()) fail(key, "", "a key must be a plain name, not a list or map (" + context + ")");
+    return key.Scalar();
+  }
+
+  // yaml-cpp keeps the first of two equal keys and drops the second without a word: a user
+  // who appends `level: MAY` to change a level would see no change. Refuse it instead.
+  void unique_keys(const YAML::Node& map, const std::string& context, const std::string& prefix = "") const {
+    std::set<std::string> seen;
     for (const auto& kv : map) {
-      auto key = kv.first.as<std::string>();
+      auto key = key_of(kv.first, context);
+      if (!seen.insert(key).second) fail(kv.first, prefix + key, "duplicate key (" + context + ")");
+    }
+  }
+
+  void only_keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& context) const {
+    unique_keys(map, context);
+    for (const auto& kv : map) {
+      auto key = key_of(kv.first, context);
       if (!allowed.contains(key)) {
         std::string known;
         for (const auto& k : allowed) known += (known.empty() ? "" : ", ") + k;
@@ -146,8 +163,9 @@ struct Reader {
     r.params = nlohmann::json::object();
     if (const YAML::Node params = n["params"]) {
       if (!params.IsMap()) fail(params, "params", "must be a map of parameter: value (" + context + ")");
+      unique_keys(params, context, "params.");
       for (const auto& kv : params) {
-        auto name = kv.first.as<std::string>();
+        auto name = key_of(kv.first, context);
         auto spec = std::find_if(check->params.begin(), check->params.end(),
                                  [&](const ParamSpec& p) { return p.name == name; });
         if (spec == check->params.end()) {
@@ -180,9 +198,7 @@ struct Reader {
   }
 };
 
-}  // namespace
-
-Catalog parse_catalog(const std::string& yaml_text, const std::string& file_name) {
+Catalog parse_checked(const std::string& yaml_text, const std::string& file_name) {
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
@@ -220,6 +236,17 @@ Catalog parse_catalog(const std::string& yaml_text, const std::string& file_name
     c.requirements.push_back(std::move(r));
   }
   return c;
+}
+
+}  // namespace
+
+Catalog parse_catalog(const std::string& yaml_text, const std::string& file_name) {
+  try {
+    return parse_checked(yaml_text, file_name);
+  } catch (const YAML::Exception& e) {
+    // Whatever yaml-cpp still throws is a malformed file: the config-error path, never exit 5.
+    throw CatalogError(file_name, e.mark.is_null() ? 0 : e.mark.line + 1, "", e.msg);
+  }
 }
 
 Catalog load_catalog(const std::filesystem::path& file) {
