@@ -299,3 +299,41 @@ TEST_CASE("security checks on a network without attacker and victim VMs are SKIP
     CHECK(o.reason.find("--security") != std::string::npos);
   }
 }
+
+TEST_CASE("RAs from another router do not stand in for the cloud's router", "[catalog]") {
+  // The router port's MAC is known, but the only RA each VM saw came from a stranger.
+  World w;
+  for (const char* vm : {"vm1", "vm2"})
+    w.result<wire::DiscoverResult>("discover", vm).ras.front().ctx.src_mac = mac("fa:16:3e:00:00:99");
+  SECTION("ra-answered: the router never answered") {
+    auto o = w.run("ra_answered");
+    CAPTURE(o.actual);
+    CHECK(o.status == Status::fail);
+    CHECK_THAT(o.actual, Catch::Contains("no RA from the router"));
+  }
+  SECTION("the RA-content checks have nothing of the router's to judge") {
+    for (const char* check : {"ra_valid", "ra_flags", "ra_prefix", "ra_router_lifetime", "ra_mtu", "ra_rdnss", "ra_sllao"}) {
+      auto o = w.run(check);
+      CAPTURE(check, o.reason, o.actual);
+      CHECK(o.status == Status::error);
+      CHECK_THAT(o.reason, Catch::Contains("no RA from the router"));
+    }
+  }
+  SECTION("the router's RA after a stranger's: judged, and timed from the RS") {
+    for (const char* vm : {"vm1", "vm2"}) {
+      auto& d = w.result<wire::DiscoverResult>("discover", vm);
+      d.ras.push_back(packet(healthy_ra(), kRouterLl, kRouterMac, d.sent.front().ctx.dst_ip, 3));
+      d.ras.back().ctx.time_us = d.sent.front().ctx.time_us + 2'500'000;  // 2.5 s after the RS
+    }
+    auto o = w.run("ra_answered");
+    CAPTURE(o.actual);
+    CHECK(o.status == Status::fail);  // the stranger's quick RA does not count
+    CHECK_THAT(o.actual, Catch::Contains("2500 ms"));
+    CHECK(w.run("ra_mtu").status == Status::pass);
+  }
+  SECTION("the router port's MAC unknown: every RA is the router's") {
+    w.net().router_port.reset();
+    CHECK(w.run("ra_answered").status == Status::pass);
+    CHECK(w.run("ra_mtu").status == Status::pass);
+  }
+}
