@@ -337,3 +337,40 @@ TEST_CASE("RAs from another router do not stand in for the cloud's router", "[ca
     CHECK(w.run("ra_mtu").status == Status::pass);
   }
 }
+
+TEST_CASE("a partly measured check is no PASS, and says what was measured", "[catalog]") {
+  World w;
+  SECTION("mtu-1280 without an off-link target: only the link was measured") {
+    w.facts.external_target.reset();
+    w.facts.far_target.reset();
+    auto o = w.run("mtu_1280");
+    CAPTURE(o.reason, o.actual);
+    CHECK(o.status == Status::skip);
+    CHECK_THAT(o.reason, Catch::Contains("end to end not measured") && Catch::Contains("1450 bytes"));
+    CHECK_FALSE(o.evidence.empty());
+    w.result<wire::EchoResult>("echo-mtu-link").replies.clear();
+    CHECK(w.run("mtu_1280").status == Status::fail);  // what was measured and failed still fails
+  }
+  SECTION("icmp6-errors with only Time Exceeded provoked") {
+    w.facts.far_target.reset();  // no unassigned address behind the router
+    auto o = w.run("icmp6_errors");
+    CAPTURE(o.reason, o.actual);
+    CHECK(o.status == Status::skip);
+    CHECK_THAT(o.reason, Catch::Contains("Destination Unreachable not measured") && Catch::Contains("Time Exceeded"));
+    w.result<wire::EchoResult>("hoplimit-far").errors.clear();
+    CHECK(w.run("icmp6_errors").status == Status::fail);
+  }
+  SECTION("both parts measured: PASS, naming both") {
+    auto o = w.run("icmp6_errors");
+    CHECK(o.status == Status::pass);
+    CHECK_THAT(o.actual, Catch::Contains("Time Exceeded") && Catch::Contains("Destination Unreachable"));
+    auto m = w.run("mtu_1280");
+    CHECK(m.status == Status::pass);
+    CHECK_THAT(m.actual, Catch::Contains("1280 bytes") && Catch::Contains("1450 bytes"));
+  }
+  SECTION("metadata-v6 says it checks ND, not the service") {
+    auto o = w.run("metadata_v6");
+    CHECK(o.status == Status::pass);
+    CHECK_THAT(o.expected, Catch::Contains("Neighbor Advertisement") && Catch::Contains("not queried"));
+  }
+}
