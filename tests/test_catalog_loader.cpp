@@ -122,6 +122,17 @@ TEST_CASE("a malformed catalogue gives one error naming file, line and field", "
       {"duplicate key (the second would be ignored)", kValid + "    level: MAY\n", 18, "level", "duplicate key"},
       {"duplicate parameter", replace(kValid, "bound_ms: 2000", "bound_ms: 2000, bound_ms: 500"), 10, "params.bound_ms",
        "duplicate key"},
+      {"threshold below its minimum", replace(kValid, "bound_ms: 2000", "bound_ms: 0"), 10, "params.bound_ms",
+       "at least 1"},
+      {"no echo reply needed", replace(kValid, "    check: ra_mtu\n", "    check: gw_echo\n    params: {min_replies: 0}\n"),
+       18, "params.min_replies", "at least 1"},
+      {"factor not a number", replace(kValid, "    check: ra_mtu\n", "    check: ra_rdnss\n    params: {lifetime_factor: .nan}\n"),
+       18, "params.lifetime_factor", "finite"},
+      {"factor infinite", replace(kValid, "    check: ra_mtu\n", "    check: ra_rdnss\n    params: {lifetime_factor: .inf}\n"),
+       18, "params.lifetime_factor", "finite"},
+      {"misspelled attack", replace(kValid, "    check: ra_mtu\n",
+                                    "    check: attack_blocked\n    params: {attacks: [rogue-ra, rouge-ra-frag]}\n"),
+       18, "params.attacks", "unknown value 'rouge-ra-frag'"},
   };
   const std::filesystem::path bin = V6C_CONTROLLER_BIN;
   for (const auto& c : cases) {

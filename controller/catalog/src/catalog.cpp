@@ -1,6 +1,7 @@
 #include "v6c/catalog/catalog.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -40,6 +41,13 @@ const std::set<std::string> kRequirementKeys = {"id",    "level",  "source", "te
                                                 "check", "params", "scs",    "enabled"};
 // yaml-cpp tags quoted scalars "!" and plain ones "?": a quoted "2000" is a string, not a number.
 constexpr std::string_view kQuotedTag = "!";
+
+// 1 for 1.0, 0.5 for 0.5: bounds as a person would write them.
+std::string number_text(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
 
 // Everything the loader needs to point at a place in the file.
 struct Reader {
@@ -92,6 +100,23 @@ struct Reader {
     }
   }
 
+  void in_bounds(const YAML::Node& n, const ParamSpec& spec, double v, const std::string& context) const {
+    const std::string field = "params." + spec.name;
+    if (v < 0) fail(n, field, "must not be negative (" + context + ")");
+    if (spec.minimum && v < *spec.minimum)
+      fail(n, field, "must be at least " + number_text(*spec.minimum) + " (" + context + "; " + spec.doc + ")");
+    if (spec.maximum && v > *spec.maximum)
+      fail(n, field, "must be at most " + number_text(*spec.maximum) + " (" + context + "; " + spec.doc + ")");
+  }
+
+  void known_value(const YAML::Node& n, const ParamSpec& spec, const std::string& context) const {
+    if (spec.allowed.empty() || std::find(spec.allowed.begin(), spec.allowed.end(), n.Scalar()) != spec.allowed.end())
+      return;
+    std::string known;
+    for (const auto& a : spec.allowed) known += (known.empty() ? "" : ", ") + a;
+    fail(n, "params." + spec.name, "unknown value '" + n.Scalar() + "' (" + context + "; known: " + known + ")");
+  }
+
   nlohmann::json param_value(const YAML::Node& n, const ParamSpec& spec, const std::string& context) const {
     const std::string field = "params." + spec.name;
     const std::string want = "must be " + std::string(to_string(spec.type)) + " (" + context + ")";
@@ -101,13 +126,14 @@ struct Reader {
         case ParamType::integer: {
           if (!plain()) fail(n, field, want);
           auto v = n.as<long long>();
-          if (v < 0) fail(n, field, "must not be negative (" + context + ")");
+          in_bounds(n, spec, static_cast<double>(v), context);
           return v;
         }
         case ParamType::number: {
           if (!plain()) fail(n, field, want);
           auto v = n.as<double>();
-          if (v < 0) fail(n, field, "must not be negative (" + context + ")");
+          if (!std::isfinite(v)) fail(n, field, "must be a finite number, not " + n.Scalar() + " (" + context + ")");
+          in_bounds(n, spec, v, context);
           return v;
         }
         case ParamType::boolean:
@@ -115,12 +141,14 @@ struct Reader {
           return n.as<bool>();
         case ParamType::string:
           if (!n.IsScalar()) fail(n, field, want);
+          known_value(n, spec, context);
           return n.as<std::string>();
         case ParamType::string_list: {
           if (!n.IsSequence()) fail(n, field, want);
           auto list = nlohmann::json::array();
           for (const auto& item : n) {
             if (!item.IsScalar()) fail(item, field, want);
+            known_value(item, spec, context);
             list.push_back(item.as<std::string>());
           }
           return list;

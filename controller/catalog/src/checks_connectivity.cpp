@@ -279,14 +279,14 @@ Outcome metadata_v6(const CheckInput& in) {
 
 std::vector<CheckSpec> connectivity_checks() {
   using T = ParamType;
-  const ParamSpec min_replies{"min_replies", T::integer, 1, "echo replies needed"};
+  const ParamSpec min_replies{"min_replies", T::integer, 1, "echo replies needed", 1};
   return {
       {"gw_nd", false, {}, "nd-gw-ll, nd-gw-global", gw_nd},
       {"gw_echo", false, {min_replies}, "echo-gw-ll, echo-gw-global", gw_echo},
       {"east_west", false, {min_replies}, "echo-peer-<vm> for every other probe VM", east_west},
       {"north_south_out", false, {min_replies}, "echo-far (to the external target)", north_south_out},
       {"north_south_in", false, {min_replies}, "the external agent's echo-in-<vm>", north_south_in},
-      {"mtu_1280", false, {{"min_mtu", T::integer, 1280, "the end-to-end size (RFC 8200 §5)"}},
+      {"mtu_1280", false, {{"min_mtu", T::integer, 1280, "the end-to-end size (RFC 8200 §5)", 1280}},
        "echo-mtu-link, echo-1280", mtu_1280},
       {"ptb_delivered", false, {}, "pmtu-far", ptb_delivered},
       {"icmp6_errors", false, {}, "hoplimit-far (Time Exceeded), unreach-far (Destination Unreachable)", icmp6_errors},

@@ -264,24 +264,28 @@ Outcome ra_periodic(const CheckInput& in) {
 std::vector<CheckSpec> ra_checks() {
   using T = ParamType;
   const std::string reads = "discover (RS, then every RA in the window)";
+  // RFC 4861 §6.2.1: MaxRtrAdvInterval is 4..1800 s.
+  const ParamSpec max_interval{"default_max_rtr_adv_interval_s", T::integer, 600,
+                               "MaxRtrAdvInterval when the facts do not say", 4, 1800};
   return {
-      {"ra_answered", false, {{"bound_ms", T::integer, 2000, "longest time from RS to the first RA"}}, reads, ra_answered},
+      {"ra_answered", false, {{"bound_ms", T::integer, 2000, "longest time from RS to the first RA", 1}}, reads,
+       ra_answered},
       {"ra_valid", false, {}, reads, ra_valid},
       {"ra_flags", false, {}, reads, ra_flags},
-      {"ra_prefix", false, {{"prefix_length", T::integer, 64, "required PIO length"}}, reads, ra_prefix},
-      {"ra_router_lifetime", false, {{"max_s", T::integer, 65535, "largest router lifetime allowed (RFC 8319)"}},
-       reads, ra_router_lifetime},
-      {"ra_mtu", false, {{"min_mtu", T::integer, 1280, "smallest MTU allowed (RFC 8200 §5)"}}, reads, ra_mtu},
+      {"ra_prefix", false, {{"prefix_length", T::integer, 64, "required PIO length", 1, 128}}, reads, ra_prefix},
+      {"ra_router_lifetime", false,
+       {{"max_s", T::integer, 65535, "largest router lifetime allowed (RFC 8319)", 1, 65535}}, reads,
+       ra_router_lifetime},
+      {"ra_mtu", false, {{"min_mtu", T::integer, 1280, "smallest MTU allowed (RFC 8200 §5)", 1280}}, reads, ra_mtu},
       {"ra_rdnss",
        false,
-       {{"lifetime_factor", T::number, 3, "RDNSS lifetime >= factor x MaxRtrAdvInterval (RFC 8106 §5.1)"},
-        {"default_max_rtr_adv_interval_s", T::integer, 600, "MaxRtrAdvInterval when the facts do not say"}},
+       // Below 1 the servers would expire between two RAs.
+       {{"lifetime_factor", T::number, 3, "RDNSS lifetime >= factor x MaxRtrAdvInterval (RFC 8106 §5.1)", 1},
+        max_interval},
        reads, ra_rdnss},
       {"ra_sllao", false, {}, reads, ra_sllao},
       {"ra_single_router", false, {}, reads, ra_single_router},
-      {"ra_periodic", false,
-       {{"default_max_rtr_adv_interval_s", T::integer, 600, "MaxRtrAdvInterval when the facts do not say"}},
-       "discover-passive (listen only, for MaxRtrAdvInterval)", ra_periodic},
+      {"ra_periodic", false, {max_interval}, "discover-passive (listen only, for MaxRtrAdvInterval)", ra_periodic},
   };
 }
 
