@@ -51,7 +51,9 @@ std::string new_run_id() {
 void select_scs(catalog::Catalog& c, const std::vector<std::string>& ids) {
   for (auto& r : c.requirements) {
     const auto id = c.scs_id(r);
-    r.enabled = r.enabled && !id.empty() && std::find(ids.begin(), ids.end(), id) != ids.end();
+    if (!r.enabled || (!id.empty() && std::find(ids.begin(), ids.end(), id) != ids.end())) continue;
+    r.enabled = false;
+    r.off_reason = "not among the requested SCS testcases";
   }
 }
 

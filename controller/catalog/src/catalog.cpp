@@ -300,6 +300,14 @@ std::filesystem::path default_catalog_path() {
   return fs::path(V6C_DATA_DIR) / "catalog.yaml";  // named in the error when neither exists
 }
 
+void switch_off_section(Catalog& c, std::string_view section, const std::string& why) {
+  for (auto& r : c.requirements)
+    if (r.section == section && r.enabled) {
+      r.enabled = false;
+      r.off_reason = why;
+    }
+}
+
 std::vector<const Requirement*> select(const Catalog& c, const std::vector<std::string>& sections,
                                        const std::vector<Level>& levels, bool include_disabled) {
   std::vector<const Requirement*> out;

@@ -78,9 +78,7 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
   // Periodic RAs take minutes at real intervals: the slow section runs only with --slow,
   // when the lab's radvd advertises every few seconds.
   catalog::Catalog c = full;
-  if (!lab.model().slow)
-    for (auto& r : c.requirements)
-      if (r.section == kSlowSection) r.enabled = false;
+  if (!lab.model().slow) catalog::switch_off_section(c, kSlowSection, "slow section not selected (--slow)");
   const auto facts = to_facts(lab.model());
   const auto options = catalog::plan_options(c, facts);
   const fs::path dir = out_dir.empty() ? fs::path(lab.files_dir()) : out_dir;
