@@ -374,3 +374,14 @@ TEST_CASE("a partly measured check is no PASS, and says what was measured", "[ca
     CHECK_THAT(o.expected, Catch::Contains("Neighbor Advertisement") && Catch::Contains("not queried"));
   }
 }
+
+TEST_CASE("evidence without a packet carries the procedure's start time", "[catalog]") {
+  World w;
+  w.result<wire::DiscoverResult>("discover").ras.clear();
+  w.result<wire::DiscoverResult>("discover").first_ra_ms.reset();
+  auto o = w.run("ra_answered");
+  REQUIRE(o.status == Status::fail);
+  REQUIRE_FALSE(o.evidence.empty());
+  CHECK(o.evidence.front().packet == 0);
+  CHECK(o.evidence.front().time_us == kT0);
+}
