@@ -235,6 +235,30 @@ TEST_CASE("emit writes every requested format into the output directory", "[repo
   CHECK_THROWS_WITH(report::emit(mixed_result(), o), Catch::Contains("unknown report format 'yaml'"));
 }
 
+TEST_CASE("pcap links work from the report's own directory", "[report]") {
+  // The lab writes its pcaps into --output-dir and names them so (out/vm1.pcap); from
+  // out/report.html that link must be vm1.pcap.
+  TempDir dir;
+  const auto out = dir.path / "out";
+  fs::create_directories(out);
+  auto r = mixed_result();
+  for (auto& v : r.verdicts)
+    for (auto& e : v.evidence)
+      if (!e.pcap.empty()) e.pcap = (out / fs::path(e.pcap).filename()).string();
+  report::EmitOptions o;
+  o.formats = {"json", "html"};
+  o.output_dir = out;
+  report::emit(r, o);
+  const auto html = read(out / "report.html");
+  CHECK_THAT(html, Catch::Contains("href=\"vm1.pcap\"") && !Catch::Contains("href=\"" + out.string()));
+  CHECK_THAT(read(out / "result.json"), Catch::Contains("\"pcap\": \"vm1.pcap\""));
+  // A saved result re-rendered elsewhere still links to the captures beside it.
+  o.formats = {"html"};
+  o.output_dir = dir.path / "again";
+  report::emit(report::load_result(out / "result.json"), o);
+  CHECK_THAT(read(o.output_dir / "report.html"), Catch::Contains("href=\"../out/vm1.pcap\""));
+}
+
 TEST_CASE("the progress line rewrites itself on a TTY only", "[report]") {
   std::ostringstream tty, pipe;
   {
