@@ -58,9 +58,14 @@ int show(const catalog::Catalog& c, const std::string& id) {
             << "defined:  " << c.file << ":" << r->line << "\n";
   if (check && !check->params.empty()) {
     std::cout << "params:\n";
-    for (const auto& p : check->params)
+    for (const auto& p : check->params) {
       std::cout << "  " << p.name << ": " << r->params.at(p.name).dump() << "  (" << catalog::to_string(p.type)
-                << ", default " << p.default_value.dump() << "; " << p.doc << ")\n";
+                << ", default " << p.default_value.dump();
+      if (p.minimum) std::cout << ", at least " << *p.minimum;
+      if (p.maximum) std::cout << ", at most " << *p.maximum;
+      if (!p.allowed.empty()) std::cout << ", one of " << nlohmann::json(p.allowed).dump();
+      std::cout << "; " << p.doc << ")\n";
+    }
   }
   return kExitPass;
 }

@@ -134,7 +134,13 @@ int run_lab(const LabOptions& o) {
   if (o.keep) lab.keep();
   if (!o.emit.output_dir.empty()) fs::create_directories(o.emit.output_dir);
   lab::RunTimings t;
-  auto result = lab::run_catalogue(lab, c, agent, &t, o.emit.output_dir);
+  // A person at a terminal sees how far the probing is; a pipe or a log gets only the result.
+  std::optional<report::ProgressLine> line;
+  if (report::is_tty(std::cerr)) line.emplace(std::cerr, true);
+  auto result = lab::run_catalogue(lab, c, agent, &t, o.emit.output_dir, [&](int done, int total, const std::string& what) {
+    if (line) line->update(done, total, what);
+  });
+  if (line) line->finish();
   if (!o.keep) lab.teardown();  // before the report, so a reader that stops early leaves nothing up
   report::emit(result, o.emit);
   if (o.timings) {

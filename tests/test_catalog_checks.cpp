@@ -299,3 +299,89 @@ TEST_CASE("security checks on a network without attacker and victim VMs are SKIP
     CHECK(o.reason.find("--security") != std::string::npos);
   }
 }
+
+TEST_CASE("RAs from another router do not stand in for the cloud's router", "[catalog]") {
+  // The router port's MAC is known, but the only RA each VM saw came from a stranger.
+  World w;
+  for (const char* vm : {"vm1", "vm2"})
+    w.result<wire::DiscoverResult>("discover", vm).ras.front().ctx.src_mac = mac("fa:16:3e:00:00:99");
+  SECTION("ra-answered: the router never answered") {
+    auto o = w.run("ra_answered");
+    CAPTURE(o.actual);
+    CHECK(o.status == Status::fail);
+    CHECK_THAT(o.actual, Catch::Contains("no RA from the router"));
+  }
+  SECTION("the RA-content checks have nothing of the router's to judge") {
+    for (const char* check : {"ra_valid", "ra_flags", "ra_prefix", "ra_router_lifetime", "ra_mtu", "ra_rdnss", "ra_sllao"}) {
+      auto o = w.run(check);
+      CAPTURE(check, o.reason, o.actual);
+      CHECK(o.status == Status::error);
+      CHECK_THAT(o.reason, Catch::Contains("no RA from the router"));
+    }
+  }
+  SECTION("the router's RA after a stranger's: judged, and timed from the RS") {
+    for (const char* vm : {"vm1", "vm2"}) {
+      auto& d = w.result<wire::DiscoverResult>("discover", vm);
+      d.ras.push_back(packet(healthy_ra(), kRouterLl, kRouterMac, d.sent.front().ctx.dst_ip, 3));
+      d.ras.back().ctx.time_us = d.sent.front().ctx.time_us + 2'500'000;  // 2.5 s after the RS
+    }
+    auto o = w.run("ra_answered");
+    CAPTURE(o.actual);
+    CHECK(o.status == Status::fail);  // the stranger's quick RA does not count
+    CHECK_THAT(o.actual, Catch::Contains("2500 ms"));
+    CHECK(w.run("ra_mtu").status == Status::pass);
+  }
+  SECTION("the router port's MAC unknown: every RA is the router's") {
+    w.net().router_port.reset();
+    CHECK(w.run("ra_answered").status == Status::pass);
+    CHECK(w.run("ra_mtu").status == Status::pass);
+  }
+}
+
+TEST_CASE("a partly measured check is no PASS, and says what was measured", "[catalog]") {
+  World w;
+  SECTION("mtu-1280 without an off-link target: only the link was measured") {
+    w.facts.external_target.reset();
+    w.facts.far_target.reset();
+    auto o = w.run("mtu_1280");
+    CAPTURE(o.reason, o.actual);
+    CHECK(o.status == Status::skip);
+    CHECK_THAT(o.reason, Catch::Contains("end to end not measured") && Catch::Contains("1450 bytes"));
+    CHECK_FALSE(o.evidence.empty());
+    w.result<wire::EchoResult>("echo-mtu-link").replies.clear();
+    CHECK(w.run("mtu_1280").status == Status::fail);  // what was measured and failed still fails
+  }
+  SECTION("icmp6-errors with only Time Exceeded provoked") {
+    w.facts.far_target.reset();  // no unassigned address behind the router
+    auto o = w.run("icmp6_errors");
+    CAPTURE(o.reason, o.actual);
+    CHECK(o.status == Status::skip);
+    CHECK_THAT(o.reason, Catch::Contains("Destination Unreachable not measured") && Catch::Contains("Time Exceeded"));
+    w.result<wire::EchoResult>("hoplimit-far").errors.clear();
+    CHECK(w.run("icmp6_errors").status == Status::fail);
+  }
+  SECTION("both parts measured: PASS, naming both") {
+    auto o = w.run("icmp6_errors");
+    CHECK(o.status == Status::pass);
+    CHECK_THAT(o.actual, Catch::Contains("Time Exceeded") && Catch::Contains("Destination Unreachable"));
+    auto m = w.run("mtu_1280");
+    CHECK(m.status == Status::pass);
+    CHECK_THAT(m.actual, Catch::Contains("1280 bytes") && Catch::Contains("1450 bytes"));
+  }
+  SECTION("metadata-v6 says it checks ND, not the service") {
+    auto o = w.run("metadata_v6");
+    CHECK(o.status == Status::pass);
+    CHECK_THAT(o.expected, Catch::Contains("Neighbor Advertisement") && Catch::Contains("not queried"));
+  }
+}
+
+TEST_CASE("evidence without a packet carries the procedure's start time", "[catalog]") {
+  World w;
+  w.result<wire::DiscoverResult>("discover").ras.clear();
+  w.result<wire::DiscoverResult>("discover").first_ra_ms.reset();
+  auto o = w.run("ra_answered");
+  REQUIRE(o.status == Status::fail);
+  REQUIRE_FALSE(o.evidence.empty());
+  CHECK(o.evidence.front().packet == 0);
+  CHECK(o.evidence.front().time_us == kT0);
+}

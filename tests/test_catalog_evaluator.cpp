@@ -91,7 +91,7 @@ TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[
     CHECK(verdict(r, "ra-answered").status == Status::skip);
     CHECK(verdict(r, "ra-answered").reason.find("security probes only") != std::string::npos);
   }
-  SECTION("a requirement switched off gives no verdict; a MUST made SHOULD only warns") {
+  SECTION("a requirement switched off is SKIP with the reason; a MUST made SHOULD only warns") {
     w.ra().other = true;
     for (auto& req : c.requirements) {
       if (req.id == "ra-flags") req.level = Level::should;
@@ -99,8 +99,17 @@ TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[
     }
     auto r = evaluate(c, w.facts, w.observations());
     CHECK(verdict(r, "ra-flags").status == Status::warn);
-    CHECK_THROWS(verdict(r, "ra-mtu"));
+    CHECK(verdict(r, "ra-mtu").status == Status::skip);
+    CHECK(verdict(r, "ra-mtu").reason == "switched off in the catalogue");
+    CHECK(r.verdicts.size() == c.requirements.size());
     CHECK(exit_code(r) == v6c::kExitPass);
+  }
+  SECTION("a section the run did not select is SKIP with the run's reason") {
+    switch_off_section(c, "slow", "slow section not selected (--slow)");
+    auto r = evaluate(c, w.facts, w.observations());
+    CHECK(verdict(r, "ra-periodic").status == Status::skip);
+    CHECK(verdict(r, "ra-periodic").reason == "slow section not selected (--slow)");
+    CHECK(verdict(r, "ra-answered").status == Status::pass);
   }
 }
 

@@ -3,6 +3,9 @@
 // naming file, line and field.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -115,7 +118,23 @@ TEST_CASE("a malformed catalogue gives one error naming file, line and field", "
       {"enabled not a boolean", kValid + "    enabled: maybe\n", 18, "enabled", "true or false"},
       {"bad SCS id", replace(kValid, "scs: draft", "scs: iso-9001"), 11, "scs", "not an SCS testcase id"},
       {"empty list", "schema: v6conform-catalog/1\nversion: \"1\"\nrequirements: []\n", 3, "requirements", "empty"},
+      {"a list as key", kValid + "    ? [a, b]\n    : c\n", 18, "", "plain name"},
+      {"duplicate key (the second would be ignored)", kValid + "    level: MAY\n", 18, "level", "duplicate key"},
+      {"duplicate parameter", replace(kValid, "bound_ms: 2000", "bound_ms: 2000, bound_ms: 500"), 10, "params.bound_ms",
+       "duplicate key"},
+      {"threshold below its minimum", replace(kValid, "bound_ms: 2000", "bound_ms: 0"), 10, "params.bound_ms",
+       "at least 1"},
+      {"no echo reply needed", replace(kValid, "    check: ra_mtu\n", "    check: gw_echo\n    params: {min_replies: 0}\n"),
+       18, "params.min_replies", "at least 1"},
+      {"factor not a number", replace(kValid, "    check: ra_mtu\n", "    check: ra_rdnss\n    params: {lifetime_factor: .nan}\n"),
+       18, "params.lifetime_factor", "finite"},
+      {"factor infinite", replace(kValid, "    check: ra_mtu\n", "    check: ra_rdnss\n    params: {lifetime_factor: .inf}\n"),
+       18, "params.lifetime_factor", "finite"},
+      {"misspelled attack", replace(kValid, "    check: ra_mtu\n",
+                                    "    check: attack_blocked\n    params: {attacks: [rogue-ra, rouge-ra-frag]}\n"),
+       18, "params.attacks", "unknown value 'rouge-ra-frag'"},
   };
+  const std::filesystem::path bin = V6C_CONTROLLER_BIN;
   for (const auto& c : cases) {
     SECTION(c.name) {
       CAPTURE(c.text);
@@ -132,6 +151,23 @@ TEST_CASE("a malformed catalogue gives one error naming file, line and field", "
         CHECK_THAT(what, Catch::Contains(c.says));
         if (!c.field.empty()) CHECK_THAT(what, Catch::Contains("field '" + c.field + "'"));
       }
+      // The same file through the command line: the same message and the config-error exit code.
+      REQUIRE(std::filesystem::exists(bin));
+      const auto dir = std::filesystem::temp_directory_path();
+      const auto file = dir / ("v6c-cat-table-" + std::to_string(getpid()) + ".yaml");
+      const auto out = dir / ("v6c-cat-table-" + std::to_string(getpid()) + ".out");
+      std::ofstream(file) << c.text;
+      int rc = std::system((bin.string() + " catalog --catalog " + file.string() + " >" + out.string() + " 2>&1").c_str());
+      std::ifstream in(out);
+      std::string text((std::istreambuf_iterator<char>(in)), {});
+      std::filesystem::remove(file);
+      std::filesystem::remove(out);
+      CAPTURE(text);
+      REQUIRE(WIFEXITED(rc));
+      CHECK(WEXITSTATUS(rc) == 2);  // kExitUsage
+      CHECK_THAT(text, Catch::Contains(file.string() + ":" + std::to_string(c.line) + ": "));
+      CHECK_THAT(text, Catch::Contains(c.says));
+      if (!c.field.empty()) CHECK_THAT(text, Catch::Contains("field '" + c.field + "'"));
     }
   }
 }

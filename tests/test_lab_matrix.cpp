@@ -27,7 +27,13 @@ Verdicts run_lab(lab::Flavour flavour, const std::vector<std::string>& faults = 
   auto m = lab::make_model(lab::unique_prefix(), flavour, lab::kAllModes);
   if (auto unknown = lab::apply_faults(m, faults)) FAIL("unknown fault " << *unknown);
   lab::Lab lab(m);
-  auto result = lab::run_catalogue(lab, shipped(), V6C_AGENT_BIN);
+  std::vector<std::pair<int, int>> steps;  // (done, total): `v6conform lab` shows them on a TTY
+  auto result = lab::run_catalogue(lab, shipped(), V6C_AGENT_BIN, nullptr, {},
+                                   [&](int done, int total, const std::string&) { steps.emplace_back(done, total); });
+  REQUIRE_FALSE(steps.empty());
+  CHECK(steps.front().first == 0);
+  CHECK(steps.back().first == steps.back().second);
+  CHECK(steps.back().second > 0);
   Verdicts v;
   for (auto& verdict : result.verdicts) v.emplace(verdict.id + " @ " + verdict.scope.label(), verdict);
   return v;

@@ -112,8 +112,24 @@ TEST_CASE("JUnit output validates against docs/junit.xsd", "[report]") {
   CHECK_THAT(xml, Catch::Contains("<skipped message=\"no cloud API in the lab\"/>"));
   CHECK_THAT(xml, Catch::Contains("<error message="));
   // The XSD must reject a testcase without a name.
-  std::ofstream(dir.path / "bad.xml") << "<testsuites><testsuite name=\"a\" tests=\"1\"><testcase/></testsuite></testsuites>";
-  CHECK(run("xmllint --noout --schema " + kDocs + "/junit.xsd " + (dir.path / "bad.xml").string() + " 2>/dev/null") != 0);
+  auto valid = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir.path / name) << text;
+    return run("xmllint --noout --schema " + kDocs + "/junit.xsd " + (dir.path / name).string() + " 2>/dev/null") == 0;
+  };
+  const std::string suite = "<testsuite name=\"a\" tests=\"1\" failures=\"0\" errors=\"0\"";
+  CHECK_FALSE(valid("bad.xml", "<testsuites>" + suite + "><testcase/></testsuite></testsuites>"));
+  CHECK(valid("good.xml", "<testsuites>" + suite + "><testcase name=\"b\"/></testsuite></testsuites>"));
+  // Nor an attribute the common schemas (Jenkins' junit-10.xsd) do not know, nor a testsuite
+  // without the counts they require: a CI may refuse such a file.
+  for (const std::string& odd : {"<testsuites skipped=\"0\">" + suite + "><testcase name=\"b\"/></testsuite></testsuites>",
+                                 "<testsuites>" + suite + " disabled=\"0\"><testcase name=\"b\"/></testsuite></testsuites>",
+                                 "<testsuites>" + suite + "><testcase name=\"b\" status=\"PASS\"/></testsuite></testsuites>",
+                                 "<testsuites>" + suite + "><testcase name=\"b\" assertions=\"1\"/></testsuite></testsuites>",
+                                 "<testsuites>" + suite + "><testcase name=\"b\" file=\"x\"/></testsuite></testsuites>",
+                                 std::string("<testsuites><testsuite name=\"a\" tests=\"1\"><testcase name=\"b\"/></testsuite></testsuites>")}) {
+    CAPTURE(odd);
+    CHECK_FALSE(valid("odd.xml", odd));
+  }
 }
 
 TEST_CASE("HTML output is self-contained and renders in headless Chromium", "[report]") {
@@ -217,6 +233,30 @@ TEST_CASE("emit writes every requested format into the output directory", "[repo
   }
   o.formats = {"yaml"};
   CHECK_THROWS_WITH(report::emit(mixed_result(), o), Catch::Contains("unknown report format 'yaml'"));
+}
+
+TEST_CASE("pcap links work from the report's own directory", "[report]") {
+  // The lab writes its pcaps into --output-dir and names them so (out/vm1.pcap); from
+  // out/report.html that link must be vm1.pcap.
+  TempDir dir;
+  const auto out = dir.path / "out";
+  fs::create_directories(out);
+  auto r = mixed_result();
+  for (auto& v : r.verdicts)
+    for (auto& e : v.evidence)
+      if (!e.pcap.empty()) e.pcap = (out / fs::path(e.pcap).filename()).string();
+  report::EmitOptions o;
+  o.formats = {"json", "html"};
+  o.output_dir = out;
+  report::emit(r, o);
+  const auto html = read(out / "report.html");
+  CHECK_THAT(html, Catch::Contains("href=\"vm1.pcap\"") && !Catch::Contains("href=\"" + out.string()));
+  CHECK_THAT(read(out / "result.json"), Catch::Contains("\"pcap\": \"vm1.pcap\""));
+  // A saved result re-rendered elsewhere still links to the captures beside it.
+  o.formats = {"html"};
+  o.output_dir = dir.path / "again";
+  report::emit(report::load_result(out / "result.json"), o);
+  CHECK_THAT(read(o.output_dir / "report.html"), Catch::Contains("href=\"../out/vm1.pcap\""));
 }
 
 TEST_CASE("the progress line rewrites itself on a TTY only", "[report]") {

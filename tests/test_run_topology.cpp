@@ -10,6 +10,7 @@
 #include "v6c/catalog/evaluator.hpp"
 #include "v6c/cloud/errors.hpp"
 #include "v6c/cloud/fake_transport.hpp"
+#include "v6c/host/host.hpp"
 #include "v6c/run/run.hpp"
 #include "v6c/wire/frames.hpp"
 #include "v6c/wire/json.hpp"
@@ -348,4 +349,17 @@ TEST_CASE("agent image files: each must have the sha256 its manifest records", "
     write_manifest();
     CHECK(error().find("has no sha256 for initrd.img") != std::string::npos);  // a ConfigError, not a json error
   }
+}
+
+TEST_CASE("scs: a run that cannot complete logs one CRITICAL line and ABORTs every id", "[run]") {
+  // No cloud needed: the cloud's name is unknown, so nothing is contacted or created.
+  auto r = host::run({"env", "-u", "OS_CLOUD", "OS_CLIENT_CONFIG_FILE=/nonexistent/clouds.yaml", V6C_CONTROLLER_BIN,
+                      "scs", "-c", "v6c-no-such-cloud", "scs-0126-rbac-restricted", "scs-0126-default-subnetpool"});
+  CAPTURE(r.out, r.err);
+  CHECK(r.status == 2);
+  CHECK(r.out == "scs-0126-rbac-restricted: ABORT\nscs-0126-default-subnetpool: ABORT\n");
+  // The harness fails the run on CRITICAL; ERROR is kept for a MUST the cloud broke.
+  CHECK(r.err.find("CRITICAL: ") == 0);
+  CHECK(r.err.find("CRITICAL: ") == r.err.rfind("CRITICAL: "));
+  CHECK(r.err.find("ERROR: ") == std::string::npos);
 }

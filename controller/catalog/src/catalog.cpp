@@ -1,6 +1,7 @@
 #include "v6c/catalog/catalog.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -41,6 +42,13 @@ const std::set<std::string> kRequirementKeys = {"id",    "level",  "source", "te
 // yaml-cpp tags quoted scalars "!" and plain ones "?": a quoted "2000" is a string, not a number.
 constexpr std::string_view kQuotedTag = "!";
 
+// 1 for 1.0, 0.5 for 0.5: bounds as a person would write them.
+std::string number_text(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
 // Everything the loader needs to point at a place in the file.
 struct Reader {
   const std::string& file;
@@ -64,15 +72,49 @@ struct Reader {
     return text;
   }
 
-  void only_keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& context) const {
+  // A map key as text: a list or map as key is malformed, not an internal error.
+  std::string key_of(const YAML::Node& key, const std::string& context) const {
+    if (!key.IsScalar()) fail(key, "", "a key must be a plain name, not a list or map (" + context + ")");
+    return key.Scalar();
+  }
+
+  // yaml-cpp keeps the first of two equal keys and drops the second without a word: a user
+  // who appends `level: MAY` to change a level would see no change. Refuse it instead.
+  void unique_keys(const YAML::Node& map, const std::string& context, const std::string& prefix = "") const {
+    std::set<std::string> seen;
     for (const auto& kv : map) {
-      auto key = kv.first.as<std::string>();
+      auto key = key_of(kv.first, context);
+      if (!seen.insert(key).second) fail(kv.first, prefix + key, "duplicate key (" + context + ")");
+    }
+  }
+
+  void only_keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& context) const {
+    unique_keys(map, context);
+    for (const auto& kv : map) {
+      auto key = key_of(kv.first, context);
       if (!allowed.contains(key)) {
         std::string known;
         for (const auto& k : allowed) known += (known.empty() ? "" : ", ") + k;
         fail(kv.first, key, "unknown key (" + context + "; known: " + known + ")");
       }
     }
+  }
+
+  void in_bounds(const YAML::Node& n, const ParamSpec& spec, double v, const std::string& context) const {
+    const std::string field = "params." + spec.name;
+    if (v < 0) fail(n, field, "must not be negative (" + context + ")");
+    if (spec.minimum && v < *spec.minimum)
+      fail(n, field, "must be at least " + number_text(*spec.minimum) + " (" + context + "; " + spec.doc + ")");
+    if (spec.maximum && v > *spec.maximum)
+      fail(n, field, "must be at most " + number_text(*spec.maximum) + " (" + context + "; " + spec.doc + ")");
+  }
+
+  void known_value(const YAML::Node& n, const ParamSpec& spec, const std::string& context) const {
+    if (spec.allowed.empty() || std::find(spec.allowed.begin(), spec.allowed.end(), n.Scalar()) != spec.allowed.end())
+      return;
+    std::string known;
+    for (const auto& a : spec.allowed) known += (known.empty() ? "" : ", ") + a;
+    fail(n, "params." + spec.name, "unknown value '" + n.Scalar() + "' (" + context + "; known: " + known + ")");
   }
 
   nlohmann::json param_value(const YAML::Node& n, const ParamSpec& spec, const std::string& context) const {
@@ -84,13 +126,14 @@ struct Reader {
         case ParamType::integer: {
           if (!plain()) fail(n, field, want);
           auto v = n.as<long long>();
-          if (v < 0) fail(n, field, "must not be negative (" + context + ")");
+          in_bounds(n, spec, static_cast<double>(v), context);
           return v;
         }
         case ParamType::number: {
           if (!plain()) fail(n, field, want);
           auto v = n.as<double>();
-          if (v < 0) fail(n, field, "must not be negative (" + context + ")");
+          if (!std::isfinite(v)) fail(n, field, "must be a finite number, not " + n.Scalar() + " (" + context + ")");
+          in_bounds(n, spec, v, context);
           return v;
         }
         case ParamType::boolean:
@@ -98,12 +141,14 @@ struct Reader {
           return n.as<bool>();
         case ParamType::string:
           if (!n.IsScalar()) fail(n, field, want);
+          known_value(n, spec, context);
           return n.as<std::string>();
         case ParamType::string_list: {
           if (!n.IsSequence()) fail(n, field, want);
           auto list = nlohmann::json::array();
           for (const auto& item : n) {
             if (!item.IsScalar()) fail(item, field, want);
+            known_value(item, spec, context);
             list.push_back(item.as<std::string>());
           }
           return list;
@@ -146,8 +191,9 @@ struct Reader {
     r.params = nlohmann::json::object();
     if (const YAML::Node params = n["params"]) {
       if (!params.IsMap()) fail(params, "params", "must be a map of parameter: value (" + context + ")");
+      unique_keys(params, context, "params.");
       for (const auto& kv : params) {
-        auto name = kv.first.as<std::string>();
+        auto name = key_of(kv.first, context);
         auto spec = std::find_if(check->params.begin(), check->params.end(),
                                  [&](const ParamSpec& p) { return p.name == name; });
         if (spec == check->params.end()) {
@@ -180,9 +226,7 @@ struct Reader {
   }
 };
 
-}  // namespace
-
-Catalog parse_catalog(const std::string& yaml_text, const std::string& file_name) {
+Catalog parse_checked(const std::string& yaml_text, const std::string& file_name) {
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
@@ -222,6 +266,17 @@ Catalog parse_catalog(const std::string& yaml_text, const std::string& file_name
   return c;
 }
 
+}  // namespace
+
+Catalog parse_catalog(const std::string& yaml_text, const std::string& file_name) {
+  try {
+    return parse_checked(yaml_text, file_name);
+  } catch (const YAML::Exception& e) {
+    // Whatever yaml-cpp still throws is a malformed file: the config-error path, never exit 5.
+    throw CatalogError(file_name, e.mark.is_null() ? 0 : e.mark.line + 1, "", e.msg);
+  }
+}
+
 Catalog load_catalog(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) throw CatalogError(file.string(), 0, "", "cannot read the file");
@@ -243,6 +298,14 @@ std::filesystem::path default_catalog_path() {
   fs::path in_tree = fs::path(V6C_SOURCE_DIR) / "data" / "catalog.yaml";  // a build tree
   if (fs::exists(in_tree, ec)) return in_tree;
   return fs::path(V6C_DATA_DIR) / "catalog.yaml";  // named in the error when neither exists
+}
+
+void switch_off_section(Catalog& c, std::string_view section, const std::string& why) {
+  for (auto& r : c.requirements)
+    if (r.section == section && r.enabled) {
+      r.enabled = false;
+      r.off_reason = why;
+    }
 }
 
 std::vector<const Requirement*> select(const Catalog& c, const std::vector<std::string>& sections,

@@ -153,14 +153,15 @@ std::vector<CheckSpec> api_checks() {
   using T = ParamType;
   return {
       {"api_default_subnetpool", true, {}, "Facts.api.subnetpools", api_default_subnetpool},
-      {"api_subnetpool_allocation", true, {{"prefix_length", T::integer, 64, "prefix length a project must get"}},
+      {"api_subnetpool_allocation", true, {{"prefix_length", T::integer, 64, "prefix length a project must get", 1, 128}},
        "Facts.api.subnetpool_allocation", api_subnetpool_allocation},
       {"api_default_provider_net", true, {}, "Facts.api.external_networks", api_default_provider_net},
       {"api_external_ipv6", true, {}, "Facts.api.router_gateway", api_external_ipv6},
       {"api_address_modes", true,
-       {{"modes", T::string_list, nlohmann::json::array({"slaac", "dhcpv6-stateless", "dhcpv6-stateful"}), "modes to create"}},
+       {{"modes", T::string_list, nlohmann::json::array({"slaac", "dhcpv6-stateless", "dhcpv6-stateful"}), "modes to create",
+         {}, {}, {std::string(detail::kModeSlaac), std::string(detail::kModeStateless), std::string(detail::kModeStateful)}}},
        "Facts.api.address_modes", api_address_modes},
-      {"api_invalid_modes", true, {{"expected_status", T::integer, 400, "HTTP status a refusal must have"}},
+      {"api_invalid_modes", true, {{"expected_status", T::integer, 400, "HTTP status a refusal must have", 400, 499}},
        "Facts.api.invalid_modes", api_invalid_modes},
       {"api_rbac_restricted", true, {}, "Facts.api.rbac_create", api_rbac_restricted},
   };

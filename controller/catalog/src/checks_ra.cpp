@@ -1,4 +1,5 @@
 // Router advertisement checks (RFC 4861 §4.2, §6.1.2, §6.2; RFC 8106; RFC 6105).
+#include <algorithm>
 #include <set>
 
 #include "check_util.hpp"
@@ -15,26 +16,34 @@ constexpr std::uint8_t kNdHopLimit = 255;         // RFC 4861 §6.1.2
 constexpr std::uint8_t kRaCode = 0;               // RFC 4861 §6.1.2
 constexpr std::size_t kNeutronMaxRdnss = 3;       // radvd's RDNSS takes at most 3 servers (Neutron)
 constexpr std::string_view kDiscover = proc::kDiscover;
+constexpr double kUsPerMs = 1000.0;
 
-// The cloud router's RAs: those from the router port's MAC when it is known and any came
-// from it, else every RA (ra-single-router judges strangers separately).
+// The cloud router's RAs: those from the router port's MAC when it is known, else every RA.
+// Another router's RA says nothing of the cloud's (ra-single-router judges strangers).
 std::vector<const Packet*> router_ras(const CheckInput& in, const wire::DiscoverResult& d) {
-  std::vector<const Packet*> all, mine;
-  for (const auto& p : d.ras) {
-    if (!p.as<RouterAdvert>()) continue;
-    all.push_back(&p);
-    if (in.network && in.network->router_port && p.ctx.src_mac == in.network->router_port->mac) mine.push_back(&p);
-  }
-  return mine.empty() ? all : mine;
+  const auto& router = in.network->router_port;
+  std::vector<const Packet*> out;
+  for (const auto& p : d.ras)
+    if (p.as<RouterAdvert>() && (!router || p.ctx.src_mac == router->mac)) out.push_back(&p);
+  return out;
 }
 
-// Runs `judge` on every router RA a VM saw; no RA at all is an ERROR (nothing to judge).
+// What a VM saw instead of a router RA: nothing, or only other routers' RAs.
+std::string no_router_ra(const CheckInput& in, const wire::DiscoverResult& d) {
+  const auto others = std::count_if(d.ras.begin(), d.ras.end(), [](const Packet& p) { return p.as<RouterAdvert>(); });
+  if (others == 0 || !in.network->router_port) return "no RA received";
+  return "no RA from the router " + in.network->router_port->mac.str() + " (" + std::to_string(others) +
+         " from other sources)";
+}
+
+// Runs `judge` on every router RA a VM saw; none is an ERROR (nothing of the router's to judge).
 Outcome each_ra(const CheckInput& in, const std::function<Outcome(const HostObservations&, const Packet&)>& judge) {
   return for_each_host(in, [&](const HostObservations& h) {
     auto found = find_result<wire::DiscoverResult>(h, kDiscover);
     if (!found.result) return found.problem;
     auto ras = router_ras(in, *found.result);
-    if (ras.empty()) return error(host_name(h) + ": no RA received, nothing to judge (see ra-answered)");
+    if (ras.empty())
+      return error(host_name(h) + ": " + no_router_ra(in, *found.result) + ", nothing to judge (see ra-answered)");
     std::vector<Outcome> parts;
     for (const auto* p : ras) parts.push_back(on_host(h, judge(h, *p)));
     return combine(std::move(parts));
@@ -43,18 +52,26 @@ Outcome each_ra(const CheckInput& in, const std::function<Outcome(const HostObse
 
 Outcome ra_answered(const CheckInput& in) {
   const auto bound_ms = int_param(in, "bound_ms");
-  const std::string expected = "an RA within " + std::to_string(bound_ms) + " ms of the RS";
+  const auto& router = in.network->router_port;
+  const std::string expected = "an RA" + (router ? " from the router " + router->mac.str() : std::string()) +
+                               " within " + std::to_string(bound_ms) + " ms of the RS";
   return for_each_host(in, [&](const HostObservations& h) {
     auto found = find_result<wire::DiscoverResult>(h, kDiscover);
     if (!found.result) return found.problem;
     const auto& d = *found.result;
     if (d.sent.empty()) return error(host_name(h) + ": no RS was sent");
-    if (d.ras.empty() || !d.first_ra_ms)
-      return on_host(h, fail(expected, "no RA in the " + std::to_string(d.window_ms) + " ms window",
-                             {note_evidence(h, kDiscover, std::to_string(d.sent.size()) + " RS sent, no RA")}));
-    const auto ms = *d.first_ra_ms;
-    auto ev = packet_evidence(h, kDiscover, d.ras.front(), "first RA after " + std::to_string(ms) + " ms",
-                              "RFC 4861 §6.2.6");
+    const auto ras = router_ras(in, d);
+    if (ras.empty()) {
+      const std::string actual = no_router_ra(in, d) + " in the " + std::to_string(d.window_ms) + " ms window";
+      return on_host(h, fail(expected, actual,
+                             {note_evidence(h, kDiscover, std::to_string(d.sent.size()) + " RS sent, " + actual)}));
+    }
+    // The agent timed the first RA of all; a later one is timed by its capture against the RS.
+    const Packet& first = *ras.front();
+    const double ms = &first == &d.ras.front() && d.first_ra_ms
+                          ? *d.first_ra_ms
+                          : static_cast<double>(first.ctx.time_us - d.sent.front().ctx.time_us) / kUsPerMs;
+    auto ev = packet_evidence(h, kDiscover, first, "first RA after " + std::to_string(ms) + " ms", "RFC 4861 §6.2.6");
     std::string actual = "first RA after " + std::to_string(static_cast<long long>(ms)) + " ms";
     if (ms > static_cast<double>(bound_ms)) return on_host(h, fail(expected, actual, {ev}));
     return on_host(h, pass(expected, actual, {ev}));
@@ -247,24 +264,28 @@ Outcome ra_periodic(const CheckInput& in) {
 std::vector<CheckSpec> ra_checks() {
   using T = ParamType;
   const std::string reads = "discover (RS, then every RA in the window)";
+  // RFC 4861 §6.2.1: MaxRtrAdvInterval is 4..1800 s.
+  const ParamSpec max_interval{"default_max_rtr_adv_interval_s", T::integer, 600,
+                               "MaxRtrAdvInterval when the facts do not say", 4, 1800};
   return {
-      {"ra_answered", false, {{"bound_ms", T::integer, 2000, "longest time from RS to the first RA"}}, reads, ra_answered},
+      {"ra_answered", false, {{"bound_ms", T::integer, 2000, "longest time from RS to the first RA", 1}}, reads,
+       ra_answered},
       {"ra_valid", false, {}, reads, ra_valid},
       {"ra_flags", false, {}, reads, ra_flags},
-      {"ra_prefix", false, {{"prefix_length", T::integer, 64, "required PIO length"}}, reads, ra_prefix},
-      {"ra_router_lifetime", false, {{"max_s", T::integer, 65535, "largest router lifetime allowed (RFC 8319)"}},
-       reads, ra_router_lifetime},
-      {"ra_mtu", false, {{"min_mtu", T::integer, 1280, "smallest MTU allowed (RFC 8200 §5)"}}, reads, ra_mtu},
+      {"ra_prefix", false, {{"prefix_length", T::integer, 64, "required PIO length", 1, 128}}, reads, ra_prefix},
+      {"ra_router_lifetime", false,
+       {{"max_s", T::integer, 65535, "largest router lifetime allowed (RFC 8319)", 1, 65535}}, reads,
+       ra_router_lifetime},
+      {"ra_mtu", false, {{"min_mtu", T::integer, 1280, "smallest MTU allowed (RFC 8200 §5)", 1280}}, reads, ra_mtu},
       {"ra_rdnss",
        false,
-       {{"lifetime_factor", T::number, 3, "RDNSS lifetime >= factor x MaxRtrAdvInterval (RFC 8106 §5.1)"},
-        {"default_max_rtr_adv_interval_s", T::integer, 600, "MaxRtrAdvInterval when the facts do not say"}},
+       // Below 1 the servers would expire between two RAs.
+       {{"lifetime_factor", T::number, 3, "RDNSS lifetime >= factor x MaxRtrAdvInterval (RFC 8106 §5.1)", 1},
+        max_interval},
        reads, ra_rdnss},
       {"ra_sllao", false, {}, reads, ra_sllao},
       {"ra_single_router", false, {}, reads, ra_single_router},
-      {"ra_periodic", false,
-       {{"default_max_rtr_adv_interval_s", T::integer, 600, "MaxRtrAdvInterval when the facts do not say"}},
-       "discover-passive (listen only, for MaxRtrAdvInterval)", ra_periodic},
+      {"ra_periodic", false, {max_interval}, "discover-passive (listen only, for MaxRtrAdvInterval)", ra_periodic},
   };
 }
 

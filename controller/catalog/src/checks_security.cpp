@@ -5,6 +5,7 @@
 
 #include "check_util.hpp"
 #include "v6c/catalog/plan.hpp"
+#include "v6c/wire/attacks.hpp"
 
 namespace v6c::catalog {
 
@@ -91,10 +92,13 @@ Outcome default_sg(const CheckInput& in) {
 
 std::vector<CheckSpec> security_checks() {
   const std::string reads = "security observations (v6c-security/1) of the network";
+  const std::vector<std::string> known(wire::kAttackIds.begin(), wire::kAttackIds.end());
   return {
-      {"attack_blocked", false, {{"attacks", ParamType::string_list, nlohmann::json::array(), "attack ids that must not arrive"}},
+      {"attack_blocked", false,
+       {{"attacks", ParamType::string_list, nlohmann::json::array(), "attack ids that must not arrive", {}, {}, known}},
        reads, attack_blocked},
-      {"default_sg", false, {{"attacks", ParamType::string_list, nlohmann::json::array(), "unsolicited inbound attack ids"}},
+      {"default_sg", false,
+       {{"attacks", ParamType::string_list, nlohmann::json::array(), "unsolicited inbound attack ids", {}, {}, known}},
        reads, default_sg},
   };
 }

@@ -12,6 +12,7 @@ namespace v6c::catalog {
 namespace {
 constexpr std::int64_t kUsPerSecond = 1'000'000;
 constexpr std::int64_t kUsPerMs = 1'000;
+constexpr std::string_view kSwitchedOff = "switched off in the catalogue";
 }  // namespace
 
 std::int64_t now_us() {
@@ -85,7 +86,12 @@ Result evaluate(const Catalog& c, const model::Facts& f, const Observations& obs
   };
 
   for (const auto& r : c.requirements) {
-    if (!r.enabled) continue;
+    if (!r.enabled) {
+      // One SKIP for the cloud, so every report lists what was not run and why.
+      result.verdicts.push_back(
+          verdict_of(c, r, Scope{}, skip(r.off_reason.empty() ? std::string(kSwitchedOff) : r.off_reason)));
+      continue;
+    }
     const CheckSpec* spec = find_check(r.check);
     if (!spec || spec->global) {
       CheckInput in{f, nullptr, {}, nullptr, external, r.params, obs.external_why_not, far_seen};

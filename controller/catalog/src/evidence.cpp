@@ -146,6 +146,10 @@ Evidence note_evidence(const HostObservations& h, std::string_view procedure, co
   e.procedure = procedure;
   e.pcap = h.pcap;
   e.summary = what;
+  // No packet to time it by: the procedure's start says when it was observed.
+  if (h.report)
+    for (const auto& rec : h.report->procedures)
+      if (rec.id == procedure) e.time_us = rec.started_us;
   return e;
 }
 

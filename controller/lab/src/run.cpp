@@ -155,13 +155,11 @@ void run_external(const Lab& lab, const catalog::Catalog& c, const model::Facts&
 }  // namespace
 
 catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, const fs::path& agent,
-                              RunTimings* timings, const fs::path& out_dir) {
+                              RunTimings* timings, const fs::path& out_dir, const Progress& progress) {
   // Periodic RAs take minutes at real intervals: the slow section runs only with --slow,
   // when the lab's radvd advertises every few seconds.
   catalog::Catalog c = full;
-  if (!lab.model().slow)
-    for (auto& r : c.requirements)
-      if (r.section == kSlowSection) r.enabled = false;
+  if (!lab.model().slow) catalog::switch_off_section(c, kSlowSection, "slow section not selected (--slow)");
   const auto facts = to_facts(lab.model());
   const auto options = catalog::plan_options(c, facts);
   const fs::path dir = out_dir.empty() ? fs::path(lab.files_dir()) : out_dir;
@@ -221,18 +219,29 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
   catalog::Observations obs;
   const auto budget = std::chrono::milliseconds(options.discover_window_ms) +
                       (options.slow ? std::chrono::milliseconds(options.passive_window_ms) : 0ms) + kAgentSlack;
+  const int total = static_cast<int>(agents.size());
+  int done = 0;
+  auto step = [&](const std::string& what) {
+    if (progress) progress(done, total, what);
+  };
+  step("probing: " + std::to_string(total) + " agents running, up to " +
+       std::to_string(std::chrono::duration_cast<std::chrono::seconds>(budget).count()) + " s");
   for (auto& r : agents) {
     const auto left = budget - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - agents_start);
     r.process->wait(std::max(left, std::chrono::milliseconds(0)));
     r.process->stop();  // an agent past its budget is ended; its report is then missing
+    ++done;
     std::ifstream in(r.report);
-    if (!in) continue;  // no report: the evaluator says ERROR for what it should have measured
     try {
-      obs.agents[r.host] = nlohmann::json::parse(in).get<wire::AgentReport>();
-      obs.pcaps[r.host] = r.pcap.string();
+      // No report: the evaluator says ERROR for what it should have measured.
+      if (in) {
+        obs.agents[r.host] = nlohmann::json::parse(in).get<wire::AgentReport>();
+        obs.pcaps[r.host] = r.pcap.string();
+      }
     } catch (const std::exception&) {
       // A malformed report counts as a missing one.
     }
+    step(r.host + (obs.agents.contains(r.host) ? " reported" : ": no report"));
   }
   collect_guests(guests, agents_start + budget, dir, obs);
   if (far) obs.far_seen = far->finish();

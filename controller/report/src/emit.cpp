@@ -10,7 +10,21 @@ namespace v6c::report {
 
 namespace {
 constexpr Format kFormats[] = {Format::text, Format::json, Format::junit, Format::html, Format::scs};
+
+// A run names its pcaps as it wrote them (out/vm1.pcap); a report file names them from its
+// own directory (vm1.pcap), so its links work wherever the directory is moved.
+Result with_pcaps_from(const Result& r, const std::filesystem::path& dir) {
+  Result out = r;
+  for (auto& v : out.verdicts)
+    for (auto& e : v.evidence) {
+      if (e.pcap.empty()) continue;
+      std::error_code ec;
+      auto from_dir = std::filesystem::proximate(e.pcap, dir, ec);
+      if (!ec) e.pcap = from_dir.string();
+    }
+  return out;
 }
+}  // namespace
 
 std::string_view to_string(Format f) {
   switch (f) {
@@ -61,6 +75,7 @@ void emit(const Result& r, const EmitOptions& o) {
     formats.push_back(*f);
   }
   if (!o.output_dir.empty()) std::filesystem::create_directories(o.output_dir);
+  const Result in_dir = o.output_dir.empty() ? Result{} : with_pcaps_from(r, o.output_dir);
   for (auto f : formats) {
     if (o.output_dir.empty()) {
       if (f == Format::text) render_text(r, std::cout, is_tty(std::cout));
@@ -74,16 +89,16 @@ void emit(const Result& r, const EmitOptions& o) {
     std::ofstream file(path);
     if (!file) throw std::runtime_error(path.string() + ": cannot write");
     if (f == Format::text) {
-      render_text(r, file, false);
+      render_text(in_dir, file, false);
       render_text(r, std::cout, is_tty(std::cout));
     } else if (f == Format::json) {
-      render_json(r, file);
+      render_json(in_dir, file);
     } else if (f == Format::junit) {
-      render_junit(r, file);
+      render_junit(in_dir, file);
     } else if (f == Format::html) {
-      render_html(r, file);
+      render_html(in_dir, file);
     } else {
-      render_scs(r, file, file, o.scs_testcases);
+      render_scs(in_dir, file, file, o.scs_testcases);
     }
     if (!file) throw std::runtime_error(path.string() + ": write failed");
   }

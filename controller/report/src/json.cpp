@@ -18,7 +18,13 @@ Result load_result(const std::filesystem::path& file) {
     throw std::runtime_error(file.string() + ": not JSON: " + e.what());
   }
   try {
-    return j.get<Result>();
+    auto r = j.get<Result>();
+    // The file names its pcaps from its own directory; from here they are under it.
+    for (auto& v : r.verdicts)
+      for (auto& e : v.evidence)
+        if (!e.pcap.empty() && std::filesystem::path(e.pcap).is_relative())
+          e.pcap = (file.parent_path() / e.pcap).lexically_normal().string();
+    return r;
   } catch (const std::exception& e) {
     throw std::runtime_error(file.string() + ": not a v6conform result: " + e.what());
   }

@@ -16,8 +16,7 @@ catalog::Result run_cloud(cloud::Session& s, cloud::CleanupStack& cleanup, const
                           const Options& o) {
   // Periodic RAs take minutes at Neutron's intervals: the slow section stays off in a cloud.
   catalog::Catalog c = full;
-  for (auto& r : c.requirements)
-    if (r.section == "slow") r.enabled = false;
+  catalog::switch_off_section(c, "slow", "slow section: not run in a cloud (periodic RAs take minutes)");
 
   const auto started = catalog::now_us();
   o.progress("authenticating to " + s.config().name);

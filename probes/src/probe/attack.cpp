@@ -11,6 +11,7 @@
 #include "common.hpp"
 #include "v6c/probe/kernel_state.hpp"
 #include "v6c/probe/procedures.hpp"
+#include "v6c/wire/attacks.hpp"
 
 namespace v6c::probe {
 namespace {
@@ -124,13 +125,16 @@ bool is(std::string_view a, std::string_view b) { return a == b; }
 
 }  // namespace
 
+// One list, two spellings: the catalogue checks params.attacks against wire::kAttackIds.
+static_assert(std::equal(wire::kAttackIds.begin(), wire::kAttackIds.end(),
+                         std::array{id::kRogueRa, id::kRogueRaHbh, id::kRogueRaFrag, id::kRogueDhcp6Advertise,
+                                    id::kRogueDhcp6Reply, id::kSpoofSourceIp, id::kSpoofSourceMac,
+                                    id::kNaSpoofGateway, id::kNaSpoofPeer, id::kRedirect, id::kUnsolicitedEcho,
+                                    id::kUnsolicitedTcp, id::kUnsolicitedUdp}
+                             .begin()));
+
 const std::vector<std::string>& all_attacks() {
-  static const std::vector<std::string> ids = {
-      std::string(id::kRogueRa),         std::string(id::kRogueRaHbh),      std::string(id::kRogueRaFrag),
-      std::string(id::kRogueDhcp6Advertise), std::string(id::kRogueDhcp6Reply), std::string(id::kSpoofSourceIp),
-      std::string(id::kSpoofSourceMac),  std::string(id::kNaSpoofGateway),  std::string(id::kNaSpoofPeer),
-      std::string(id::kRedirect),        std::string(id::kUnsolicitedEcho), std::string(id::kUnsolicitedTcp),
-      std::string(id::kUnsolicitedUdp)};
+  static const std::vector<std::string> ids(wire::kAttackIds.begin(), wire::kAttackIds.end());
   return ids;
 }
 

@@ -29,6 +29,7 @@ struct Requirement {
   nlohmann::json params = nlohmann::json::object();  // complete: defaults filled in, types checked
   std::string scs;      // "" (no SCS testcase), "draft" (prefix + id) or a full "scs-…" id
   bool enabled = true;
+  std::string off_reason;  // why this run switched it off; empty: the catalogue did (enabled: false)
   int line = 0;         // where it starts in its file, for messages
 };
 
@@ -57,6 +58,9 @@ Catalog load_catalog(const std::filesystem::path& file);
 // The installed copy (<bindir>/../share/v6conform) when the running binary is installed, else
 // data/catalog.yaml in the source tree (a build tree).
 std::filesystem::path default_catalog_path();
+
+// Switches off a section for one run; its requirements are then SKIP with `why`.
+void switch_off_section(Catalog& c, std::string_view section, const std::string& why);
 
 // The requirements to show or run: enabled ones in the given sections and levels (empty: all).
 std::vector<const Requirement*> select(const Catalog& c, const std::vector<std::string>& sections,

@@ -1,6 +1,7 @@
 // The registry of check functions. A check is a small pure function: the observations of
 // one scope, the facts and the requirement's parameters in, an Outcome out.
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,11 @@ struct ParamSpec {
   ParamType type;
   nlohmann::json default_value;
   std::string doc;
+  // Checked at load, so a threshold that would make the check meaningless (0 replies needed,
+  // a NaN factor, a misspelt attack) is a malformed catalogue, not a silent PASS.
+  std::optional<double> minimum = {};     // integer and number
+  std::optional<double> maximum = {};
+  std::vector<std::string> allowed = {};  // string, and each item of a string_list (empty: any)
 };
 
 struct CheckSpec {

@@ -3,6 +3,7 @@
 #pragma once
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "v6c/catalog/catalog.hpp"
@@ -19,8 +20,12 @@ struct RunTimings {
   std::chrono::microseconds probing{0};
 };
 
+// How far the probing is: agents done of all started, and what just happened.
+using Progress = std::function<void(int done, int total, const std::string& what)>;
+
 // Agents' reports, pcaps and plans go to lab.files_dir() unless `out_dir` is given.
 catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& c, const std::filesystem::path& agent,
-                              RunTimings* timings = nullptr, const std::filesystem::path& out_dir = {});
+                              RunTimings* timings = nullptr, const std::filesystem::path& out_dir = {},
+                              const Progress& progress = {});
 
 }  // namespace v6c::lab
