@@ -172,26 +172,6 @@ TEST_CASE("a malformed catalogue gives one error naming file, line and field", "
   }
 }
 
-TEST_CASE("v6conform exits with the usage code on a malformed catalogue", "[catalog]") {
-  const std::filesystem::path bin = V6C_CONTROLLER_BIN;
-  if (!std::filesystem::exists(bin)) {
-    WARN("skipped: " << bin << " is not built (build the v6conform target)");
-    return;
-  }
-  auto file = std::filesystem::temp_directory_path() / "v6c-cat-bad-catalog.yaml";
-  std::ofstream(file) << replace(kValid, "level: SHOULD", "level: MUSTY");
-  auto out = std::filesystem::temp_directory_path() / "v6c-cat-bad-catalog.out";
-  int rc = std::system((bin.string() + " catalog --catalog " + file.string() + " >" + out.string() + " 2>&1").c_str());
-  std::ifstream in(out);
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  std::filesystem::remove(file);
-  std::filesystem::remove(out);
-  CAPTURE(text);
-  REQUIRE(WIFEXITED(rc));
-  CHECK(WEXITSTATUS(rc) == 2);  // kExitUsage
-  CHECK_THAT(text, Catch::Contains(file.string() + ":13: field 'level'"));
-}
-
 TEST_CASE("a catalogue file that cannot be read says so", "[catalog]") {
   CHECK_THROWS_WITH(load_catalog("/nonexistent/v6c-cat.yaml"),
                     Catch::Equals("/nonexistent/v6c-cat.yaml: cannot read the file"));
