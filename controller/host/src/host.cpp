@@ -33,8 +33,7 @@ std::string joined(const Argv& argv) {
 // In the child after fork: enter the namespace, wire stdio, exec. Never returns.
 [[noreturn]] void exec_child(const Argv& argv, const std::string& netns, int out_fd, int err_fd, int in_fd) {
   if (!netns.empty()) {
-    int fd = ::open(("/run/netns/" + netns).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) {
+    if (!enter_netns(netns)) {
       dprintf(err_fd >= 0 ? err_fd : 2, "cannot enter network namespace %s: %s\n", netns.c_str(), strerror(errno));
       _exit(126);
     }
@@ -177,6 +176,16 @@ bool have_tool(const std::string& name) {
 }
 
 bool is_root() { return geteuid() == 0; }
+
+bool enter_netns(const std::string& netns) {
+  int fd = ::open(("/run/netns/" + netns).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool entered = ::setns(fd, CLONE_NEWNET) == 0;
+  const int saved = errno;
+  ::close(fd);
+  errno = saved;
+  return entered;
+}
 
 void stop_spawning() {
   std::unique_lock gate(g_spawn_gate);

@@ -43,11 +43,10 @@ using Sysctls = std::vector<std::pair<std::string, std::string>>;  // path under
 // Writes sysctls inside a namespace from this thread (setns and back): no exec per value.
 void write_sysctls(const std::string& netns, const Sysctls& values) {
   int self = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-  int target = ::open(("/run/netns/" + netns).c_str(), O_RDONLY | O_CLOEXEC);
-  if (self < 0 || target < 0 || ::setns(target, CLONE_NEWNET) != 0) {
+  if (self < 0 || !host::enter_netns(netns)) {
+    const int saved = errno;
     if (self >= 0) ::close(self);
-    if (target >= 0) ::close(target);
-    throw host::HostError("cannot enter namespace " + netns + ": " + std::strerror(errno));
+    throw host::HostError("cannot enter namespace " + netns + ": " + std::strerror(saved));
   }
   std::string failed;
   for (const auto& [path, value] : values) {
@@ -58,7 +57,6 @@ void write_sysctls(const std::string& netns, const Sysctls& values) {
   }
   ::setns(self, CLONE_NEWNET);
   ::close(self);
-  ::close(target);
   if (!failed.empty()) throw host::HostError("[" + netns + "] cannot set /proc/sys/" + failed);
 }
 

@@ -1,7 +1,5 @@
 #include "v6c/lab/run.hpp"
 
-#include <fcntl.h>
-#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -58,9 +56,7 @@ class FarObserver {
     auto started = ready.get_future();
     thread_ = std::thread([this, netns, ifname, target, pcap, ready = std::move(ready)]() mutable {
       try {
-        int fd = ::open(("/run/netns/" + netns).c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) throw std::runtime_error("cannot enter " + netns);
-        ::close(fd);
+        if (!host::enter_netns(netns)) throw std::runtime_error("cannot enter " + netns);
         probe::Link link(ifname);
         link.set_filter("icmp6 and dst host " + target.str());
         probe::PcapWriter writer(pcap.string());

@@ -33,6 +33,8 @@ void ip_batch(const std::vector<std::string>& lines, const std::string& netns = 
 
 bool have_tool(const std::string& name);  // on PATH and executable
 bool is_root();
+// Moves the calling thread into the named network namespace; false (errno set) if it cannot.
+bool enter_netns(const std::string& netns);
 // From now on only the calling thread starts processes; any other thread that tries blocks
 // for good. For the thread that tears down after a signal and then ends the process: what
 // it lists is then all there is. Returns once no child is between fork and exec.
