@@ -1,7 +1,8 @@
 #include "text.hpp"
 
 #include <cstdio>
-#include <sstream>
+#include <string>
+#include <type_traits>
 
 namespace v6c::agent {
 namespace {
@@ -147,71 +148,84 @@ std::string render_victim(const wire::VictimResult& r) {
   return s + render_kernel_state(r);
 }
 
+// Appends each argument: text as it is, numbers in decimal. Plain appends rather than an
+// ostringstream: a process's first ostringstream costs ~80 us (its locale), and that sat
+// between the first RA and its line on the screen.
+void put(std::string&) {}
+template <class T, class... Rest>
+void put(std::string& s, const T& v, const Rest&... rest) {
+  if constexpr (std::is_arithmetic_v<T>)
+    s += std::to_string(v);
+  else
+    s += v;
+  put(s, rest...);
+}
+
 std::string render_result(const wire::ProcedureResult& result) {
-  std::ostringstream o;
+  std::string o;
   std::visit(
       [&](const auto& r) {
         using T = std::decay_t<decltype(r)>;
         if constexpr (std::is_same_v<T, wire::DiscoverResult>) {
-          o << "  " << r.sent.size() << " RS sent, " << r.ras.size() << " RA received in " << r.window_ms << " ms";
-          if (r.first_ra_ms) o << fmt(" (first after %.1f ms)", *r.first_ra_ms);
-          if (r.ras_dropped) o << "; " << r.ras_dropped << " more of " << r.ras_seen << " not kept (flood bounds)";
-          o << "\n";
-          for (const auto& p : r.ras) o << render_ra(p);
+          put(o, "  ", r.sent.size(), " RS sent, ", r.ras.size(), " RA received in ", r.window_ms, " ms");
+          if (r.first_ra_ms) o += fmt(" (first after %.1f ms)", *r.first_ra_ms);
+          if (r.ras_dropped) put(o, "; ", r.ras_dropped, " more of ", r.ras_seen, " not kept (flood bounds)");
+          o += "\n";
+          for (const auto& p : r.ras) o += render_ra(p);
         } else if constexpr (std::is_same_v<T, wire::DadResult>) {
-          o << "  address " << r.address.str() << " from prefix " << r.prefix.str() << "/" << int(r.prefix_length)
-            << ": " << (r.duplicate ? "DUPLICATE" : "unique") << " (" << r.ns_sent << " DAD NS sent)\n";
-          for (const auto& c : r.conflicts) o << "    conflict: " << wire::describe(c.msg) << " " << where(c) << "\n";
+          put(o, "  address ", r.address.str(), " from prefix ", r.prefix.str(), "/", int(r.prefix_length), ": ",
+              (r.duplicate ? "DUPLICATE" : "unique"), " (", r.ns_sent, " DAD NS sent)\n");
+          for (const auto& c : r.conflicts) put(o, "    conflict: ", wire::describe(c.msg), " ", where(c), "\n");
         } else if constexpr (std::is_same_v<T, wire::Dhcp6Result>) {
-          o << "  " << r.mode << ": " << r.outcome;
-          if (r.elapsed_ms) o << fmt(" in %.1f ms", *r.elapsed_ms);
-          o << "\n";
-          if (r.address) o << "    address      " << r.address->str() << "\n";
-          for (const auto& d : r.dns_servers) o << "    DNS server   " << d.str() << "\n";
-          for (const auto& d : r.domains) o << "    domain       " << d << "\n";
-          for (const auto& p : r.exchange) o << "    " << wire::describe(p.msg) << " " << where(p) << "\n";
+          put(o, "  ", r.mode, ": ", r.outcome);
+          if (r.elapsed_ms) o += fmt(" in %.1f ms", *r.elapsed_ms);
+          o += "\n";
+          if (r.address) put(o, "    address      ", r.address->str(), "\n");
+          for (const auto& d : r.dns_servers) put(o, "    DNS server   ", d.str(), "\n");
+          for (const auto& d : r.domains) put(o, "    domain       ", d, "\n");
+          for (const auto& p : r.exchange) put(o, "    ", wire::describe(p.msg), " ", where(p), "\n");
         } else if constexpr (std::is_same_v<T, wire::NeighborResult>) {
-          o << "  " << r.target.str() << ": ";
+          put(o, "  ", r.target.str(), ": ");
           if (r.na) {
             const auto& na = *r.na->template as<wire::NeighborAdvert>();
-            o << "is at " << (na.target_lla ? na.target_lla->str() : std::string("(no link-layer option)"))
-              << (na.router ? ", router" : "") << (na.solicited ? ", solicited" : "")
-              << fmt(" (%.1f ms)", r.rtt_ms.value_or(0)) << "\n";
+            put(o, "is at ", (na.target_lla ? na.target_lla->str() : std::string("(no link-layer option)")),
+                (na.router ? ", router" : ""), (na.solicited ? ", solicited" : ""),
+                fmt(" (%.1f ms)", r.rtt_ms.value_or(0)), "\n");
           } else {
-            o << "no answer to " << r.ns_sent << " NS\n";
+            put(o, "no answer to ", r.ns_sent, " NS\n");
           }
         } else if constexpr (std::is_same_v<T, wire::EchoResult>) {
-          o << "  " << r.source.str() << " -> " << r.target.str() << ", " << r.size << " bytes, hop limit "
-            << int(r.hop_limit) << ": " << r.sent << " sent, " << r.replies.size() << " replies";
-          if (!r.rtt_ms.empty()) o << fmt(", first rtt %.2f ms", r.rtt_ms.front());
-          o << "\n";
-          for (const auto& e : r.errors) o << "    " << wire::describe(e.msg) << " " << where(e) << "\n";
+          put(o, "  ", r.source.str(), " -> ", r.target.str(), ", ", r.size, " bytes, hop limit ", int(r.hop_limit),
+              ": ", r.sent, " sent, ", r.replies.size(), " replies");
+          if (!r.rtt_ms.empty()) o += fmt(", first rtt %.2f ms", r.rtt_ms.front());
+          o += "\n";
+          for (const auto& e : r.errors) put(o, "    ", wire::describe(e.msg), " ", where(e), "\n");
         } else if constexpr (std::is_same_v<T, wire::PmtuResult>) {
           for (const auto& st : r.steps) {
-            o << "  " << st.size << " bytes: " << (st.replied ? "reply" : "no reply");
-            if (st.ptb) o << ", " << wire::describe(st.ptb->msg) << " " << where(*st.ptb);
-            o << "\n";
+            put(o, "  ", st.size, " bytes: ", (st.replied ? "reply" : "no reply"));
+            if (st.ptb) put(o, ", ", wire::describe(st.ptb->msg), " ", where(*st.ptb));
+            o += "\n";
           }
         } else if constexpr (std::is_same_v<T, wire::AttackResult>) {
-          o << render_attack(r);
+          o += render_attack(r);
         } else if constexpr (std::is_same_v<T, wire::VictimResult>) {
-          o << render_victim(r);
+          o += render_victim(r);
         } else if constexpr (std::is_same_v<T, wire::AdvertiseResult>) {
-          o << "  " << r.solicited << " RAs answering RSs, " << r.unsolicited << " periodic\n";
+          put(o, "  ", r.solicited, " RAs answering RSs, ", r.unsolicited, " periodic\n");
         } else if constexpr (std::is_same_v<T, wire::DnsResult>) {
-          o << "  AAAA " << r.name << " @" << r.server.str() << ": ";
+          put(o, "  AAAA ", r.name, " @", r.server.str(), ": ");
           if (!r.rcode) {
-            o << "no answer\n";
-            for (const auto& e : r.errors) o << "    " << wire::describe(e.msg) << " " << where(e) << "\n";
+            o += "no answer\n";
+            for (const auto& e : r.errors) put(o, "    ", wire::describe(e.msg), " ", where(e), "\n");
           } else {
-            o << "rcode " << *r.rcode;
-            for (const auto& a : r.aaaa) o << " " << a.str();
-            o << fmt(" (%.1f ms)\n", r.rtt_ms.value_or(0));
+            put(o, "rcode ", *r.rcode);
+            for (const auto& a : r.aaaa) put(o, " ", a.str());
+            o += fmt(" (%.1f ms)\n", r.rtt_ms.value_or(0));
           }
         }
       },
       result);
-  return o.str();
+  return o;
 }
 
 }  // namespace
