@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """first-ra: v6agent discover -1 against rdisc6 -1 on the same link, run inside the host namespace.
 
-Two figures per tool and run, both on CLOCK_REALTIME:
+Figures per tool and run, all on CLOCK_REALTIME:
   rs->output  the RS's kernel transmit timestamp (a packet socket on the link) to the tool's
               first byte of output: RS sent -> RA received, decoded and printed
+  split into  rs->ra, the router's part (RS out to RA in, both kernel timestamps on the link), and
+              ra->output, the tool's own part (RA in to first byte of output)
   process     fork/exec to exit, as a shell sees it
 Usage: first_ra.py IFACE RUNS AGENT
 """
@@ -20,27 +22,30 @@ ETH_P_IPV6 = 0x86DD
 SO_TIMESTAMPNS = 35
 PACKET_OUTGOING = 4
 ICMPV6_RS = 133
+ICMPV6_RA = 134
 
 
-def rs_timestamps(sock):
-    """Transmit timestamps (ns) of the RSs this host sent since the last call."""
-    out = []
+def nd_timestamps(sock):
+    """Kernel timestamps (ns) of the RSs this host sent and the RAs it received since the last call."""
+    out = {ICMPV6_RS: [], ICMPV6_RA: []}
     while True:
         try:
             data, anc, _, addr = sock.recvmsg(2048, socket.CMSG_SPACE(16), socket.MSG_DONTWAIT)
         except BlockingIOError:
             return out
-        if addr[2] != PACKET_OUTGOING or addr[1] != ETH_P_IPV6 or len(data) < 55 or data[20] != 58 \
-                or data[54] != ICMPV6_RS:
+        if addr[1] != ETH_P_IPV6 or len(data) < 55 or data[20] != 58:
             continue  # Ethernet 14 + IPv6 40: next header at 14 + 6, ICMPv6 type at 54
-        for level, kind, value in anc:
-            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+        kind = data[54]
+        if (kind, addr[2] == PACKET_OUTGOING) not in ((ICMPV6_RS, True), (ICMPV6_RA, False)):
+            continue
+        for level, ctype, value in anc:
+            if level == socket.SOL_SOCKET and ctype == SO_TIMESTAMPNS:
                 sec, nsec = struct.unpack("qq", value[:16])
-                out.append(sec * 1_000_000_000 + nsec)
+                out[kind].append(sec * 1_000_000_000 + nsec)
 
 
 def one(cmd, sock):
-    rs_timestamps(sock)  # drop anything older
+    nd_timestamps(sock)  # drop anything older
     start = time.time_ns()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     first = p.stdout.read(1)
@@ -48,10 +53,12 @@ def one(cmd, sock):
     p.stdout.read()
     rc = p.wait()
     ended = time.time_ns()
-    rs = rs_timestamps(sock)
-    if rc != 0 or not first or not rs:
-        sys.exit(f"first-ra: {cmd[0]} failed (exit {rc}, output {bool(first)}, RS seen {len(rs)})")
-    return (printed - rs[0]) / 1e6, (ended - start) / 1e6
+    seen = nd_timestamps(sock)
+    rs = seen[ICMPV6_RS]
+    ra = [t for t in seen[ICMPV6_RA] if rs and t >= rs[0]]
+    if rc != 0 or not first or not rs or not ra:
+        sys.exit(f"first-ra: {cmd[0]} failed (exit {rc}, output {bool(first)}, RS seen {len(rs)}, RA seen {len(ra)})")
+    return (printed - rs[0]) / 1e6, (ended - start) / 1e6, (ra[0] - rs[0]) / 1e6, (printed - ra[0]) / 1e6
 
 
 def main():
@@ -60,23 +67,27 @@ def main():
     sock.bind((iface, ETH_P_ALL))
     sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
     tools = {"v6agent discover -1": [agent, "discover", "-1", "-i", iface], "rdisc6 -1": ["rdisc6", "-1", iface]}
-    figures = {name: ([], []) for name in tools}
+    figures = {name: ([], [], [], []) for name in tools}
     for _ in range(runs):  # interleaved, so drift in the machine's load hits both alike
         for name, cmd in tools.items():
-            a, b = one(cmd, sock)
-            figures[name][0].append(a)
-            figures[name][1].append(b)
+            for column, value in zip(figures[name], one(cmd, sock)):
+                column.append(value)
 
     def p90(xs):
         return sorted(xs)[int(len(xs) * 0.9)]
 
     print(f"first-ra: {runs} runs each on the same link, radvd answering")
     print(f"  {'':22} {'RS on the wire -> RA printed':>30} {'whole process':>22}")
-    for name, (a, b) in figures.items():
+    for name, (a, b, _, _) in figures.items():
         print(f"  {name:22} median {statistics.median(a):7.3f} ms (p90 {p90(a):7.3f})"
               f"   median {statistics.median(b):6.2f} ms (p90 {p90(b):6.2f})")
-    (oa, ob), (pa, pb) = figures.values()
+    print(f"  {'':22} {'RS -> RA on the wire (router)':>30} {'RA on the wire -> printed (tool)':>34}")
+    for name, (_, _, c, d) in figures.items():
+        print(f"  {name:22} median {statistics.median(c):7.3f} ms (p90 {p90(c):7.3f})"
+              f"   median {statistics.median(d):7.3f} ms (p90 {p90(d):7.3f})")
+    (oa, ob, _, od), (pa, pb, _, pd) = figures.values()
     print(f"  ratio rdisc6/v6agent   RS -> RA printed {statistics.median(pa) / statistics.median(oa):.2f}, "
+          f"RA -> printed {statistics.median(pd) / statistics.median(od):.2f}, "
           f"whole process {statistics.median(pb) / statistics.median(ob):.2f}  (>= 1: v6agent at least as fast)")
 
 
