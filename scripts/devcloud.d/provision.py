@@ -39,6 +39,9 @@ FLAVORS = [  # name, MiB, vCPUs, GiB disk: the busybox guest needs 128 MiB
 COMPUTE_QUOTA = dict(instances=20, cores=20, ram=20 * 256)
 NETWORK_QUOTA = dict(networks=20, subnets=40, ports=100, routers=10, security_groups=20,
                      security_group_rules=200, floating_ips=10)
+DHCP_WARMUP_NET = "v6c-dc-dhcp-warmup"
+DHCP_WARMUP_CIDR = "2001:db8:fe::/64"  # disjoint from the pool, provider and upstream prefixes
+DHCP_WAIT_S = 90
 COMPUTE_WAIT_S = 300  # first start: libvirt probes QEMU's capabilities for ~60 s under TCG
 
 
@@ -185,11 +188,52 @@ def wait_for_compute(conn):
         time.sleep(2)
 
 
+def dnsmasq_serves(network_id):
+    """Whether a dnsmasq on this (all-in-one) host names the network in its command line."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read()
+        except OSError:
+            continue
+        if b"dnsmasq" in cmd and network_id.encode() in cmd:
+            return True
+    return False
+
+
+def warm_dhcp_agent(net):
+    """The DHCP agent starts its privsep helpers on first use. When several networks arrive at
+    once (the first test run after `up`), two helpers can start together and oslo.privsep fails
+    with "greenlet.error: cannot switch to a different thread"; every network then waits out a
+    timeout without dnsmasq. One throwaway DHCP network here starts them one at a time; if even
+    that gets no dnsmasq, the agent is restarted once."""
+    for attempt in (1, 2):
+        for old in net.networks(name=DHCP_WARMUP_NET):  # left by an interrupted `up`
+            net.delete_network(old)
+        n = net.create_network(name=DHCP_WARMUP_NET)
+        try:
+            net.create_subnet(network_id=n.id, name=DHCP_WARMUP_NET, ip_version=6, cidr=DHCP_WARMUP_CIDR,
+                              ipv6_address_mode="dhcpv6-stateful")
+            deadline = time.monotonic() + DHCP_WAIT_S
+            while time.monotonic() < deadline:
+                if dnsmasq_serves(n.id):
+                    return
+                time.sleep(1)
+        finally:
+            net.delete_network(n)
+        if attempt == 1:
+            print(f"devcloud: the DHCP agent started no dnsmasq in {DHCP_WAIT_S} s; restarting it", file=sys.stderr)
+            subprocess.run(["/etc/init.d/neutron-dhcp-agent", "restart"], check=False,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sys.exit("devcloud: the DHCP agent starts no dnsmasq (see /var/log/neutron/neutron-dhcp-agent.log)")
+
+
 def resources():
     conn = admin_connection()
     quotas(conn, member(conn))
     subnet_pool(conn.network)
     provider_network(conn.network)
+    warm_dhcp_agent(conn.network)
     client_config()
     wait_for_compute(conn)  # the flavor API works before, but placement needs the host
     flavors(conn.compute)
