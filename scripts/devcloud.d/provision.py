@@ -190,15 +190,7 @@ def wait_for_compute(conn):
 
 def dnsmasq_serves(network_id):
     """Whether a dnsmasq on this (all-in-one) host names the network in its command line."""
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                cmd = f.read()
-        except OSError:
-            continue
-        if b"dnsmasq" in cmd and network_id.encode() in cmd:
-            return True
-    return False
+    return subprocess.run(["pgrep", "-f", f"dnsmasq.*{network_id}"], stdout=subprocess.DEVNULL).returncode == 0
 
 
 def warm_dhcp_agent(net):
