@@ -91,6 +91,22 @@ TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[
     CHECK(verdict(r, "ra-answered").status == Status::skip);
     CHECK(verdict(r, "ra-answered").reason.find("security probes only") != std::string::npos);
   }
+  SECTION("an address VM is read by the address checks only") {
+    // vm2 formed a duplicate address and, being an address VM, ran nothing else.
+    w.net().ports[1].role = "address";
+    w.result<wire::DadResult>("dad", "vm2").duplicate = true;
+    std::erase_if(w.reports.at("vm2").procedures, [](const wire::ProcedureRecord& r) { return r.id != "dad" && r.id != "discover"; });
+    auto r = evaluate(c, w.facts, w.observations());
+    CHECK(verdict(r, "addr-dad").status == Status::fail);
+    CHECK(verdict(r, "addr-dad").actual.find("vm2") != std::string::npos);
+    CHECK(verdict(r, "addr-slaac-matches-api").status == Status::pass);
+    CHECK(verdict(r, "gw-echo").status == Status::pass);
+    CHECK(verdict(r, "north-south-in").status == Status::pass);
+    CHECK(verdict(r, "ra-answered").status == Status::pass);
+    // The same report from a probe VM: its missing probes are ERROR.
+    w.net().ports[1].role = "probe";
+    CHECK(verdict(evaluate(c, w.facts, w.observations()), "gw-echo").status == Status::error);
+  }
   SECTION("a requirement switched off is SKIP with the reason; a MUST made SHOULD only warns") {
     w.ra().other = true;
     for (auto& req : c.requirements) {

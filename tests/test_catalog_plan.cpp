@@ -103,6 +103,17 @@ TEST_CASE("the subnet mode decides DAD and DHCPv6 and the source symbol", "[cata
   CHECK(procedure_in(plan, "dhcp6").at("stateful") == false);
 }
 
+TEST_CASE("an address VM forms its address and runs nothing else; no one probes it", "[catalog]") {
+  World w;
+  w.net().ports[1].role = "address";
+  const auto& address_vm = w.net().ports[1];
+  CHECK(ids(make_plan(w.facts, w.net(), address_vm, slow_options())) == std::set<std::string>{"discover", "dad"});
+  CHECK_FALSE(ids(make_plan(w.facts, w.net(), w.net().ports[0], PlanOptions{})).contains("echo-peer-vm2"));
+  CHECK(ids(make_external_plan(w.facts, "external", PlanOptions{})) == std::set<std::string>{"echo-in-vm1"});
+  w.make_stateful();
+  CHECK(ids(make_plan(w.facts, w.net(), w.net().ports[1], PlanOptions{})) == std::set<std::string>{"discover", "dhcp6"});
+}
+
 TEST_CASE("a second network adds routed peers and an unreachable target", "[catalog]") {
   World w;
   model::Network net2 = w.net();

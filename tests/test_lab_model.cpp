@@ -64,10 +64,12 @@ TEST_CASE("model: addresses and MACs as Neutron computes them", "[lab-model]") {
     CHECK(macs.size() == ports);
     CHECK(addrs.size() == ports);
   }
-  SECTION("every network carries two probes, a victim and an attacker in a group of its own") {
+  SECTION("every network carries two probes, a victim, an attacker in a group of its own and an address VM") {
     for (const auto& n : m.networks) {
       CAPTURE(n.name);
-      REQUIRE(n.vms.size() == 4);
+      REQUIRE(n.vms.size() == 5);
+      CHECK(n.vms[4].role == "address");
+      CHECK(&address_vm(n) == &n.vms[4]);
       CHECK(n.vms[3].role == "probe");
       CHECK(n.vms[3].group == SecurityGroup::default_group);
       CHECK(n.vms[0].role == "probe");
@@ -89,7 +91,7 @@ TEST_CASE("model: addresses and MACs as Neutron computes them", "[lab-model]") {
     auto one = make_model("v6c-lt-", Flavour::radvd, {kStateful});
     REQUIRE(one.networks.size() == 1);
     CHECK(one.networks[0].mode == kStateful);
-    CHECK(one.networks[0].vms.size() == 4);
+    CHECK(one.networks[0].vms.size() == 5);
   }
 }
 
@@ -105,16 +107,21 @@ TEST_CASE("model: facts in the controller's shape", "[lab-model]") {
   CHECK(f.networks[1].subnet.dns_domain == m.networks[1].dns_domain);
   REQUIRE(f.networks[0].router_port);
   CHECK(f.networks[0].router_port->mac == m.networks[0].router.mac);
-  CHECK(f.networks[0].ports.size() == 4);
+  CHECK(f.networks[0].ports.size() == 5);
   CHECK(f.far_mtu == kFarMtu);
   CHECK(f.max_rtr_adv_interval_s == kOvnRaTimers.max_interval_s);
   CHECK(f.dns_test_answer == std::vector<Ip6>{m.upstream.dns_test_answer});
-  SECTION("fixed-ip-mismatch changes only what the API says") {
+  SECTION("fixed-ip-mismatch changes only what the API says of the address VMs' SLAAC addresses") {
     auto broken = m;
     REQUIRE_FALSE(apply_faults(broken, {"fixed-ip-mismatch"}));
     auto bf = to_facts(broken);
-    CHECK(bf.networks[0].ports[0].fixed_ips != f.networks[0].ports[0].fixed_ips);
-    CHECK(broken.networks[0].vms[0].fixed_ips == m.networks[0].vms[0].fixed_ips);
+    for (std::size_t n = 0; n < m.networks.size(); ++n)
+      for (std::size_t p = 0; p < m.networks[n].vms.size(); ++p) {
+        CAPTURE(m.networks[n].name, m.networks[n].vms[p].name);
+        const bool spoiled = m.networks[n].mode != kStateful && m.networks[n].vms[p].role == "address";
+        CHECK((bf.networks[n].ports[p].fixed_ips != f.networks[n].ports[p].fixed_ips) == spoiled);
+        CHECK(broken.networks[n].vms[p].fixed_ips == m.networks[n].vms[p].fixed_ips);
+      }
   }
 }
 
@@ -309,9 +316,11 @@ TEST_CASE("dnsmasq as Neutron's dhcp.py starts it", "[lab-model]") {
     auto broken = m;
     apply_faults(broken, {"dhcp-wrong-address"});
     const auto bh = dnsmasq_hosts(broken, network(broken, kStateful));
-    CHECK_FALSE(contains(bh, "[2001:db8:3::3]"));
-    CHECK(contains(bh, "[2001:db8:3::83]"));
-    CHECK(contains(bh, "[2001:db8:3::1]"));  // infrastructure ports unchanged
+    CHECK(contains(hosts, "fa:16:3e:03:00:14,host-2001-db8-3--7.lab.v6c.example,[2001:db8:3::7]\n"));
+    CHECK(contains(bh, "fa:16:3e:03:00:14,host-2001-db8-3--7.lab.v6c.example,[2001:db8:3::87]\n"));
+    CHECK_FALSE(contains(bh, "[2001:db8:3::7]"));
+    CHECK(contains(bh, "[2001:db8:3::3]"));  // only the address VM's lease changes
+    CHECK(contains(bh, "[2001:db8:3::1]"));
   }
   SECTION("dhcp-wrong-dns replaces the servers") {
     auto broken = m;
@@ -385,18 +394,24 @@ TEST_CASE("fault profiles", "[lab-model]") {
     }
   }
   SECTION("each fault changes the model") {
+    auto fixed_ips = [](const LabModel& m) {
+      std::vector<Ip6> all;
+      for (const auto& n : to_facts(m).networks)
+        for (const auto& p : n.ports) all.insert(all.end(), p.fixed_ips.begin(), p.fixed_ips.end());
+      return all;
+    };
     for (const auto& f : faults()) {
       CAPTURE(f.name);
       auto m = make_model("v6c-lt-", Flavour::radvd, kAllModes);
       const auto before = radvd_conf(m) + port_security_nft(m) + security_group_rules(m) + router_rules(m) +
                           dnsmasq_hosts(m, m.networks[2]) + dnsmasq_opts(m, m.networks[1]);
-      const auto facts_before = to_facts(m).networks[0].ports[0].fixed_ips;
+      const auto facts_before = fixed_ips(m);
       auto all_ns = m.all_netns();
       f.apply(m.behaviour);
       const auto after = radvd_conf(m) + port_security_nft(m) + security_group_rules(m) + router_rules(m) +
                          dnsmasq_hosts(m, m.networks[2]) + dnsmasq_opts(m, m.networks[1]);
       const bool changed_config = before != after;
-      const bool changed_facts = facts_before != to_facts(m).networks[0].ports[0].fixed_ips;
+      const bool changed_facts = facts_before != fixed_ips(m);
       const bool changed_topology = all_ns != m.all_netns();
       // Faults acting on the live network rather than on config text (sysctls, daemons, MTUs).
       const auto& b = m.behaviour;

@@ -176,11 +176,11 @@ Outcome dhcp6_transport(const CheckInput& in) {
 
 std::vector<CheckSpec> address_checks() {
   return {
-      {"addr_slaac_matches_api", false, {}, "discover (PIO), dad (the address formed)", addr_slaac_matches_api},
-      {"addr_dad", false, {}, "dad", addr_dad},
-      {"dhcp6_stateful_address", false, {}, "dhcp6 (stateful exchange)", dhcp6_stateful_address},
-      {"dhcp6_stateless_dns", false, {}, "dhcp6 (Information-Request)", dhcp6_stateless_dns},
-      {"dhcp6_transport", false, {}, "dhcp6 (every Advertise and Reply)", dhcp6_transport},
+      {"addr_slaac_matches_api", false, {}, "discover (PIO), dad (the address formed)", addr_slaac_matches_api, true},
+      {"addr_dad", false, {}, "dad", addr_dad, true},
+      {"dhcp6_stateful_address", false, {}, "dhcp6 (stateful exchange)", dhcp6_stateful_address, true},
+      {"dhcp6_stateless_dns", false, {}, "dhcp6 (Information-Request)", dhcp6_stateless_dns, true},
+      {"dhcp6_transport", false, {}, "dhcp6 (every Advertise and Reply)", dhcp6_transport, true},
   };
 }
 

@@ -110,7 +110,7 @@ Result evaluate(const Catalog& c, const model::Facts& f, const Observations& obs
                                              skip("no probe VM on this network (it holds the security probes only)")));
         continue;
       }
-      for (const auto* port : detail::probe_ports(net)) {
+      for (const auto* port : spec->reads_address_vms ? detail::address_ports(net) : detail::probe_ports(net)) {
         auto it = obs.agents.find(port->name);
         in.hosts.push_back({port, it == obs.agents.end() ? nullptr : &it->second, pcap_of(port->name)});
       }

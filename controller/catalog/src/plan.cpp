@@ -83,6 +83,10 @@ json make_plan(const model::Facts& f, const model::Network& net, const model::Po
     dhcp6["stateful"] = subnet.mode == detail::kModeStateful;
     procs.push_back(dhcp6);
   }
+  auto plan = [&] {
+    return json{{"schema", kPlanSchema}, {"host", port.name}, {"interface", o.interface}, {"procedures", procs}};
+  };
+  if (port.role == detail::kRoleAddress) return plan();
 
   // The gateway's link-local: the router port's (EUI-64 of its MAC, as Neutron's and OVN's
   // routers use), so that another router on the link cannot stand in for it; unknown port:
@@ -162,8 +166,7 @@ json make_plan(const model::Facts& f, const model::Network& net, const model::Po
     mtu_link["size"] = net.mtu;
     procs.push_back(mtu_link);
   }
-
-  return json{{"schema", kPlanSchema}, {"host", port.name}, {"interface", o.interface}, {"procedures", procs}};
+  return plan();
 }
 
 json make_external_plan(const model::Facts& f, const std::string& host, const PlanOptions& o,

@@ -27,6 +27,13 @@ std::vector<const model::Port*> probe_ports(const model::Network& n) {
   return out;
 }
 
+std::vector<const model::Port*> address_ports(const model::Network& n) {
+  auto out = probe_ports(n);
+  for (const auto& p : n.ports)
+    if (p.role == kRoleAddress) out.push_back(&p);
+  return out;
+}
+
 std::optional<wire::Ip6> global_address(const model::Port& p) {
   for (const auto& a : p.fixed_ips)
     if (!a.is_link_local() && !a.is_unspecified()) return a;

@@ -14,6 +14,10 @@ inline constexpr std::string_view kModeSlaac = "slaac";
 inline constexpr std::string_view kModeStateless = "dhcpv6-stateless";
 inline constexpr std::string_view kModeStateful = "dhcpv6-stateful";
 inline constexpr std::string_view kRoleProbe = "probe";
+// A VM that forms its address and runs nothing else: only the address checks read it, so a
+// fault that spoils one VM's address (a duplicate, a wrong lease, a wrong fixed IP in the
+// API) fails those checks without taking the VM's other probes, and their verdicts, with it.
+inline constexpr std::string_view kRoleAddress = "address";
 
 bool is_known_mode(std::string_view mode);
 bool forms_slaac(std::string_view mode);  // PIO A=1: slaac and dhcpv6-stateless
@@ -22,6 +26,8 @@ std::string_view address_symbol(std::string_view mode);  // "@slaac" or "@dhcp6"
 
 bool is_probe(const model::Port& p);
 std::vector<const model::Port*> probe_ports(const model::Network& n);
+// The probe VMs, then the address VMs: the hosts an address check reads.
+std::vector<const model::Port*> address_ports(const model::Network& n);
 std::optional<wire::Ip6> global_address(const model::Port& p);
 
 struct Peer {

@@ -196,16 +196,16 @@ std::vector<std::string> dnsmasq_argv(const LabModel& m, const LabNetwork& n, co
 std::string dnsmasq_hosts(const LabModel& m, const LabNetwork& n) {
   if (n.mode != kStateful) return "";  // dhcp.py writes no address entries for slaac/stateless ports
   std::ostringstream o;
-  auto line = [&](const LabPort& p, bool vm) {
+  auto line = [&](const LabPort& p) {
     Ip6 addr = port_address(p);
-    if (vm && m.behaviour.dhcp_wrong_address) addr.bytes[15] ^= kWrongAddressFlip;
+    if (m.behaviour.dhcp_wrong_address && &p == &address_vm(n)) addr.bytes[15] ^= kWrongAddressFlip;
     std::string host = "host-" + p.fixed_ips.front().str();
     for (auto& c : host) c = c == ':' ? '-' : c;
     o << p.mac.str() << "," << host << "." << n.dns_domain << ",[" << addr.str() << "]\n";
   };
-  line(n.router, false);
-  line(n.dhcp, false);
-  for (const auto& vm : n.vms) line(vm, true);
+  line(n.router);
+  line(n.dhcp);
+  for (const auto& vm : n.vms) line(vm);
   return o.str();
 }
 

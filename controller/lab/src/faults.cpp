@@ -38,11 +38,11 @@ const std::vector<Fault>& faults() {
        [](Behaviour& b) { b.rogue_router = true; }},
       {"ra-unicast-only", "ra-periodic", "the router sends no unsolicited RAs (radvd UnicastOnly)",
        [](Behaviour& b) { b.ra_unicast_only = true; }},
-      {"fixed-ip-mismatch", "addr-slaac-matches-api", "the API reports a fixed IP other than the port's EUI-64",
+      {"fixed-ip-mismatch", "addr-slaac-matches-api", "the API reports a fixed IP other than the EUI-64 for each network's address VM",
        [](Behaviour& b) { b.api_wrong_fixed_ip = true; }},
-      {"address-in-use", "addr-dad", "another host on the first network holds the attacker VM's address",
+      {"address-in-use", "addr-dad", "another host on the first network holds its address VM's address",
        [](Behaviour& b) { b.duplicate_address = true; }},
-      {"dhcp-wrong-address", "dhcp6-stateful-address", "the stateful DHCPv6 server hands out another address",
+      {"dhcp-wrong-address", "dhcp6-stateful-address", "the stateful DHCPv6 server leases the address VM another address than its fixed IP",
        [](Behaviour& b) { b.dhcp_wrong_address = true; }},
       {"dhcp-wrong-dns", "dhcp6-stateless-dns", "DHCPv6 hands out a DNS server the subnet does not list",
        [](Behaviour& b) { b.dhcp_no_dns = true; }},
@@ -105,26 +105,6 @@ const std::vector<Unexercised>& unexercised_requirements() {
       {"ra-periodic", "only with --slow: periodic RAs take minutes at Neutron's intervals"},
   };
   return all;
-}
-
-const std::vector<KnownGap>& known_gaps() {
-  static const std::vector<KnownGap> gaps = {
-      {"fixed-ip-mismatch",
-       {"dhcp6-stateful-address", "east-west", "north-south-out", "north-south-in", "mtu-1280", "sec-na-spoof"},
-       "the API's fixed IPs are wrong on every network: the stateful lease differs from them too, north-south-out "
-       "sees the echo leave from another address, peers and the external host address the VMs where they are not, "
-       "and the port security built from the API lets the attacker claim a neighbour's leased address; in a cloud "
-       "port security would also drop everything the VM sends from its SLAAC address"},
-      {"address-in-use",
-       {"gw-echo", "east-west", "north-south-out", "mtu-1280", "ptb-delivered", "icmp6-errors", "dns-aaaa"},
-       "a VM that finds its address in use must not use it (RFC 4862 §5.4.5), so every later probe of that VM "
-       "that sends from its global address cannot run, and those verdicts on its network turn ERROR"},
-      {"dhcp-wrong-address",
-       {"gw-echo", "east-west", "north-south-out", "mtu-1280", "ptb-delivered", "icmp6-errors", "dns-aaaa"},
-       "port security drops everything the VM sends from the wrong address, so every later probe on that "
-       "network fails with it, as it would in a cloud"},
-  };
-  return gaps;
 }
 
 std::optional<std::string> apply_faults(LabModel& m, const std::vector<std::string>& names) {

@@ -375,7 +375,7 @@ void Lab::build() {
                        m.ns(vm.netns_suffix));
   if (b.duplicate_address) {
     host::ip_batch({"link set lo up", "link set " + kVmIfname + " up",
-                    addr(port_address(duplicated_port(m)), kSubnetPrefixLength, kVmIfname)},
+                    addr(port_address(address_vm(first)), kSubnetPrefixLength, kVmIfname)},
                    m.intruder_ns());
   }
   if (b.rogue_router) host::ip_batch({"link set lo up", "link set " + kVmIfname + " up"}, m.rogue_ns());

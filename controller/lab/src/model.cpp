@@ -123,11 +123,13 @@ LabModel make_model(const std::string& name_prefix, Flavour flavour, const std::
     // Every network gets its own victim and attacker: port security is per network in
     // Neutron (port_security_enabled), so each network's sec-* verdicts are measured there.
     // Two probe VMs, so that the link itself is measured VM to VM (east-west on the link,
-    // the network-MTU echo) rather than through the gateway.
+    // the network-MTU echo) rather than through the gateway. One address VM, the target of
+    // the faults that spoil one VM's address (address_vm()).
     const std::vector<VmSpec> vms = {{"a", "probe", SecurityGroup::default_group},
                                      {"b", "victim", SecurityGroup::default_group},
                                      {"x", "attacker", SecurityGroup::attacker_only},
-                                     {"c", "probe", SecurityGroup::default_group}};
+                                     {"c", "probe", SecurityGroup::default_group},
+                                     {"d", "address", SecurityGroup::default_group}};
     int number = kFirstVmPortNumber;
     for (const auto& v : vms) {
       LabPort p;
@@ -148,11 +150,10 @@ LabModel make_model(const std::string& name_prefix, Flavour flavour, const std::
 
 Ip6 port_address(const LabPort& p) { return p.fixed_ips.front(); }
 
-const LabPort& duplicated_port(const LabModel& m) {
-  const auto& vms = m.networks.front().vms;
-  for (auto it = vms.rbegin(); it != vms.rend(); ++it)
-    if (it->role == "probe") return *it;
-  throw std::logic_error("the first network has no probe VM");
+const LabPort& address_vm(const LabNetwork& n) {
+  for (const auto& vm : n.vms)
+    if (vm.role == "address") return vm;
+  throw std::logic_error("network " + n.name + " has no address VM");
 }
 
 model::Facts to_facts(const LabModel& m) {
@@ -174,7 +175,8 @@ model::Facts to_facts(const LabModel& m) {
     for (const auto& vm : n.vms) {
       model::Port p{vm.name, vm.mac, vm.fixed_ips, vm.role};
       // The API disagreeing with the network (e.g. an IPAM that ignores EUI-64).
-      if (m.behaviour.api_wrong_fixed_ip) p.fixed_ips.front().bytes[15] ^= 0x01;
+      if (m.behaviour.api_wrong_fixed_ip && n.mode != kStateful && &vm == &address_vm(n))
+        p.fixed_ips.front().bytes[15] ^= 0x01;
       net.ports.push_back(p);
     }
     f.networks.push_back(net);

@@ -65,6 +65,7 @@ struct CheckSpec {
   std::vector<ParamSpec> params;
   std::string reads;              // which observations, for `catalog show`
   CheckFn fn = nullptr;
+  bool reads_address_vms = false; // also the VMs that only form an address (role "address")
 };
 
 const std::vector<CheckSpec>& check_registry();

@@ -27,17 +27,6 @@ struct Unexercised {
 };
 const std::vector<Unexercised>& unexercised_requirements();
 
-// A fault whose requirement fails, as it must, but that cannot help breaking others with it
-// (as it would in a cloud): the requirements it may change besides its own, and why. The
-// fault matrix test holds every other fault to "exactly its requirement changes" and these
-// to their own requirement plus what is listed here.
-struct KnownGap {
-  std::string fault;
-  std::vector<std::string> also_changes;
-  std::string reason;
-};
-const std::vector<KnownGap>& known_gaps();
-
 // Applies the named faults in order; returns the first unknown name, if any.
 std::optional<std::string> apply_faults(LabModel& m, const std::vector<std::string>& names);
 

@@ -55,7 +55,7 @@ enum class SecurityGroup { default_group, attacker_only };
 
 struct LabPort {
   std::string name;     // VM name ("a", "b", "x"); also the agent's host name
-  std::string role;     // probe | victim | attacker | router | dhcp
+  std::string role;     // probe | address | victim | attacker | router | dhcp
   Mac mac;
   std::vector<Ip6> fixed_ips;       // what Neutron's API says
   SecurityGroup group = SecurityGroup::default_group;
@@ -94,7 +94,7 @@ struct Behaviour {
   std::optional<std::uint32_t> ra_answer_delay_ms; // the router answers RSs this late (v6agent advertise)
   bool ra_hop_limit_rewritten = false;             // something on the path lowers RA hop limit
   // DHCPv6 (dnsmasq).
-  bool dhcp_wrong_address = false;                 // stateful host entries hand out fixed IP + 1
+  bool dhcp_wrong_address = false;                 // the address VM's stateful host entry: another address
   bool dhcp_no_dns = false;                        // no option6:dns-server
   // Router.
   bool gw_not_router = false;                      // NAs without the router flag
@@ -114,13 +114,13 @@ struct Behaviour {
   bool sg_ingress_open = false;
   std::optional<std::uint32_t> vm_link_mtu;        // VM-to-VM packets above this dropped on the bridge
   // Extra devices on the first network (unfiltered, like infrastructure).
-  bool duplicate_address = false;                  // a host holding duplicated_port()'s address
+  bool duplicate_address = false;                  // a host holding the address VM's address
   bool rogue_router = false;                       // a second radvd on the link
   // Upstream and services.
   bool dns_down = false;
   bool metadata_absent = false;                    // nobody holds fe80::a9fe:a9fe
   // The API side: what Neutron reports, not what the network does.
-  bool api_wrong_fixed_ip = false;
+  bool api_wrong_fixed_ip = false;                 // the address VMs' fixed IPs, where SLAAC forms them
 };
 
 struct Upstream {
@@ -177,8 +177,10 @@ model::Facts to_facts(const LabModel& m);
 // The address a VM port really uses on the wire (the EUI-64 or allocated fixed IP).
 Ip6 port_address(const LabPort& p);
 
-// The VM whose address the intruder holds (fault address-in-use): the first network's last
-// probe VM, so that its DAD meets the duplicate.
-const LabPort& duplicated_port(const LabModel& m);
+// The network's address VM (role "address": it forms its address and runs nothing else). The
+// faults that spoil one VM's address aim at it, so that only the address checks fail: the
+// intruder holds its address (address-in-use), dnsmasq leases it another (dhcp-wrong-address),
+// the API reports another (fixed-ip-mismatch).
+const LabPort& address_vm(const LabNetwork& n);
 
 }  // namespace v6c::lab

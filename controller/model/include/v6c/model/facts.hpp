@@ -22,7 +22,7 @@ struct Port {
   std::string name;                 // the VM (agent host) name, or "router"
   Mac mac;
   std::vector<Ip6> fixed_ips;       // IPv6 fixed IPs only
-  std::string role;                 // "probe" (ordinary agent), "attacker", "victim", "router"
+  std::string role;                 // "probe" (ordinary agent), "address" (forms its address only), "attacker", "victim", "router"
 };
 
 struct Subnet {
