@@ -84,7 +84,7 @@ int run_plan(const Options& opt, json plan) {
   // Cloud plans: the VM's kernel holds no global address, the agent answers peers' echoes.
   if (plan.value("answer_echo", false)) link.answer_echo(true);
   bool text = opt.json_out != "-" && !opt.quiet;
-  if (text) std::printf("v6agent %s on %s (%s, MTU %u)\n", V6C_VERSION, ifname.c_str(), link.mac().str().c_str(), link.mtu());
+  if (text) std::fputs(agent::render_header(report).c_str(), stdout);
   int rc = kOk;
   for (const auto& spec : plan["procedures"]) {
     if (g_stop) break;

@@ -236,11 +236,12 @@ std::string render_record(const wire::ProcedureRecord& rec) {
   return s + fmt("%.0f ms\n", rec.duration_ms) + render_result(rec.result);
 }
 
-std::string render_text(const wire::AgentReport& r) {
+std::string render_header(const wire::AgentReport& r) {
+  // Appends, not `"literal" + string`: that form trips GCC 12's false -Wrestrict (PR 105329).
   std::string s = "v6agent " + r.agent_version + " on " + r.interface + " (" + r.mac.str() + ", MTU " +
-                  std::to_string(r.mtu) + (r.link_local ? ", " + r.link_local->str() : std::string()) + ")\n";
-  for (const auto& p : r.procedures) s += "\n" + render_record(p);
-  return s;
+                  std::to_string(r.mtu);
+  if (r.link_local) s.append(", ").append(r.link_local->str());
+  return s.append(")\n");
 }
 
 }  // namespace v6c::agent

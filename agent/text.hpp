@@ -6,7 +6,7 @@
 
 namespace v6c::agent {
 
-std::string render_text(const wire::AgentReport& report);
+std::string render_header(const wire::AgentReport& report);  // version, interface, MAC, MTU, link-local
 std::string render_record(const wire::ProcedureRecord& rec);
 
 }  // namespace v6c::agent

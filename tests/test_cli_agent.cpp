@@ -82,6 +82,10 @@ TEST_CASE("v6agent diagnose against radvd: text, JSON and pcap agree", "[cli][ag
 
   auto report = nlohmann::json::parse(test::slurp(json_path)).get<wire::AgentReport>();
   CHECK(report.schema == "v6agent/1");
+  REQUIRE(report.link_local);
+  CHECK(r.out.rfind("v6agent " + report.agent_version + " on " + net.h_if + " (" + report.mac.str() + ", MTU " +
+                        std::to_string(report.mtu) + ", " + report.link_local->str() + ")\n\ndiscover",
+                    0) == 0);
   CHECK(report.interface == net.h_if);
   CHECK(report.mac == *wire::Mac::parse(net.h_mac));
   REQUIRE(report.procedures.size() == 6);
