@@ -14,10 +14,7 @@ inline constexpr std::string_view kModeSlaac = "slaac";
 inline constexpr std::string_view kModeStateless = "dhcpv6-stateless";
 inline constexpr std::string_view kModeStateful = "dhcpv6-stateful";
 inline constexpr std::string_view kRoleProbe = "probe";
-// A VM that forms its address and runs nothing else: only the address checks read it, so a
-// fault that spoils one VM's address (a duplicate, a wrong lease, a wrong fixed IP in the
-// API) fails those checks without taking the VM's other probes, and their verdicts, with it.
-inline constexpr std::string_view kRoleAddress = "address";
+using model::kRoleAddress;
 
 bool is_known_mode(std::string_view mode);
 bool forms_slaac(std::string_view mode);  // PIO A=1: slaac and dhcpv6-stateless

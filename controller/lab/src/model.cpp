@@ -117,7 +117,7 @@ LabModel make_model(const std::string& name_prefix, Flavour flavour, const std::
               SecurityGroup::default_group, "", "tap" + std::to_string(n.index) + "d"};
     struct VmSpec {
       const char* name;
-      const char* role;
+      std::string_view role;
       SecurityGroup group;
     };
     // Every network gets its own victim and attacker: port security is per network in
@@ -129,12 +129,12 @@ LabModel make_model(const std::string& name_prefix, Flavour flavour, const std::
                                      {"b", "victim", SecurityGroup::default_group},
                                      {"x", "attacker", SecurityGroup::attacker_only},
                                      {"c", "probe", SecurityGroup::default_group},
-                                     {"d", "address", SecurityGroup::default_group}};
+                                     {"d", model::kRoleAddress, SecurityGroup::default_group}};
     int number = kFirstVmPortNumber;
     for (const auto& v : vms) {
       LabPort p;
       p.name = std::string(v.name) + std::to_string(n.index);
-      p.role = v.role;
+      p.role = std::string(v.role);
       p.mac = neutron_mac(n.index, number++);
       p.fixed_ips = {neutron_fixed_ip(n.mode, n.prefix, p.mac, next_allocated)};
       p.group = v.group;
@@ -152,7 +152,7 @@ Ip6 port_address(const LabPort& p) { return p.fixed_ips.front(); }
 
 const LabPort& address_vm(const LabNetwork& n) {
   for (const auto& vm : n.vms)
-    if (vm.role == "address") return vm;
+    if (vm.role == model::kRoleAddress) return vm;
   throw std::logic_error("network " + n.name + " has no address VM");
 }
 

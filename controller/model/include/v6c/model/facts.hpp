@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +17,11 @@ namespace v6c::model {
 
 using wire::Ip6;
 using wire::Mac;
+
+// A VM that forms its address and runs nothing else: only the address checks read it, so a
+// fault that spoils one VM's address (a duplicate, a wrong lease, a wrong fixed IP in the
+// API) fails those checks without taking the VM's other probes, and their verdicts, with it.
+inline constexpr std::string_view kRoleAddress = "address";
 
 // A Neutron port: a VM's NIC or the router's interface on a network.
 struct Port {
