@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <mutex>
+#include <set>
 
 #include "netlab.hpp"
 #include "v6c/catalog/evaluator.hpp"
@@ -39,7 +40,8 @@ struct FakeNeutron {
   bool accepts_mismatched_modes = false;  // a broken cloud
   bool allows_rbac = false;               // a permissive policy
   int next = 0, next_prefix = 0;
-  std::map<std::string, json> subnets;    // id → subnet
+  std::map<std::string, json> subnets;    // id → subnet, also once deleted
+  std::set<std::string> networks_with_vms;
   std::vector<std::string> deleted;
 
   std::string id(const std::string& kind) { return kind + "-" + std::to_string(++next); }
@@ -123,6 +125,7 @@ struct FakeNeutron {
     });
     f.on(Method::post, "/v2.0/ports", [this](const cloud::Request& r) {
       auto b = json::parse(r.body)["port"];
+      networks_with_vms.insert(b["network_id"].get<std::string>());
       return cloud::json_response(201, {{"port", port_on(b["network_id"], b["name"], false)}});
     });
     f.on(Method::post, "/v2.0/rbac-policies", [this](const cloud::Request&) {
@@ -249,6 +252,13 @@ TEST_CASE("provision: a cloud that accepts what it must refuse fails (or warns),
   }
   CHECK(subnets == 6);  // three pairs, from the pool and with a CIDR
   CHECK(rbac == 1);
+  // None of them on a VM's network: there a subnet coming and going races Neutron's DHCP
+  // agent setting the network up, and the VM's DHCPv6 goes unanswered.
+  for (const auto& [id, subnet] : cloud.neutron.subnets)
+    if (subnet["name"].get<std::string>().find("-invalid-") != std::string::npos) {
+      CAPTURE(subnet["name"]);
+      CHECK_FALSE(cloud.neutron.networks_with_vms.contains(subnet["network_id"].get<std::string>()));
+    }
 }
 
 TEST_CASE("provision: no default pool and no --ipv6-cidr is one clear error before anything is created", "[run]") {
@@ -270,6 +280,11 @@ TEST_CASE("provision: no default pool and no --ipv6-cidr is one clear error befo
   // The modes not under test were still tried through the API (and deleted at once).
   CHECK(t.facts.api["address_modes"]["dhcpv6-stateful"]["api_only"] == true);
   CHECK(api_verdicts(shipped(), t.facts)["api-address-modes"] == "PASS");
+  for (const auto& [id, subnet] : cloud.neutron.subnets)
+    if (subnet["name"].get<std::string>().find("-mode-") != std::string::npos) {
+      CAPTURE(subnet["name"]);
+      CHECK_FALSE(cloud.neutron.networks_with_vms.contains(subnet["network_id"].get<std::string>()));
+    }
 }
 
 TEST_CASE("console: a report counts only when every frame arrived", "[run]") {

@@ -252,14 +252,20 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
     f.networks.push_back(std::move(*b.network));
   }
   int cidr_index = static_cast<int>(specs.size());
-  // Modes not under test (--mode) are still tried through the API, on a network of ours, so
-  // that api-address-modes measures all three; each subnet is deleted at once.
+  // The API tries below create and delete subnets. On a network with VMs that races Neutron's
+  // DHCP agent setting it up (SubnetInUse, then a resync that adds the VMs' host entries
+  // seconds late), so they get a network of their own with no ports.
+  std::string api_net;
   if (!t.network_ids.empty())
+    api_net = networks.create_network({{"name", resource_name(o, "api")}}).value("id", std::string());
+  // Modes not under test (--mode) are still tried through the API, so that api-address-modes
+  // measures all three; each subnet is deleted at once.
+  if (!api_net.empty())
     for (const auto& mode : kAllModes) {
       if (address_modes.contains(mode)) continue;
       cloud::Ipv6SubnetSpec spec;
       spec.name = resource_name(o, "mode-" + mode);
-      spec.network_id = t.network_ids.begin()->second;
+      spec.network_id = api_net;
       spec.ra_mode = spec.address_mode = mode;
       if (default_pool) spec.subnetpool_id = default_pool->value("id", std::string());
       else spec.cidr = nth_64(o.ipv6_cidr, cidr_index++);
@@ -273,10 +279,9 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
     }
   f.api["address_modes"] = address_modes;
 
-  // What a project member must not be able to do, tried on a network of ours; anything the
-  // cloud wrongly creates is deleted at once.
-  if (!t.network_ids.empty()) {
-    const auto& probe_net = t.network_ids.begin()->second;
+  // What a project member must not be able to do; anything the cloud wrongly creates is
+  // deleted at once.
+  if (!api_net.empty()) {
     json tries = json::array();
     int n = 0;
     // Both ways a project gets a subnet: from the pool and with its own CIDR (Neutron Zed
@@ -287,7 +292,7 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
     for (const auto& [ra, addr] : kInvalidModePairs) {
       cloud::Ipv6SubnetSpec spec;
       spec.name = resource_name(o, "invalid-" + std::to_string(n));
-      spec.network_id = probe_net;
+      spec.network_id = api_net;
       spec.ra_mode = ra;
       spec.address_mode = addr;
       if (way == "pool") spec.subnetpool_id = default_pool->value("id", std::string());
@@ -309,7 +314,7 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
     std::string policy;
     try {
       policy = rbac.create_rbac_policy({{"object_type", "network"},
-                                        {"object_id", probe_net},
+                                        {"object_id", api_net},
                                         {"action", "access_as_shared"},
                                         {"target_tenant", s.project_id()}})
                    .value("id", std::string());
