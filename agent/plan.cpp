@@ -227,6 +227,7 @@ wire::ProcedureRecord Runner::run(const json& spec) {
       o.count = param(spec, "count", 3);
       o.interval = milliseconds(param(spec, "interval_ms", 200));
       o.timeout = milliseconds(param(spec, "timeout_ms", 1000));
+      o.retry_after = milliseconds(param(spec, "retry_after_ms", 0));
       if (rec.kind == "echo") {
         const auto patience = milliseconds(param(spec, "patience_ms", 0));
         if (patience.count() > 0) o.error_answers = false;  // a peer VM: only its reply answers

@@ -52,6 +52,7 @@ TEST_CASE("a slaac VM's plan asks for exactly what the checks read", "[catalog]"
   CHECK(procedure_in(plan, "echo-mtu-link").at("size") == kNetMtu);
   CHECK(procedure_in(plan, "echo-1280").at("size") == 1280);
   CHECK(procedure_in(plan, "hoplimit-far").at("hop_limit") == 1);
+  CHECK(procedure_in(plan, "hoplimit-far").at("retry_after_ms") == 1000);  // a rate-limited error is asked again
   CHECK(procedure_in(plan, "pmtu-far").at("sizes") == json::array({1280, kNetMtu}));
   CHECK(procedure_in(plan, "dad").at("prefix") == kPrefix.str());
   CHECK(procedure_in(plan, "dad").at("prefix_length") == 64);
@@ -129,6 +130,8 @@ TEST_CASE("a second network adds routed peers and an unreachable target", "[cata
   CHECK(procedure_in(plan, "unreach-far").at("target") == "2001:db8:2::dead:beef");  // far link first
   CHECK(procedure_in(plan, "unreach-far").contains("timeout_ms"));
   CHECK(procedure_in(plan, "unreach-far").at("interval_ms") == 20);  // the requests share one resolution
+  CHECK(procedure_in(plan, "unreach-far").at("retry_after_ms") == 1000);
+  CHECK_FALSE(procedure_in(plan, "echo-gw-global").contains("retry_after_ms"));  // a reply is no error to lose
 }
 
 TEST_CASE("plan options follow the catalogue", "[catalog]") {

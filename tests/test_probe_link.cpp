@@ -337,6 +337,46 @@ TEST_CASE("echo through the host's own stack: a routed target answers, a dropped
   CHECK(test::nothing_left(prefix));
 }
 
+TEST_CASE("a router's lost ICMPv6 error: echo sends its series once more after retry_after", "[link][icmp]") {
+  std::string prefix;
+  {
+    test::NetPair net("rl");
+    prefix = net.prefix;
+    net.r->must({"ip", "addr", "add", "2001:db8:1::1/64", "dev", net.r_if, "nodad"});
+    net.r->must({"ip", "-6", "route", "add", "unreachable", "2001:db8:2::/64"});
+    // As a rate limiter would: the router's Destination Unreachable for request 1 never
+    // leaves (its quoted echo's sequence number: ICMPv6 header 8 + IPv6 40 + 6 bytes in).
+    net.r->must({"nft", "add table ip6 v6c_rl; add chain ip6 v6c_rl out { type filter hook output priority 0; }; "
+                        "add rule ip6 v6c_rl out icmpv6 type destination-unreachable @th,432,16 1 drop"});
+    test::wait_link_local(*net.r, net.r_if);
+    test::wait_link_local(*net.h, net.h_if);
+
+    wire::EchoResult once, retried;
+    test::in_netns(net.h->name(), [&] {
+      probe::Link link(net.h_if);
+      probe::EchoOptions e;
+      e.source = probe::dad(link, {ip("2001:db8:1::"), 64, 1, 100ms, true}).address;
+      e.target = ip("2001:db8:2::2");
+      e.gateway = ip("2001:db8:1::1");
+      e.count = 1;
+      e.timeout = 300ms;
+      once = probe::echo(link, e);  // no retry: request 1's error is lost, nothing else comes
+      e.retry_after = 200ms;
+      retried = probe::echo(link, e);
+    });
+    CHECK(once.sent == 1);
+    CHECK(once.errors.empty());
+    CHECK(retried.sent == 2);
+    REQUIRE(retried.errors.size() == 1);
+    const auto* du = retried.errors.front().as<wire::IcmpError>();
+    REQUIRE(du);
+    CHECK(du->kind == wire::IcmpErrorKind::dest_unreachable);
+    REQUIRE(du->invoking_echo);
+    CHECK(du->invoking_echo->seq == 2);
+  }
+  CHECK(test::nothing_left(prefix));
+}
+
 TEST_CASE("Packet Too Big from a router forwarding onto a smaller-MTU link", "[link][icmp]") {
   std::string prefix;
   {

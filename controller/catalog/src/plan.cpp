@@ -17,6 +17,9 @@ constexpr std::uint32_t kUnreachTimeoutMs = 5000;  // router ND gives up after 3
 // are answered together, instead of each next one starting a resolution of its own.
 constexpr std::uint32_t kUnreachIntervalMs = 20;
 constexpr std::uint8_t kHopLimitExpiring = 1;      // expires at the first router: Time Exceeded
+// Routers rate-limit ICMPv6 errors (RFC 4443 §2.4(f); Linux: a burst of 6 per destination,
+// then one per 250 ms to a /64): a series that drew none is sent once more after this pause.
+constexpr std::uint32_t kErrorRetryMs = 1000;
 // After the first RA, another router on the link answers the same RS within
 // MAX_RA_DELAY_TIME (RFC 4861 §10), so discover need not wait out its whole window.
 constexpr std::uint32_t kMaxRaDelayMs = 500;
@@ -113,12 +116,14 @@ json make_plan(const model::Facts& f, const model::Network& net, const model::Po
       procs.push_back(e2e);
       json hop = echo_from(proc::kHoplimitFar, *far, self, gateway, o);
       hop["hop_limit"] = kHopLimitExpiring;
+      hop["retry_after_ms"] = kErrorRetryMs;
       procs.push_back(hop);
     }
     if (auto unassigned = detail::unassigned_target(f, net)) {
       json unreach = echo_from(proc::kUnreachFar, *unassigned, self, gateway, o);
       unreach["timeout_ms"] = kUnreachTimeoutMs;
       unreach["interval_ms"] = kUnreachIntervalMs;
+      unreach["retry_after_ms"] = kErrorRetryMs;
       procs.push_back(unreach);
     }
     if (f.external_target) procs.push_back(echo_from(proc::kEchoFar, *f.external_target, self, gateway, o));

@@ -109,13 +109,23 @@ wire::EchoResult echo(Link& link, const EchoOptions& o) {
     }
     return false;
   };
-  for (int seq = 1; seq <= o.count; ++seq) {
-    current = static_cast<std::uint16_t>(seq);
-    auto frame = wire::build_echo(a, wire::Echo{false, id, current, 0}, o.size);
-    sent_at[current] = Clock::now();
-    link.send(frame);
-    ++r.sent;
-    detail::collect(link, Clock::now() + (seq < o.count ? o.interval : o.timeout), on_packet);
+  auto series = [&] {
+    for (int i = 1; i <= o.count; ++i) {
+      current = static_cast<std::uint16_t>(r.sent + 1);
+      auto frame = wire::build_echo(a, wire::Echo{false, id, current, 0}, o.size);
+      sent_at[current] = Clock::now();
+      link.send(frame);
+      ++r.sent;
+      detail::collect(link, Clock::now() + (i < o.count ? o.interval : o.timeout), on_packet);
+    }
+  };
+  series();
+  if (r.replies.empty() && r.errors.empty() && o.retry_after.count() > 0) {
+    detail::collect(link, Clock::now() + o.retry_after, [&](const wire::Packet& p) {
+      on_packet(p);  // a late answer still counts, and ends the pause
+      return !r.replies.empty() || !r.errors.empty();
+    });
+    if (r.replies.empty() && r.errors.empty()) series();
   }
   return r;
 }

@@ -70,6 +70,10 @@ struct EchoOptions {
   // unreach-far). Off for a peer VM: its kernel, which holds no address, sends "no route"
   // just before the agent's reply.
   bool error_answers = true;
+  // When the whole series drew neither a reply nor an error, send it once more after this
+  // pause (0: never). For the probes that provoke errors: routers must rate-limit ICMPv6
+  // errors (RFC 4443 §2.4(f)), so one series that drew none is not yet proof of a filter.
+  milliseconds retry_after{0};
 };
 wire::EchoResult echo(Link& link, const EchoOptions& o);
 
