@@ -43,7 +43,7 @@ std::vector<std::string> leftovers(const std::string& prefix) {
 std::vector<pid_t> lab_pids(const LabModel& m) {
   std::vector<pid_t> pids;
   for (const auto& n : m.all_netns())
-    for (auto p : host::pids_in_netns(n)) pids.push_back(p);
+    for (auto p : host::pids_in_netns({n})) pids.push_back(p);
   return pids;
 }
 
@@ -216,9 +216,9 @@ TEST_CASE("lab: SIGTERM tears the lab down and exits 4", "[lab]") {
   host::Process up({V6C_CONTROLLER_BIN, "lab", "up", "--wait", "--mode", "slaac"}, "", log);
   // The child names its lab after its PID (unique_prefix); wait until its daemons run.
   const std::string prefix = kLabPrefixBase + std::to_string(up.pid()) + "-";
-  for (int i = 0; i < 500 && (host::pids_in_netns(prefix + "router").empty() || host::pids_in_netns(prefix + "up").empty()); ++i)
+  for (int i = 0; i < 500 && (host::pids_in_netns({prefix + "router"}).empty() || host::pids_in_netns({prefix + "up"}).empty()); ++i)
     std::this_thread::sleep_for(10ms);
-  REQUIRE_FALSE(host::pids_in_netns(prefix + "router").empty());
+  REQUIRE_FALSE(host::pids_in_netns({prefix + "router"}).empty());
   ::kill(up.pid(), SIGTERM);
   const int status = up.wait(10s);
   std::ifstream in(log);

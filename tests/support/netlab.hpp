@@ -1,8 +1,6 @@
 // Test support: small namespace topologies for [link] tests, built with v6c_host and
 // removed unconditionally (RAII), with names that carry a per-process prefix.
 #pragma once
-#include <fcntl.h>
-#include <sched.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -95,9 +93,7 @@ void in_netns(const std::string& netns, F&& fn) {
   std::exception_ptr error;
   std::thread t([&] {
     try {
-      int fd = ::open(("/run/netns/" + netns).c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) throw std::runtime_error("cannot enter " + netns);
-      ::close(fd);
+      if (!host::enter_netns(netns)) throw std::runtime_error("cannot enter " + netns);
       fn();
     } catch (...) {
       error = std::current_exception();

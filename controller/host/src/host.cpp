@@ -16,6 +16,7 @@
 #include <fstream>
 #include <optional>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <thread>
 
@@ -281,24 +282,28 @@ std::vector<std::string> list_links(const std::string& prefix) {
   return names;
 }
 
-std::vector<pid_t> pids_in_netns(const std::string& netns) {
+std::vector<pid_t> pids_in_netns(const std::vector<std::string>& namespaces) {
+  std::set<std::pair<dev_t, ino_t>> wanted;
+  for (const auto& n : namespaces) {
+    struct stat st{};
+    if (stat(("/run/netns/" + n).c_str(), &st) == 0) wanted.insert({st.st_dev, st.st_ino});
+  }
   std::vector<pid_t> pids;
-  struct stat target{};
-  if (stat(("/run/netns/" + netns).c_str(), &target) != 0) return pids;
+  if (wanted.empty()) return pids;
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
     auto n = e.path().filename().string();
     if (n.empty() || !std::isdigit(static_cast<unsigned char>(n[0]))) continue;
     struct stat st{};
     if (stat((e.path() / "ns/net").c_str(), &st) != 0) continue;
-    if (st.st_ino == target.st_ino && st.st_dev == target.st_dev) pids.push_back(std::stoi(n));
+    if (wanted.contains({st.st_dev, st.st_ino})) pids.push_back(std::stoi(n));
   }
   return pids;
 }
 
 void remove_netns(const std::string& netns) {
   // Only processes living inside our own namespace: never anything of the host's.
-  auto pids = pids_in_netns(netns);
+  auto pids = pids_in_netns({netns});
   for (pid_t p : pids) kill(p, SIGTERM);
   for (int i = 0; i < 100 && !pids.empty(); ++i) {
     std::this_thread::sleep_for(10ms);

@@ -3,9 +3,9 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,7 +15,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <map>
 #include <thread>
 
 #include "v6c/host/host.hpp"
@@ -78,26 +77,6 @@ std::string addr(const Ip6& a, unsigned plen, const std::string& dev) {
   return "addr add " + a.str() + "/" + std::to_string(plen) + " dev " + dev + " nodad";
 }
 
-// PIDs of every process inside any of the namespaces, in one pass over /proc.
-std::vector<pid_t> pids_in(const std::vector<std::string>& namespaces) {
-  std::map<std::pair<dev_t, ino_t>, bool> wanted;
-  for (const auto& n : namespaces) {
-    struct stat st{};
-    if (::stat(("/run/netns/" + n).c_str(), &st) == 0) wanted[{st.st_dev, st.st_ino}] = true;
-  }
-  std::vector<pid_t> pids;
-  if (wanted.empty()) return pids;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator("/proc", ec)) {
-    const auto name = e.path().filename().string();
-    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
-    struct stat st{};
-    if (::stat((e.path() / "ns/net").c_str(), &st) != 0) continue;
-    if (wanted.count({st.st_dev, st.st_ino})) pids.push_back(std::stoi(name));
-  }
-  return pids;
-}
-
 // Gone, or a zombie waiting for a parent that does not reap (daemons are orphans here).
 bool alive(pid_t p) {
   std::ifstream stat("/proc/" + std::to_string(p) + "/stat");
@@ -142,7 +121,7 @@ std::vector<pid_t> daemons_of(const std::string& prefix) {
 // daemonizing when the lab was interrupted forks its final child after the first listing.
 void remove_namespaces(const std::vector<std::string>& namespaces, const std::string& prefix) {
   for (int round = 0; round < kEndRounds; ++round) {
-    auto pids = pids_in(namespaces);
+    auto pids = host::pids_in_netns(namespaces);
     for (pid_t p : daemons_of(prefix))
       if (std::find(pids.begin(), pids.end(), p) == pids.end()) pids.push_back(p);
     if (pids.empty()) break;

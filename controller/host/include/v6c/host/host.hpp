@@ -81,8 +81,9 @@ class Process {
 std::vector<std::string> list_netns(const std::string& prefix);
 // Links in the current namespace whose names start with prefix.
 std::vector<std::string> list_links(const std::string& prefix);
-// PIDs of processes whose network namespace is `netns` (to end what a killed run left).
-std::vector<pid_t> pids_in_netns(const std::string& netns);
+// PIDs of processes inside any of the namespaces (to end what a killed run left), in one
+// pass over /proc.
+std::vector<pid_t> pids_in_netns(const std::vector<std::string>& namespaces);
 // Kills every process inside the namespace and deletes it; ignores errors.
 void remove_netns(const std::string& netns);
 
