@@ -40,12 +40,7 @@ std::vector<std::string> leftovers(const std::string& prefix) {
 }
 
 // PIDs of processes in the lab's namespaces, as `ip netns pids` sees them.
-std::vector<pid_t> lab_pids(const LabModel& m) {
-  std::vector<pid_t> pids;
-  for (const auto& n : m.all_netns())
-    for (auto p : host::pids_in_netns({n})) pids.push_back(p);
-  return pids;
-}
+std::vector<pid_t> lab_pids(const LabModel& m) { return host::pids_in_netns(m.all_netns()); }
 
 std::string ping(const Lab& lab, const std::string& ns, const std::string& target, const std::string& extra = "") {
   host::Argv argv = {"ping", "-6", "-c", "1", "-W", "1", "-n"};

@@ -119,13 +119,14 @@ wire::EchoResult echo(Link& link, const EchoOptions& o) {
       detail::collect(link, Clock::now() + (i < o.count ? o.interval : o.timeout), on_packet);
     }
   };
+  auto answered = [&] { return !r.replies.empty() || !r.errors.empty(); };
   series();
-  if (r.replies.empty() && r.errors.empty() && o.retry_after.count() > 0) {
+  if (!answered() && o.retry_after.count() > 0) {
     detail::collect(link, Clock::now() + o.retry_after, [&](const wire::Packet& p) {
       on_packet(p);  // a late answer still counts, and ends the pause
-      return !r.replies.empty() || !r.errors.empty();
+      return answered();
     });
-    if (r.replies.empty() && r.errors.empty()) series();
+    if (!answered()) series();
   }
   return r;
 }
