@@ -4,18 +4,21 @@
 #              depends on v6agent, and on the tools the lab execs (controller/lab/src/lab.cpp).
 # Library dependencies come from dpkg-shlibdeps on the binaries themselves.
 
-install(FILES docs/agent-json.md docs/agent-plan.md DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/v6agent
-        COMPONENT agent)
+install(FILES docs/agent.md docs/agent-json.md docs/agent-plan.md LICENSE cmake/copyright
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/v6agent COMPONENT agent)
 if(TARGET v6conform)
-  install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT controller)
+  install(FILES README.md LICENSE cmake/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT controller)
   install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs COMPONENT controller
-          PATTERN "agent-*.md" EXCLUDE)
+          PATTERN "agent*.md" EXCLUDE)
 endif()
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME v6conform)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT "v6conform developers <v6conform@example.org>")
+# Apache-2.0, as OpenStack and the SCS standards; the text ships as LICENSE in each package's docs.
+set(CPACK_RESOURCE_FILE_LICENSE ${CMAKE_SOURCE_DIR}/LICENSE)
+set(CPACK_DEBIAN_PACKAGE_LICENSE Apache-2.0)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)  # RelWithDebInfo: the debug info would be most of the package
 set(CPACK_DEB_COMPONENT_INSTALL ON)
