@@ -118,7 +118,7 @@ int run_plan(const Options& opt, json plan) {
   return rc;
 }
 
-// Least privilege (README "Privileges"): raw sockets are all the agent needs the kernel's
+// Least privilege (docs/agent.md "Privileges"): raw sockets are all the agent needs the kernel's
 // leave for, so it keeps CAP_NET_RAW (if it had it) and gives up every other capability,
 // including from its bounding set and for anything it might execute, before it reads a plan
 // or a byte off the wire. Promiscuous mode through PACKET_ADD_MEMBERSHIP needs nothing more.

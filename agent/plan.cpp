@@ -261,7 +261,7 @@ wire::ProcedureRecord Runner::run(const json& spec) {
       if (o.duration.count() == 0 && !stop_) throw PlanError("advertise without duration_ms needs a stop signal");
       rec.result = probe::advertise(link_, o);
     } else if (rec.kind == "attack") {
-      // Safety (README "Security probes"): attack frames only with the plan's explicit
+      // Safety (docs/security.md): attack frames only with the plan's explicit
       // permission naming this very interface; probe::attack refuses otherwise.
       probe::AttackOptions o;
       if (spec.contains("attack") && spec["attack"].is_object())
