@@ -31,7 +31,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr auto kBootTimeout = 180s;         // QEMU start to power-off, with room for a busy machine
-constexpr double kAgentStartTargetS = 10;   // issue 8: agent running ≤ 10 s of guest time after boot
+constexpr double kAgentStartTargetS = 10;   // agent running ≤ 10 s of guest time after boot
 constexpr double kMinAvailableKb = 16 * 1024;  // left in the 128 MB guest after the agent ran
 const char* kRun = "image-boot";            // the plan's run id, which names the console frames
 // Neutron's fa:16:3e OUI; not NetPair's h_mac, which the bridge holds as its own port's address.

@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::uintmax_t kMaxInitrdBytes = 16u << 20;  // issue 8: initramfs ≤ 16 MB
+constexpr std::uintmax_t kMaxInitrdBytes = 16u << 20;  // initramfs ≤ 16 MB
 constexpr auto kImageBuildTimeout = 600s;              // apt-get download of the kernel on a cold cache included
 const char* kImageFiles[] = {"vmlinuz", "initrd.img", "root.raw"};
 

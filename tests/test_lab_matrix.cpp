@@ -1,4 +1,4 @@
-// The fault matrix (issue 5): the conforming lab passes what it can exercise; each fault
+// The fault matrix: the conforming lab passes what it can exercise; each fault
 // profile makes exactly its requirement fail and changes no other verdict; and every
 // requirement in the catalogue has a fault or a stated reason why the lab cannot break it.
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-// `v6conform lab --vm` (issue 8, "Proven without a cloud"): the probe VM is the agent image
+// `v6conform lab --vm`: the probe VM is the agent image
 // booted under QEMU TCG on its tap in the lab's switch namespace, and the catalogue's verdicts
 // equal those of the namespace-only lab for the same mode. The [vm] case runs the real CLI
 // twice; the [lab] case checks, without booting, that the guest's port is a tap on the

@@ -1,4 +1,4 @@
-// Plans for the security probes and the pairing of their two reports (issue 6). The attacker
+// Plans for the security probes and the pairing of their two reports. The attacker
 // and the victim coordinate over the tenant link (the victim announces, the attacker starts on
 // it or at its deadline), so these plans work where VMs cannot reach the controller.
 #include <algorithm>

@@ -1,4 +1,4 @@
-// The security probes' two roles (issue 6). The attacker sends each attack the catalogue
+// The security probes' two roles. The attacker sends each attack the catalogue
 // names at one victim, counting frames and recording times; the victim captures what
 // arrives and sorts it by the attacker's markers. Coordination needs no controller: the
 // victim announces on the tenant link that it listens (a marked NS, which every security

@@ -1,6 +1,6 @@
 // The kernel's own IPv6 state on one interface: routes, addresses, neighbours and the sysctls
 // that decide whether it acts on RAs and Redirects. The victim role records it before and
-// after the attacks (issue 6), read from /proc and rtnetlink, never by running `ip`.
+// after the attacks, read from /proc and rtnetlink, never by running `ip`.
 #pragma once
 #include <chrono>
 #include <cstdint>

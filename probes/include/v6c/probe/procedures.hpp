@@ -123,7 +123,7 @@ struct AdvertiseOptions {
 };
 wire::AdvertiseResult advertise(Link& link, const AdvertiseOptions& o);
 
-// --- Security probes (issue 6; attack.cpp, README "Security probes") ---
+// --- Security probes (attack.cpp, docs/security.md) ---
 // An attacker VM sends attacks at one victim VM on the same link; the victim captures what
 // arrives. Every attack frame is unicast to the victim's MAC, so no other host on the link
 // sees it once the switch has learnt that MAC (the victim's announcement teaches it).

@@ -31,7 +31,7 @@ Bytes build_udp(const Addressing& a, std::uint16_t src_port, std::uint16_t dst_p
 // The DHCPv6 payload alone (what goes in a UDP datagram).
 Bytes encode_dhcp6(const Dhcp6Message& m);
 
-// --- Attack variants (issue 6; evasion.cpp) ---
+// --- Attack variants (evasion.cpp) ---
 
 // Next-header values of the extension headers the RA-Guard evasions use (RFC 8200 §4).
 inline constexpr std::uint8_t kNextHeaderHopByHop = 0;

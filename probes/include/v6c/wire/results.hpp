@@ -95,7 +95,7 @@ struct AdvertiseResult {
   std::optional<Packet> first;    // the first RA sent, as it went on the wire
 };
 
-// The attacker role (issue 6): what it sent, per attack, with counts and times.
+// The attacker role: what it sent, per attack, with counts and times.
 struct AttackSent {
   std::string id;                 // the catalogue's attack name: rogue-ra, spoof-source-ip, ...
   std::uint32_t sent = 0;         // frames put on the wire

@@ -78,7 +78,7 @@ nlohmann::json make_external_plan(const model::Facts& f, const std::string& host
                                   const std::optional<wire::Ip6>& source = std::nullopt,
                                   const std::optional<wire::Ip6>& gateway = std::nullopt);
 
-// --- Security probes (issue 6, plan_security.cpp, README "Security probes") ---
+// --- Security probes (plan_security.cpp, docs/security.md) ---
 
 inline constexpr std::string_view kRoleAttacker = "attacker";
 inline constexpr std::string_view kRoleVictim = "victim";

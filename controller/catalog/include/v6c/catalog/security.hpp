@@ -1,4 +1,4 @@
-// What an attacker VM sent and what its victim captured (issue 6 fills these; docs/catalog.md
+// What an attacker VM sent and what its victim captured (docs/catalog.md
 // "Security observations" documents the JSON, schema "v6c-security/1"). The sec-* checks
 // read only this, so the attack probes can change without touching a check.
 #pragma once

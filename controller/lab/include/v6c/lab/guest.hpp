@@ -22,7 +22,7 @@
 
 namespace v6c::lab {
 
-inline constexpr int kGuestRamMb = 128;  // issue 8: the image works with 128 MB
+inline constexpr int kGuestRamMb = 128;  // the image works with 128 MB
 
 // An image directory as scripts/build-agent-image writes it.
 struct AgentImage {
