@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "commands.hpp"
-#include "exit_codes.hpp"
+#include "cloud_exit.hpp"
 #include "v6c/cloud/cleanup.hpp"
 #include "v6c/cloud/config.hpp"
 #include "v6c/cloud/errors.hpp"
@@ -37,7 +37,7 @@ int run_cleanup(const CleanupOptions& o) {
     return outcome.ok() ? kExitPass : kExitEnvironment;
   } catch (const cloud::CloudError& e) {
     std::fprintf(stderr, "v6conform: %s\n", e.what());
-    return cloud::exit_code_for(e);
+    return exit_code_for(e);
   }
 }
 

@@ -10,7 +10,7 @@
 #include <random>
 
 #include "commands.hpp"
-#include "exit_codes.hpp"
+#include "cloud_exit.hpp"
 #include "interrupt.hpp"
 #include "v6c/cloud/config.hpp"
 #include "v6c/cloud/errors.hpp"
@@ -138,7 +138,7 @@ int run_run(RunCliOptions& o, bool scs) {
     yield_to_interrupt();
     const auto outcome = cleanup.run();
     for (const auto& f : outcome.failed) std::fprintf(stderr, "v6conform: cleanup: %s\n", f.c_str());
-    return fail(e.what(), cloud::exit_code_for(e));
+    return fail(e.what(), exit_code_for(e));
   } catch (const std::exception& e) {
     yield_to_interrupt();
     const auto outcome = cleanup.run();  // a bug must not leave the cloud dirty either
@@ -177,7 +177,7 @@ void register_run(CLI::App& app) {
   cmd->add_flag("--security", o->run.security,
                 "also run the attack probes: a network of its own with an attacker and a victim VM");
   add_run_options(*cmd, *o);
-  report::add_emit_options(*cmd, o->emit);
+  add_emit_options(*cmd, o->emit);
   cmd->callback([o] { exit_code = run_run(*o, false); });
 
   auto s = std::make_shared<RunCliOptions>();

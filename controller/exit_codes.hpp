@@ -1,4 +1,4 @@
-// v6conform's exit codes, in one place (README "Exit codes").
+// v6conform's exit codes, in one place (README, "v6conform exit code").
 #pragma once
 
 namespace v6c {

@@ -10,6 +10,7 @@
 
 #include "v6c/cloud/config.hpp"
 #include "v6c/cloud/errors.hpp"
+#include "../controller/cloud_exit.hpp"
 
 using namespace v6c::cloud;
 
@@ -176,7 +177,7 @@ TEST_CASE("broken configuration: one message naming the file and the field", "[c
       FAIL("no error");
     } catch (const ConfigError& e) {
       CHECK(std::string(e.what()).rfind("/home/u/.config/openstack/secure.yaml: invalid YAML", 0) == 0);
-      CHECK(exit_code_for(e) == 2);  // kExitUsage
+      CHECK(v6c::exit_code_for(e) == 2);  // kExitUsage
     }
   }
 }

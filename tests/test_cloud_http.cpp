@@ -19,6 +19,7 @@
 
 #include "v6c/cloud/beast.hpp"
 #include "v6c/cloud/errors.hpp"
+#include "../controller/cloud_exit.hpp"
 #include "v6c/cloud/fake_transport.hpp"
 #include "v6c/host/host.hpp"
 
@@ -208,13 +209,13 @@ TEST_CASE("error tree: status and body → type and message, in one place", "[cl
       CHECK(type_of(e) == c.type);
       CHECK(e.status() == c.status);
       CHECK(std::string(e.what()).rfind(c.message, 0) == 0);
-      CHECK(exit_code_for(e) == 3);  // kExitEnvironment
+      CHECK(v6c::exit_code_for(e) == 3);  // kExitEnvironment
       CAPTURE(e.what());
     }
   }
   CHECK_NOTHROW(throw_for_status(req, Response{204, {}, ""}));
-  CHECK(exit_code_for(ConfigError("x")) == 2);
-  CHECK(exit_code_for(Unreachable("x")) == 3);
+  CHECK(v6c::exit_code_for(ConfigError("x")) == 2);
+  CHECK(v6c::exit_code_for(Unreachable("x")) == 3);
 }
 
 TEST_CASE("retries: idempotent calls on 5xx and lost connections, with backoff; POST once", "[cloud-http]") {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "v6c/cloud/errors.hpp"
+#include "../controller/cloud_exit.hpp"
 #include "v6c/cloud/fake_transport.hpp"
 #include "v6c/cloud/session.hpp"
 
@@ -173,7 +174,7 @@ TEST_CASE("session: wrong password, wrong Keystone, unreachable Keystone", "[clo
     } catch (const AuthFailed& e) {
       CHECK(std::string(e.what()) == "authentication failed for user v6c-member at https://keystone.example.com:5000/v3: "
                                      "401 The request you have made requires authentication.");
-      CHECK(exit_code_for(e) == 3);
+      CHECK(v6c::exit_code_for(e) == 3);
     }
   }
   SECTION("a URL that is not Keystone") {

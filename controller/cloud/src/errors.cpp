@@ -5,7 +5,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "exit_codes.hpp"
 #include "v6c/cloud/http.hpp"
 
 namespace v6c::cloud {
@@ -102,11 +101,6 @@ void throw_for_status(const Request& request, const Response& response) {
   if (s == kConflict) throw Conflict("conflict: " + call, s);
   if (s >= kFirstServerError) throw ServerFault("cloud error: " + call, s);
   throw CloudError("refused: " + call, s);
-}
-
-int exit_code_for(const CloudError& error) {
-  if (dynamic_cast<const ConfigError*>(&error)) return kExitUsage;
-  return kExitEnvironment;
 }
 
 }  // namespace v6c::cloud

@@ -48,8 +48,4 @@ std::string status_summary(const Response& response);
 // Returns when the status is 2xx.
 void throw_for_status(const Request& request, const Response& response);
 
-// v6conform's exit code for a cloud failure (controller/exit_codes.hpp): bad configuration is
-// a usage error, anything the cloud did or did not answer is the environment's.
-int exit_code_for(const CloudError& error);
-
 }  // namespace v6c::cloud
