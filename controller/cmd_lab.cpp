@@ -177,7 +177,7 @@ void register_lab(CLI::App& app) {
   cmd->add_option("--catalog", o->catalog_file, "catalogue file (default: the shipped data/catalog.yaml)");
   cmd->add_flag("--vm", o->vm, "boot the agent image under QEMU TCG as each network's probe VM, on a tap with port security");
   cmd->add_option("--vm-image", o->vm_image, "agent image directory for --vm (default: $V6C_IMAGE_DIR, else build/image)");
-  report::add_emit_options(*cmd, o->emit);
+  add_emit_options(*cmd, o->emit);
 
   auto* up = cmd->add_subcommand("up", "build the lab and leave it up (no probing)");
   up->fallthrough();  // --flavour, --mode, --fault after `up` too

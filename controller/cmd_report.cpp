@@ -61,7 +61,7 @@ void register_report(CLI::App& app) {
   auto o = std::make_shared<ReportOptions>();
   auto* cmd = app.add_subcommand("report", "render a saved result (RESULT.json) again");
   cmd->add_option("result", o->result_file, "a result saved as JSON (v6conform-result/1)")->required();
-  report::add_emit_options(*cmd, o->emit);
+  add_emit_options(*cmd, o->emit);
   cmd->add_option("-o,--output", o->output_file, "write the one format to FILE instead of stdout");
   cmd->add_option("--scs-testcase", o->emit.scs_testcases, "scs format: only these testcase ids (repeatable)");
   cmd->callback([o] { exit_code = run_report(*o); });

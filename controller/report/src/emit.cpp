@@ -60,13 +60,6 @@ bool is_tty(const std::ostream& out) {
   return false;
 }
 
-void add_emit_options(CLI::App& cmd, EmitOptions& o) {
-  cmd.add_option("--format", o.formats, "text, json, junit, html or scs (repeatable)")
-      ->check(CLI::IsMember({"text", "json", "junit", "html", "scs"}))
-      ->capture_default_str();
-  cmd.add_option("--output-dir", o.output_dir, "write each format to a file here (text also goes to stdout)");
-}
-
 void emit(const Result& r, const EmitOptions& o) {
   std::vector<Format> formats;
   for (const auto& name : o.formats) {

@@ -8,8 +8,6 @@
 #include <string_view>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
 #include "v6c/catalog/evaluator.hpp"
 
 namespace v6c::report {
@@ -41,8 +39,6 @@ struct EmitOptions {
   std::filesystem::path output_dir;           // empty: everything to stdout
   std::vector<std::string> scs_testcases;     // render_scs's `only`
 };
-// Adds --format (repeatable) and --output-dir to a subcommand.
-void add_emit_options(CLI::App& cmd, EmitOptions& o);
 // Writes each requested format: into output_dir when given (the text also to stdout), else
 // to stdout (SCS log lines to stderr). Throws std::runtime_error for an unknown format or an
 // unwritable file.
