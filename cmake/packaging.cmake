@@ -9,7 +9,11 @@ install(FILES docs/agent.md docs/agent-json.md docs/agent-plan.md LICENSE cmake/
 if(TARGET v6conform)
   install(FILES README.md LICENSE cmake/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT controller)
   install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs COMPONENT controller
-          PATTERN "agent*.md" EXCLUDE)
+          PATTERN "agent*.md" EXCLUDE PATTERN "scs" EXCLUDE)
+  # The SCS harness spec and the script it names, side by side: the harness runs the script
+  # from the spec's directory (docs/cloud-run.md, "SCS harness").
+  install(FILES docs/scs/v6conform-iaas.yaml DESTINATION ${CMAKE_INSTALL_DATADIR}/v6conform/scs COMPONENT controller)
+  install(PROGRAMS docs/scs/v6conform-scs DESTINATION ${CMAKE_INSTALL_DATADIR}/v6conform/scs COMPONENT controller)
 endif()
 
 set(CPACK_GENERATOR DEB)

@@ -121,9 +121,6 @@ std::vector<Case> cases() {
       {"api_default_provider_net", none, kNothing,
        [](World& w) { w.facts.api["external_networks"][0]["port_security_enabled"] = false; },
        [](World& w) { w.facts.api.erase("external_networks"); }},
-      {"api_external_ipv6", none, kNothing,
-       [](World& w) { w.facts.api["router_gateway"]["external_fixed_ips"] = {"203.0.113.5"}; },
-       [](World& w) { w.facts.api.erase("router_gateway"); }},
       {"api_address_modes", none, kNothing,
        [](World& w) { w.facts.api["address_modes"]["dhcpv6-stateful"] = {{"ok", false}, {"error", "409"}}; },
        [](World& w) { w.facts.api.erase("address_modes"); }},
@@ -263,8 +260,15 @@ TEST_CASE("north-south-out: with an observer beyond the router, NAT66 fails", "[
     CHECK(o.status == Status::fail);
     CHECK_THAT(o.actual, Catch::Contains("no echo request"));
   }
-  SECTION("nobody watched (a cloud): the VM's own view decides") {
-    CHECK(w.run("north_south_out").status == Status::pass);
+  SECTION("nobody watched (a cloud): no NAT66 is not measured, the VM's own view is no PASS") {
+    w.far_seen.reset();
+    auto o = w.run("north_south_out");
+    CAPTURE(o.reason);
+    CHECK(o.status == Status::skip);
+    CHECK(o.not_measured);
+    CHECK_THAT(o.reason, Catch::Contains("no NAT66 not measured") && Catch::Contains("3/3"));
+    w.result<wire::EchoResult>("echo-far").replies.clear();
+    CHECK(w.run("north_south_out").status == Status::fail);  // what was measured and failed still fails
   }
 }
 
@@ -384,4 +388,80 @@ TEST_CASE("evidence without a packet carries the procedure's start time", "[cata
   REQUIRE_FALSE(o.evidence.empty());
   CHECK(o.evidence.front().packet == 0);
   CHECK(o.evidence.front().time_us == kT0);
+}
+
+TEST_CASE("no PASS without a measurement", "[catalog]") {
+  World w;
+  SECTION("addr-slaac-matches-api: a /80 PIO forms no SLAAC address (RFC 4862 §5.5.3)") {
+    for (const char* vm : {"vm1", "vm2"}) w.ra(vm).prefixes.front().length = 80;
+    auto o = w.run("addr_slaac_matches_api");
+    CAPTURE(o.actual);
+    CHECK(o.status == Status::fail);
+    CHECK_THAT(o.actual, Catch::Contains("/80") && Catch::Contains("RFC 4862 §5.5.3"));
+  }
+  SECTION("addr-slaac-matches-api: only the router's RA counts") {
+    for (const char* vm : {"vm1", "vm2"})
+      w.result<wire::DiscoverResult>("discover", vm).ras.front().ctx.src_mac = mac("fa:16:3e:00:00:99");
+    CHECK(w.run("addr_slaac_matches_api").status == Status::fail);
+  }
+  SECTION("ra-answered: an RA captured before the RS does not answer it") {
+    for (const char* vm : {"vm1", "vm2"}) {
+      auto& d = w.result<wire::DiscoverResult>("discover", vm);
+      d.ras.front().ctx.time_us = d.sent.front().ctx.time_us - 1000;  // queued before the send
+      d.first_ra_ms = 0.01;
+    }
+    auto o = w.run("ra_answered");
+    CAPTURE(o.actual);
+    CHECK(o.status == Status::fail);
+    CHECK_THAT(o.actual, Catch::Contains("before the RS"));
+  }
+  SECTION("sec-default-sg: no control frame arrived, so an empty capture proves nothing") {
+    w.security.control_received = 0;
+    auto o = w.run("default_sg", json{{"attacks", {"unsolicited-echo"}}});
+    CAPTURE(o.reason);
+    CHECK(o.status == Status::error);
+    CHECK_THAT(o.reason, Catch::Contains("control"));
+  }
+  SECTION("api-rbac-restricted: scs-0126 asks for the policy's refusal (403); others say nothing of it") {
+    CHECK(w.run("api_rbac_restricted").status == Status::pass);
+    w.facts.api["rbac_create"] = {{"status", 409}, {"error", "RBAC policy exists"}};
+    auto conflict = w.run("api_rbac_restricted");
+    CHECK(conflict.status == Status::error);
+    CHECK_THAT(conflict.reason, Catch::Contains("409") && Catch::Contains("not measured"));
+    w.facts.api["rbac_create"] = {{"status", 400}};
+    CHECK(w.run("api_rbac_restricted").status == Status::error);
+    w.facts.api["rbac_create"] = {{"status", 404}};
+    auto absent = w.run("api_rbac_restricted");
+    CHECK(absent.status == Status::skip);
+    CHECK_FALSE(absent.not_measured);
+    CHECK_THAT(absent.reason, Catch::Contains("no RBAC API"));
+  }
+  SECTION("ra-periodic: a unicast RA answers an RS, it is no periodic RA") {
+    CHECK(w.run("ra_periodic").status == Status::pass);
+    for (const char* vm : {"vm1", "vm2"})
+      w.result<wire::DiscoverResult>("discover-passive", vm).ras.front().ctx.dst_ip = ip("fe80::77");
+    CHECK(w.run("ra_periodic").status == Status::fail);
+  }
+  SECTION("ra-periodic: another router's unsolicited RA is not the router's") {
+    for (const char* vm : {"vm1", "vm2"})
+      w.result<wire::DiscoverResult>("discover-passive", vm).ras.front().ctx.src_mac = mac("fa:16:3e:00:00:99");
+    CHECK(w.run("ra_periodic").status == Status::fail);
+  }
+  SECTION("ra-single-router: a router heard only in the passive listen fails it; the verdict says how long") {
+    auto ok = w.run("ra_single_router");
+    CHECK(ok.status == Status::pass);
+    CHECK_THAT(ok.actual, Catch::Contains("listened"));
+    auto& d = w.result<wire::DiscoverResult>("discover-passive", "vm2");
+    d.ras.push_back(packet(healthy_ra(), ip("fe80::bad"), mac("fa:16:3e:00:00:98"), wire::kAllNodes, 50));
+    auto o = w.run("ra_single_router");
+    CAPTURE(o.actual);
+    CHECK(o.status == Status::fail);
+    CHECK(o.evidence.front().procedure == "discover-passive");
+  }
+  SECTION("a skip that does not apply is not marked unmeasured") {
+    w.make_stateful();
+    auto o = w.run("ra_rdnss");
+    CHECK(o.status == Status::skip);
+    CHECK_FALSE(o.not_measured);
+  }
 }

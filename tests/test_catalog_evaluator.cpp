@@ -81,6 +81,28 @@ TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[
     w.has_security = false;
     auto r = evaluate(c, w.facts, w.observations());
     CHECK(verdict(r, "sec-ra-guard").status == Status::skip);
+    // Not asked is not met: the MUSTs were not measured, so the run does not pass.
+    CHECK(verdict(r, "sec-ra-guard").not_measured);
+    CHECK(r.summary.must_not_measured >= 6);
+    CHECK_FALSE(r.summary.every_must_met());
+    CHECK(exit_code(r) == v6c::kExitMustFailed);
+  }
+  SECTION("a MUST switched off was not measured: the run does not say every MUST met") {
+    for (auto& req : c.requirements)
+      if (req.id == "ra-flags") req.enabled = false;
+    auto r = evaluate(c, w.facts, w.observations());
+    CHECK(verdict(r, "ra-flags").not_measured);
+    CHECK(r.summary.must_not_measured == 1);
+    CHECK(r.summary.must_not_met == 1);
+    CHECK(r.summary.not_measured == 1);
+    CHECK(exit_code(r) == v6c::kExitMustFailed);
+  }
+  SECTION("a MUST that does not apply here (DHCPv6 on slaac) leaves every MUST met") {
+    auto r = evaluate(c, w.facts, w.observations());
+    CHECK(verdict(r, "dhcp6-stateful-address").status == Status::skip);
+    CHECK_FALSE(verdict(r, "dhcp6-stateful-address").not_measured);
+    CHECK(r.summary.every_must_met());
+    CHECK(r.summary.not_measured == 0);
   }
   SECTION("a network holding only the attacker and victim: its probe checks SKIP, its attacks count") {
     auto sec = w.facts.networks[0];

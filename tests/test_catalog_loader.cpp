@@ -77,6 +77,9 @@ TEST_CASE("a user's catalogue changes levels, thresholds and switches", "[catalo
   CHECK(c.find("ra-answered")->params.at("bound_ms") == 500);
   CHECK(c.find("ra-mtu")->params.at("min_mtu") == 1280);  // default filled in
   CHECK(c.scs_id(*c.find("ra-answered")) == "scs-0199-ra-answered");
+  // draft:NAME names the testcase apart from the row: two rows may share one.
+  auto named = parse_catalog(replace(text, "scs: draft", "scs: draft:router-advertisements"), "mine.yaml");
+  CHECK(named.scs_id(*named.find("ra-answered")) == "scs-0199-router-advertisements");
   CHECK(select(c, {}, {}).size() == 1);
   CHECK(select(c, {}, {}, true).size() == 2);
   CHECK(select(c, {"ra"}, {Level::should}).empty());
@@ -117,6 +120,11 @@ TEST_CASE("a malformed catalogue gives one error naming file, line and field", "
       {"negative parameter", replace(kValid, "bound_ms: 2000", "bound_ms: -1"), 10, "params.bound_ms", "negative"},
       {"enabled not a boolean", kValid + "    enabled: maybe\n", 18, "enabled", "true or false"},
       {"bad SCS id", replace(kValid, "scs: draft", "scs: iso-9001"), 11, "scs", "not an SCS testcase id"},
+      {"SCS id without the standard's number (scs-0003)", replace(kValid, "scs: draft", "scs: scs-ipv6-ra"), 11, "scs",
+       "scs-NNNN-name"},
+      {"draft testcase without a name", replace(kValid, "scs: draft", "scs: \"draft:\""), 11, "scs",
+       "not an SCS testcase id"},
+      {"draft prefix not numbered", "scs_draft_prefix: scs-v6-\n" + kValid, 1, "scs_draft_prefix", "scs-NNNN-"},
       {"empty list", "schema: v6conform-catalog/1\nversion: \"1\"\nrequirements: []\n", 3, "requirements", "empty"},
       {"a list as key", kValid + "    ? [a, b]\n    : c\n", 18, "", "plain name"},
       {"duplicate key (the second would be ignored)", kValid + "    level: MAY\n", 18, "level", "duplicate key"},

@@ -89,6 +89,7 @@ TEST_CASE("token answer: id, expiry, project, catalog", "[cloud-session]") {
   CHECK(t.user_name == "v6c-member");
   CHECK(t.expires_at == Clock::from_time_t(1893499200));  // 2030-01-01T12:00:00Z
   CHECK(t.catalog.size() == 8);
+  CHECK(t.roles == std::vector<std::string>{"member", "reader"});
 
   SECTION("malformed answers are named") {
     CHECK_THROWS_WITH(parse_token(json_response(201, fixture_json("keystone/token.json"))), Catch::Contains("X-Subject-Token"));
@@ -103,6 +104,23 @@ TEST_CASE("token answer: id, expiry, project, catalog", "[cloud-session]") {
     CHECK_FALSE(parse_timestamp("tomorrow"));
     CHECK_FALSE(parse_timestamp("2030-01-01T12:00:00+02:00"));
   }
+}
+
+TEST_CASE("SCS pre-flight: a plain project member, as the token's roles say", "[cloud-session]") {
+  using Roles = std::vector<std::string>;
+  CHECK(unprivileged_member_problem(parse_token(token_answer()).roles).empty());  // member, reader
+  CHECK(unprivileged_member_problem(Roles{"member"}).empty());
+  CHECK(unprivileged_member_problem(Roles{"member", "load-balancer_member"}).empty());
+  CHECK_THAT(unprivileged_member_problem(Roles{"member", "admin"}), Catch::Contains("admin role"));
+  CHECK_THAT(unprivileged_member_problem(Roles{"manager", "member"}), Catch::Contains("manager role"));
+  CHECK_THAT(unprivileged_member_problem(Roles{"reader"}), Catch::Contains("lacks the member role") &&
+                                                                Catch::Contains("roles: reader"));
+  CHECK_THAT(unprivileged_member_problem(Roles{}), Catch::Contains("roles: none"));
+  CHECK_FALSE(unprivileged_member_problem(Roles{"Member"}).empty());  // role names are exact, as Keystone's policies
+  auto admin = fixture_json("keystone/token.json");
+  admin["token"]["roles"].push_back({{"id", "0a"}, {"name", "admin"}});
+  const auto t = parse_token(json_response(201, admin, {{"X-Subject-Token", "t"}}));
+  CHECK_FALSE(unprivileged_member_problem(t.roles).empty());
 }
 
 TEST_CASE("endpoints by type, region and interface", "[cloud-session]") {

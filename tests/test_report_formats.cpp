@@ -28,7 +28,8 @@ Result mixed_result() {
   w.has_security = false;              // sec-* ERROR: the attacker and victim are there, their reports are not
   w.facts.networks[0].ports.push_back({"att", *v6c::wire::Mac::parse("fa:16:3e:00:00:a1"), {}, "attacker"});
   w.facts.networks[0].ports.push_back({"vic", *v6c::wire::Mac::parse("fa:16:3e:00:00:a2"), {}, "victim"});
-  w.facts.api = json();                // api-* SKIP
+  w.facts.api = json();                // api-* SKIP: does not apply (no cloud API)
+  w.far_seen.reset();                  // north-south-out SKIP: no NAT66 not measured
   auto c = load_catalog(default_catalog_path());
   return evaluate(c, w.facts, w.observations());
 }
@@ -145,10 +146,8 @@ TEST_CASE("HTML output is self-contained and renders in headless Chromium", "[re
   CHECK_THAT(html, Catch::Contains("href=\"vm1.pcap\"") && Catch::Contains("MTU: 1500"));
   CHECK_THAT(html, Catch::Contains("id=\"ra-mtu@net1\""));
 
-  if (run("command -v chromium >/dev/null 2>&1") != 0) {
-    WARN("skipped the rendering: chromium is not installed (scripts/setup installs it)");
-    return;
-  }
+  INFO("chromium renders the report (scripts/setup installs it)");
+  REQUIRE(run("command -v chromium >/dev/null 2>&1") == 0);
   const auto png = dir.path / "report.png";
   const auto profile = dir.path / "profile";
   const std::string cmd = "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
@@ -181,8 +180,12 @@ TEST_CASE("SCS output follows the harness contract", "[report]") {
   CHECK(results.at("scs-xxxx-v6-ra-flags") == "FAIL");
   CHECK(results.at("scs-xxxx-v6-ra-mtu") == "FAIL");       // a SHOULD not met fails its testcase
   CHECK(results.at("scs-xxxx-v6-ra-answered") == "PASS");
-  CHECK(results.at("scs-xxxx-v6-sec-ra-guard") == "ABORT");  // not measured
-  CHECK(results.at("scs-0126-default-subnetpool") == "ABORT");  // skipped: no API in the lab
+  CHECK(results.at("scs-xxxx-v6-sec-ra-guard") == "ABORT");  // could not be measured
+  CHECK(results.at("scs-0126-north-south-out") == "ABORT");  // only partly measured
+  CHECK(results.at("scs-0126-default-subnetpool") == "PASS");  // does not apply: no cloud API
+  CHECK_THAT(log.str(), Catch::Contains("INFO: scs-0126-default-subnetpool (api-default-subnetpool, global) does not "
+                                        "apply here: no cloud API in the lab"));
+  CHECK_THAT(log.str(), Catch::Contains("WARNING: scs-0126-north-south-out") && Catch::Contains("not measured"));
 
   std::istringstream log_lines(log.str());
   int errors = 0;
@@ -215,10 +218,63 @@ TEST_CASE("terminal text groups by section and ends with the summary", "[report]
   CHECK_THAT(coloured.str(), Catch::Contains("\033[1;31mFAIL"));
   auto last_line = text.substr(text.rfind('\n', text.size() - 2) + 1);
   const auto s = r.summary;
+  REQUIRE(s.not_measured > 0);
+  REQUIRE(s.must_not_met > s.must_not_measured);
   CHECK(last_line == "Summary: " + std::to_string(s.pass) + " PASS, " + std::to_string(s.fail) + " FAIL, " +
-                         std::to_string(s.warn) + " WARN, " + std::to_string(s.skip) + " SKIP, " +
-                         std::to_string(s.error) + " ERROR of " + std::to_string(s.total()) + "; " +
-                         std::to_string(s.must_not_met) + " MUST not met\n");
+                         std::to_string(s.warn) + " WARN, " + std::to_string(s.skip) + " SKIP (" +
+                         std::to_string(s.not_measured) + " not measured), " + std::to_string(s.error) + " ERROR of " +
+                         std::to_string(s.total()) + "; " + std::to_string(s.must_not_met) + " MUST not met (" +
+                         std::to_string(s.must_not_met - s.must_not_measured) + " failed, " +
+                         std::to_string(s.must_not_measured) + " not measured)\n");
+}
+
+TEST_CASE("summaries say every MUST met only when every MUST that applies was measured and met", "[report]") {
+  World w;
+  w.far_seen.reset();  // north-south-out (MUST) only partly measured
+  auto r = evaluate(load_catalog(default_catalog_path()), w.facts, w.observations());
+  REQUIRE(r.summary.must_not_met == 1);
+  REQUIRE(r.summary.must_not_measured == 1);
+  std::ostringstream text, junit, html, json_out;
+  report::render_text(r, text, false);
+  report::render_junit(r, junit);
+  report::render_html(r, html);
+  report::render_json(r, json_out);
+  const std::string line = "1 MUST not met (0 failed, 1 not measured)";
+  CHECK_THAT(text.str(), Catch::Contains(line) && !Catch::Contains("every MUST met"));
+  CHECK_THAT(junit.str(), Catch::Contains("name=\"must\" value=\"" + line + "\""));
+  CHECK_THAT(html.str(), Catch::Contains(line) && !Catch::Contains("every MUST met"));
+  auto j = json::parse(json_out.str());
+  CHECK(j["summary"]["every_must_met"] == false);
+  CHECK(j["summary"]["must_not_measured"] == 1);
+  CHECK(j["exit_code"] == 1);
+  // Measured after all: every MUST met, in every format.
+  World ok;
+  auto met = evaluate(load_catalog(default_catalog_path()), ok.facts, ok.observations());
+  std::ostringstream met_text;
+  report::render_text(met, met_text, false);
+  CHECK_THAT(met_text.str(), Catch::Contains("; every MUST met"));
+}
+
+TEST_CASE("one SCS testcase from several verdicts", "[report]") {
+  auto verdict = [](Status s, bool not_measured = false) {
+    Verdict out;
+    out.status = s;
+    out.not_measured = not_measured;
+    return out;
+  };
+  const auto met = verdict(Status::pass), failed = verdict(Status::fail), warned = verdict(Status::warn);
+  const auto errored = verdict(Status::error), not_applicable = verdict(Status::skip);
+  const auto not_run = verdict(Status::skip, true);
+  using List = std::vector<const Verdict*>;
+  CHECK(report::scs_verdict(List{}) == "ABORT");
+  CHECK(report::scs_verdict(List{&met, &met}) == "PASS");
+  CHECK(report::scs_verdict(List{&met, &not_applicable}) == "PASS");  // e.g. DHCPv6 on a slaac network
+  CHECK(report::scs_verdict(List{&not_applicable}) == "PASS");
+  CHECK(report::scs_verdict(List{&met, &not_run}) == "ABORT");  // a SKIP because not run is never PASS
+  CHECK(report::scs_verdict(List{&not_run}) == "ABORT");
+  CHECK(report::scs_verdict(List{&met, &errored}) == "ABORT");
+  CHECK(report::scs_verdict(List{&errored, &failed}) == "FAIL");  // what was measured and violated fails
+  CHECK(report::scs_verdict(List{&not_run, &warned}) == "FAIL");
 }
 
 TEST_CASE("emit writes every requested format into the output directory", "[report]") {

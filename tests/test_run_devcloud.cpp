@@ -7,9 +7,12 @@
 
 #include <signal.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -89,8 +92,8 @@ TEST_CASE("v6conform run on the dev cloud: all three modes, the expected verdict
   CHECK(by["FAIL"] == std::vector<std::string>{"api-invalid-modes"});
   CHECK(r.status == 1);
   // What must have been measured for real, per mode, not skipped.
-  for (const auto* id : {"api-default-subnetpool", "api-subnetpool-64", "api-default-provider-net", "api-external-ipv6",
-                         "api-address-modes", "api-rbac-restricted"})
+  for (const auto* id : {"api-default-subnetpool", "api-subnetpool-64", "api-default-provider-net", "api-address-modes",
+                         "api-rbac-restricted"})
     CHECK(std::count(by["PASS"].begin(), by["PASS"].end(), std::string(id)) == 1);
   auto passes = [&](const std::string& id) {
     return std::count_if(by["PASS"].begin(), by["PASS"].end(), [&](const auto& v) { return v.starts_with(id + "@"); });
@@ -98,7 +101,15 @@ TEST_CASE("v6conform run on the dev cloud: all three modes, the expected verdict
   CHECK(passes("ra-answered") == 3);
   CHECK(passes("gw-echo") == 3);
   CHECK(passes("east-west") == 3);
-  CHECK(passes("north-south-out") == 3);
+  // The VMs reach the target from their own addresses, but nobody beyond the router watched
+  // for NAT66: not measured, never PASS.
+  auto not_measured = [&](const std::string& id) {
+    return std::count_if(result["verdicts"].begin(), result["verdicts"].end(), [&](const auto& v) {
+      return v["id"] == id && v["status"] == "SKIP" && v.value("not_measured", false) &&
+             v["reason"].template get<std::string>().find("no NAT66 not measured") != std::string::npos;
+    });
+  };
+  CHECK(not_measured("north-south-out") == 3);
   // From this host through the dev cloud's upstream (scripts/devcloud routes the pool there).
   CHECK(passes("north-south-in") == 3);
   CHECK(passes("dhcp6-stateful-address") == 1);
@@ -107,15 +118,91 @@ TEST_CASE("v6conform run on the dev cloud: all three modes, the expected verdict
 
 TEST_CASE("v6conform scs: scs-0126's API testcases, no VM needed", "[cloud]") {
   auto r = host::run({V6C_CONTROLLER_BIN, "scs", "-c", kCloud, "scs-0126-default-subnetpool", "scs-0126-subnetpool-64",
-                      "scs-0126-default-provider-network", "scs-0126-external-ipv6", "scs-0126-rbac-restricted"},
+                      "scs-0126-default-provider-network", "scs-0126-rbac-restricted"},
                      "", 10min);
   CAPTURE(r.out, r.err);
   CHECK(r.out ==
         "scs-0126-default-subnetpool: PASS\nscs-0126-subnetpool-64: PASS\nscs-0126-default-provider-network: PASS\n"
-        "scs-0126-external-ipv6: PASS\nscs-0126-rbac-restricted: PASS\n");
+        "scs-0126-rbac-restricted: PASS\n");
   CHECK(r.err.find("ERROR") == std::string::npos);
   CHECK(r.err.find("booting") == std::string::npos);
   CHECK(r.status == 0);
+  CHECK(left_over("_scs-v6c-").empty());
+}
+
+namespace {
+
+// What scs-compliance-check.py (SovereignCloudStack/standards, Tests/) makes of a script's
+// output: a "<id>: <verdict>" line split at its last colon, the verdict stripped and
+// upper-cased, kept when it is PASS, ABORT or FAIL and the id was asked for; and the lines of
+// stdout and stderr that start with "error" or "critical" in any case, which fail the run.
+struct HarnessView {
+  std::map<std::string, std::string> results;
+  std::vector<std::string> alarming, ignored;
+};
+
+HarnessView read_as_harness(const host::CommandResult& r, const std::vector<std::string>& asked) {
+  HarnessView view;
+  auto lines = [](const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  };
+  auto strip = [](std::string s) {
+    s.erase(0, s.find_first_not_of(" \t"));
+    s.erase(s.find_last_not_of(" \t") + 1);
+    return s;
+  };
+  for (const auto& line : lines(r.out)) {
+    const auto colon = line.rfind(':');
+    if (colon == std::string::npos) continue;
+    auto verdict = strip(line.substr(colon + 1));
+    std::transform(verdict.begin(), verdict.end(), verdict.begin(), [](unsigned char c) { return std::toupper(c); });
+    if (verdict != "PASS" && verdict != "ABORT" && verdict != "FAIL") continue;
+    const auto id = strip(line.substr(0, colon));
+    if (std::find(asked.begin(), asked.end(), id) == asked.end()) view.ignored.push_back(id);
+    else view.results[id] = verdict;
+  }
+  for (const auto& text : {r.out, r.err})
+    for (auto line : lines(text)) {
+      std::transform(line.begin(), line.end(), line.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (line.starts_with("error") || line.starts_with("critical")) view.alarming.push_back(line);
+    }
+  return view;
+}
+
+}  // namespace
+
+TEST_CASE("v6conform scs as the SCS harness runs it: every requested id answered, exit 0", "[cloud]") {
+  // The testcases the dev cloud meets (docs/cloud-run.md lists what it does not), from the
+  // API, the probe VMs in all three modes and the attacker and victim.
+  const std::string prefix = "scs-xxxx-v6-";
+  std::vector<std::string> asked = {"scs-0126-default-subnetpool", "scs-0126-subnetpool-64",
+                                    "scs-0126-default-provider-network", "scs-0126-rbac-restricted"};
+  for (const auto* id : {"ra-answered", "ra-valid", "ra-flags", "ra-prefix", "ra-router-lifetime",
+                         "addr-slaac-matches-api", "addr-dad", "dhcp6-stateful-address", "dhcp6-transport", "gw-nd",
+                         "gw-echo", "east-west", "sec-ra-guard", "sec-default-sg"})
+    asked.push_back(prefix + id);
+  std::sort(asked.begin(), asked.end());  // {testcases}: the ids sorted, space-separated
+  REQUIRE(left_over("_scs-v6c-").empty());
+  // The spec's script, run from the spec's directory with the argument template filled in;
+  // V6CONFORM and V6C_IMAGE_DIR reach it through the environment, as the harness passes its own.
+  const auto spec_dir = fs::path(V6C_SOURCE_DIR) / "docs" / "scs";
+  host::Argv argv = {"env", "-C", spec_dir.string(), std::string("V6CONFORM=") + V6C_CONTROLLER_BIN,
+                     "V6C_IMAGE_DIR=" + image_dir().string(), "./v6conform-scs", "-c", kCloud};
+  argv.insert(argv.end(), asked.begin(), asked.end());
+  auto r = host::run(argv, "", kRunTimeout);
+  CAPTURE(r.out, r.err);
+  const auto view = read_as_harness(r, asked);
+  CHECK(r.status == 0);
+  CHECK(view.alarming.empty());
+  CHECK(view.ignored.empty());
+  for (const auto& id : asked) {
+    CAPTURE(id);
+    REQUIRE(view.results.contains(id));
+    CHECK(view.results.at(id) == "PASS");
+  }
   CHECK(left_over("_scs-v6c-").empty());
 }
 

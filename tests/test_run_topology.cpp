@@ -96,6 +96,8 @@ struct FakeNeutron {
     f.on(Method::get, "/v2.0/networks", 200,
          {{"networks", json::array({{{"id", "ext-1"}, {"name", "public"}, {"is_default", true}, {"shared", false},
                                      {"port_security_enabled", true}, {"router:external", true}}})}});
+    f.on(Method::get, "/v2.0/security-groups", 200,
+         {{"security_groups", json::array({{{"id", "sg-default"}, {"name", "default"}}})}});
     f.on(Method::post, "/v2.0/routers", [this](const cloud::Request& r) {
       auto body = json::parse(r.body)["router"];
       body["id"] = id("router");
@@ -366,6 +368,64 @@ TEST_CASE("agent image files: each must have the sha256 its manifest records", "
     files = json::array();
     write_manifest();
     CHECK(error().find("has no sha256 for initrd.img") != std::string::npos);  // a ConfigError, not a json error
+  }
+}
+
+TEST_CASE("provision: only what the selected testcases need is built", "[run]") {
+  Cloud cloud;
+  auto c = shipped();
+  auto o = options();
+  SECTION("sec-* testcases: the attacker and victim's network alone") {
+    catalog::select_scs_testcases(c, {"scs-xxxx-v6-sec-ra-guard"});
+    o.security = true;
+    auto t = run::provision(*cloud.session, cloud.cleanup, c, o);
+    REQUIRE(t.facts.networks.size() == 1);
+    CHECK(t.facts.networks[0].name.ends_with("-sec"));
+    CHECK(t.vms.size() == 2);  // attacker and victim
+    CHECK(t.vms[0].plan["procedures"][0]["kind"] != "discover");
+  }
+  SECTION("scs-0126's testcases: the modes' subnets for the API facts, no VM") {
+    catalog::select_scs_testcases(c, {"scs-0126-default-subnetpool", "scs-0126-rbac-restricted"});
+    auto t = run::provision(*cloud.session, cloud.cleanup, c, o);
+    CHECK(t.vms.empty());
+    CHECK(t.facts.networks.size() == 3);
+    for (const auto& n : t.facts.networks) CHECK(n.ports.empty());
+    CHECK(t.facts.api["rbac_create"]["status"] == 403);
+  }
+}
+
+TEST_CASE("provision: --ipv6-cidr hands out /64s inside the prefix only, and refuses one too small", "[run]") {
+  Cloud cloud;
+  cloud.neutron.has_default_pool = false;
+  auto o = options();
+  SECTION("a /63 holds two /64s: three modes need more, refused before anything is created") {
+    o.ipv6_cidr = "2001:db8:77::/63";
+    CHECK_THROWS_WITH(run::provision(*cloud.session, cloud.cleanup, shipped(), o),
+                      Catch::Contains("holds 2 /64s") && Catch::Contains("2001:db8:77::/63"));
+    CHECK(cloud.posts() == 0);
+  }
+  SECTION("not a prefix of /64 or shorter") {
+    o.ipv6_cidr = "2001:db8:77::/80";
+    CHECK_THROWS_AS(run::provision(*cloud.session, cloud.cleanup, shipped(), o), cloud::ConfigError);
+    CHECK(cloud.posts() == 0);
+  }
+  SECTION("every subnet the run asks for lies in the prefix, also when it is written with host bits") {
+    o.ipv6_cidr = "2001:db8:77:1f::/60";  // the /60 is 2001:db8:77:10::/60
+    o.modes = {"slaac"};
+    auto t = run::provision(*cloud.session, cloud.cleanup, shipped(), o);
+    CHECK(t.facts.networks[0].subnet.prefix == *wire::Ip6::parse("2001:db8:77:10::"));
+    const auto within = *wire::Ip6::parse("2001:db8:77:10::");
+    int cidrs = 0;
+    for (const auto& r : cloud.fake.requests) {
+      if (r.method != Method::post || !r.url.ends_with("/subnets")) continue;
+      const auto cidr = nlohmann::json::parse(r.body)["subnet"].value("cidr", std::string());
+      if (cidr.empty()) continue;
+      CAPTURE(cidr);
+      ++cidrs;
+      CHECK(wire::Ip6::parse(cidr.substr(0, cidr.find('/')))->prefix(60) == within);
+      CHECK(cidr.ends_with("/64"));
+    }
+    CHECK(cidrs == 2 + 2 + 3);  // the mode and its peer, the two modes tried alone, the three mismatched pairs
   }
 }
 

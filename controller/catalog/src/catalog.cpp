@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -25,17 +26,16 @@ const Requirement* Catalog::find(std::string_view id) const {
   return nullptr;
 }
 
-std::string Catalog::scs_id(const Requirement& r) const {
-  if (r.scs.empty()) return "";
-  if (r.scs == "draft") return scs_draft_prefix + r.id;
-  return r.scs;
-}
-
 namespace {
 
 constexpr std::string_view kDraftScs = "draft";
+constexpr std::string_view kDraftScsNamed = "draft:";  // draft:NAME: the draft's prefix + NAME
 constexpr std::string_view kNoScs = "none";
-constexpr std::string_view kScsIdPrefix = "scs-";
+// scs-0003: a testcase id is the standard's number, then the testcase's name.
+const std::regex kScsTestcaseId("scs-[0-9]{4}-[a-z0-9][a-z0-9-]*");
+const std::regex kScsTestcaseName("[a-z0-9][a-z0-9-]*");
+// The unnumbered draft's prefix: numbered, or the placeholder scs-xxxx-.
+const std::regex kScsDraftPrefix("scs-([0-9]{4}|xxxx)-([a-z0-9][a-z0-9-]*-)?");
 const std::set<std::string> kTopKeys = {"schema", "version", "scs_draft_prefix", "requirements"};
 const std::set<std::string> kRequirementKeys = {"id",    "level",  "source", "text",   "section",
                                                 "check", "params", "scs",    "enabled"};
@@ -211,8 +211,12 @@ struct Reader {
 
     r.scs = scalar(n, "scs", context, false);
     if (r.scs == kNoScs) r.scs.clear();
-    if (!r.scs.empty() && r.scs != kDraftScs && r.scs.rfind(kScsIdPrefix, 0) != 0)
-      fail(n["scs"], "scs", "'" + r.scs + "' is not an SCS testcase id (" + context + "; want scs-…, draft or none)");
+    if (r.scs == kDraftScs) r.scs = std::string(kDraftScsNamed) + r.id;
+    const bool named_draft = r.scs.starts_with(kDraftScsNamed);
+    if (!r.scs.empty() && !std::regex_match(named_draft ? r.scs.substr(kDraftScsNamed.size()) : r.scs,
+                                            named_draft ? kScsTestcaseName : kScsTestcaseId))
+      fail(n["scs"], "scs", "'" + r.scs + "' is not an SCS testcase id (" + context +
+                                "; want scs-NNNN-name as scs-0003 numbers them, draft:name, draft or none)");
 
     if (const YAML::Node enabled = n["enabled"]) {
       try {
@@ -246,8 +250,9 @@ Catalog parse_checked(const std::string& yaml_text, const std::string& file_name
   c.version = rd.scalar(root, "version", "catalogue");
   if (root["scs_draft_prefix"]) {
     c.scs_draft_prefix = rd.scalar(root, "scs_draft_prefix", "catalogue");
-    if (c.scs_draft_prefix.rfind(kScsIdPrefix, 0) != 0)
-      rd.fail(root["scs_draft_prefix"], "scs_draft_prefix", "must start with 'scs-' (SCS testcase ids do)");
+    if (!std::regex_match(c.scs_draft_prefix, kScsDraftPrefix))
+      rd.fail(root["scs_draft_prefix"], "scs_draft_prefix",
+              "'" + c.scs_draft_prefix + "' is not scs-NNNN- (the standard's number) or the placeholder scs-xxxx-");
   }
 
   const YAML::Node reqs = root["requirements"];
@@ -318,6 +323,28 @@ std::vector<const Requirement*> select(const Catalog& c, const std::vector<std::
     out.push_back(&r);
   }
   return out;
+}
+
+bool section_enabled(const Catalog& c, std::string_view section) {
+  return std::any_of(c.requirements.begin(), c.requirements.end(),
+                     [&](const Requirement& r) { return r.enabled && r.section == section; });
+}
+
+std::vector<std::string> select_scs_testcases(Catalog& c, const std::vector<std::string>& ids) {
+  std::vector<std::string> unknown = ids;
+  for (auto& r : c.requirements) {
+    const auto id = c.scs_id(r);
+    std::erase(unknown, id);
+    if (!r.enabled || (!id.empty() && std::find(ids.begin(), ids.end(), id) != ids.end())) continue;
+    r.enabled = false;
+    r.off_reason = "not among the requested SCS testcases";
+  }
+  return unknown;
+}
+
+std::string Catalog::scs_id(const Requirement& r) const {
+  if (r.scs.starts_with(kDraftScsNamed)) return scs_draft_prefix + r.scs.substr(kDraftScsNamed.size());
+  return r.scs;
 }
 
 }  // namespace v6c::catalog

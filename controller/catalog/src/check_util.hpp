@@ -67,4 +67,14 @@ inline bool same_prefix(const wire::Ip6& a, const wire::Ip6& b, unsigned length)
   return a.prefix(length) == b.prefix(length);
 }
 
+// The cloud router's RAs: those from the router port's MAC when it is known, else every RA.
+// Another router's RA says nothing of the cloud's (ra-single-router judges strangers).
+inline std::vector<const wire::Packet*> router_ras(const CheckInput& in, const wire::DiscoverResult& d) {
+  const auto& router = in.network->router_port;
+  std::vector<const wire::Packet*> out;
+  for (const auto& p : d.ras)
+    if (p.as<wire::RouterAdvert>() && (!router || p.ctx.src_mac == router->mac)) out.push_back(&p);
+  return out;
+}
+
 }  // namespace v6c::catalog::detail

@@ -24,6 +24,28 @@ bool holds(const model::Port& p, const wire::Ip6& a) {
   return std::find(p.fixed_ips.begin(), p.fixed_ips.end(), a) != p.fixed_ips.end();
 }
 
+constexpr unsigned kInterfaceIdBits = 64;  // RFC 4291 §2.5.1: the EUI-64 interface identifier
+
+// The router RA whose PIO lets a host form its address in the subnet (RFC 4862 §5.5.3: A=1,
+// preferred <= valid, prefix length + interface identifier = 128 bits), or why none does.
+std::pair<const wire::Packet*, std::string> slaac_pio(const CheckInput& in, const wire::DiscoverResult& d) {
+  const auto& subnet = in.network->subnet;
+  std::string refused;
+  for (const auto* p : router_ras(in, d))
+    for (const auto& pio : p->as<wire::RouterAdvert>()->prefixes) {
+      if (!pio.autonomous || !same_prefix(pio.prefix, subnet.prefix, subnet.prefix_length)) continue;
+      const std::string offered = "the router's RA offers " + pio.prefix.str() + "/" + std::to_string(pio.length) + " with A=1";
+      if (pio.length + kInterfaceIdBits != 128)
+        refused = offered + ", but a /" + std::to_string(pio.length) + " leaves no room for a 64-bit interface "
+                  "identifier: SLAAC ignores it (RFC 4862 §5.5.3 d), no address formed";
+      else if (pio.preferred_s > pio.valid_s)
+        refused = offered + ", but preferred lifetime > valid: SLAAC ignores it (RFC 4862 §5.5.3 c)";
+      else
+        return {p, ""};
+    }
+  return {nullptr, refused};
+}
+
 Outcome addr_slaac_matches_api(const CheckInput& in) {
   const auto& subnet = in.network->subnet;
   if (!forms_slaac(subnet.mode)) return skip("subnet mode " + subnet.mode + ": addresses come from DHCPv6");
@@ -35,14 +57,13 @@ Outcome addr_slaac_matches_api(const CheckInput& in) {
     if (!found_dad.result) return found_dad.problem;
     if (h.report->mac != h.port->mac)
       return error(host_name(h) + ": the agent's MAC " + h.report->mac.str() + " is not the port's " + h.port->mac.str());
-    // SLAAC needs an A=1 PIO for the subnet's prefix; the address is then EUI-64 of the MAC.
-    const wire::Packet* advertised = nullptr;
-    for (const auto& p : found_ra.result->ras)
-      if (const auto* ra = p.as<wire::RouterAdvert>())
-        for (const auto& pio : ra->prefixes)
-          if (pio.autonomous && same_prefix(pio.prefix, subnet.prefix, subnet.prefix_length)) advertised = &p;
+    // SLAAC needs the router's A=1 PIO for the subnet's prefix, usable as RFC 4862 §5.5.3 says;
+    // the address is then the EUI-64 of the MAC.
+    const auto [advertised, refused] = slaac_pio(in, *found_ra.result);
     if (!advertised)
-      return on_host(h, fail(expected, "no RA offers " + subnet.prefix.str() + " for SLAAC (A=1), no address formed"));
+      return on_host(h, fail(expected, refused.empty() ? "no RA from the router offers " + subnet.prefix.str() +
+                                                             " for SLAAC (A=1), no address formed"
+                                                       : refused));
     const auto formed = found_dad.result->address;
     const std::string actual = "SLAAC address " + formed.str();
     std::vector<Evidence> ev = {

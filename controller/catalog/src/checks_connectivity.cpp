@@ -76,7 +76,7 @@ Outcome east_west(const CheckInput& in) {
   const auto min_replies = int_param(in, "min_replies");
   return for_each_host(in, [&](const HostObservations& h) {
     auto peers = peers_of(in.facts, *in.network, *h.port);
-    if (peers.empty()) return skip("no second probe VM to reach");
+    if (peers.empty()) return not_measured("no second probe VM to reach");
     std::vector<Outcome> parts;
     for (const auto& peer : peers) {
       const std::string expected = "echo replies from every other VM" + std::string(peer.on_link ? "" : " (also behind the router)");
@@ -120,12 +120,21 @@ Outcome seen_beyond_router(const FarSeen& far, const HostObservations& h, const 
   return on_host(h, fail(expected, actual, ev));
 }
 
+// A check of two parts where one could not be asked (no target for it): what was measured
+// still fails or errs, but its pass is no PASS of the whole. SKIP, saying what was measured.
+Outcome partly_measured(Outcome measured, const std::string& what_not) {
+  if (measured.status != Status::pass) return measured;
+  Outcome out = catalog::not_measured(what_not + "; measured: " + measured.actual);
+  out.evidence = std::move(measured.evidence);
+  return out;
+}
+
 Outcome north_south_out(const CheckInput& in) {
-  if (!in.facts.external_target) return skip("no external IPv6 target configured");
+  if (!in.facts.external_target) return not_measured("no external IPv6 target configured (--external-target)");
   if (!has_gateway(in)) return skip("the subnet has no gateway");
   const auto min_replies = int_param(in, "min_replies");
   const std::string expected = "echo replies from " + in.facts.external_target->str() + " to the VM's own address";
-  return for_each_host(in, [&](const HostObservations& h) {
+  auto measured = for_each_host(in, [&](const HostObservations& h) {
     auto found = find_result<wire::EchoResult>(h, proc::kEchoFar);
     if (!found.result) return found.problem;
     const auto& e = *found.result;
@@ -137,11 +146,16 @@ Outcome north_south_out(const CheckInput& in) {
     if (in.far_seen) return seen_beyond_router(*in.far_seen, h, e, std::move(out), expected);
     return out;
   });
+  if (in.far_seen) return measured;
+  // A NAT66 that translates back is invisible from the VM: replies and quoted errors are
+  // translated too. Without an observer beyond the router, "no NAT66" is not measured.
+  return partly_measured(std::move(measured),
+                         "no NAT66 not measured: nobody beyond the router saw the source address arrive");
 }
 
 Outcome north_south_in(const CheckInput& in) {
   if (!in.external)
-    return skip(in.external_why_not.empty() ? "no agent outside the cloud reported (north-south-in needs one)"
+    return not_measured(in.external_why_not.empty() ? "no agent outside the cloud reported (north-south-in needs one)"
                                             : std::string(in.external_why_not));
   const auto min_replies = int_param(in, "min_replies");
   const std::string expected = "the external host gets echo replies from the VM's global address";
@@ -154,15 +168,6 @@ Outcome north_south_in(const CheckInput& in) {
     if (!out.actual.empty()) out.actual = host_name(h) + " from " + out.actual;  // "vm1 from external: 3/3 ..."
     return out;
   });
-}
-
-// A check of two parts where one could not be asked (no target for it): what was measured
-// still fails or errs, but its pass is no PASS of the whole. SKIP, saying what was measured.
-Outcome partly_measured(Outcome measured, const std::string& not_measured) {
-  if (measured.status != Status::pass) return measured;
-  Outcome out = skip(not_measured + "; measured: " + measured.actual);
-  out.evidence = std::move(measured.evidence);
-  return out;
 }
 
 Outcome mtu_1280(const CheckInput& in) {
@@ -182,7 +187,7 @@ Outcome mtu_1280(const CheckInput& in) {
 }
 
 Outcome ptb_delivered(const CheckInput& in) {
-  if (!far_link_is_smaller(in.facts, *in.network)) return skip("no far host behind a link with a smaller MTU");
+  if (!far_link_is_smaller(in.facts, *in.network)) return not_measured("no far host behind a link with a smaller MTU");
   if (!has_gateway(in)) return skip("the subnet has no gateway");
   const auto far_mtu = *in.facts.far_mtu;
   const std::string expected = "Packet Too Big with MTU " + std::to_string(far_mtu) + " for packets above it";
@@ -227,7 +232,7 @@ Outcome icmp6_errors(const CheckInput& in) {
   if (!has_gateway(in)) return skip("the subnet has no gateway");
   const bool hop = offlink_target(in.facts, *in.network).has_value();
   const bool unreach = unassigned_target(in.facts, *in.network).has_value();
-  if (!hop && !unreach) return skip("no off-link target to provoke ICMPv6 errors with");
+  if (!hop && !unreach) return not_measured("no off-link target to provoke ICMPv6 errors with");
   const std::string expected = "Time Exceeded and Destination Unreachable reach the VM";
   auto measured = for_each_host(in, [&](const HostObservations& h) {
     std::vector<Outcome> parts;
@@ -244,7 +249,7 @@ Outcome icmp6_errors(const CheckInput& in) {
 Outcome dns_aaaa(const CheckInput& in) {
   const auto& subnet = in.network->subnet;
   if (subnet.dns_servers.empty()) return skip("the subnet has no dns_nameservers");
-  if (in.facts.dns_test_name.empty()) return skip("no DNS test name configured");
+  if (in.facts.dns_test_name.empty()) return not_measured("no DNS test name configured");
   if (!has_gateway(in)) return skip("the subnet has no gateway");
   std::string expected = "AAAA for " + in.facts.dns_test_name + " from " + subnet.dns_servers.front().str();
   for (const auto& a : in.facts.dns_test_answer) expected += " containing " + a.str();

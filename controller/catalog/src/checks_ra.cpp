@@ -18,16 +18,6 @@ constexpr std::size_t kNeutronMaxRdnss = 3;       // radvd's RDNSS takes at most
 constexpr std::string_view kDiscover = proc::kDiscover;
 constexpr double kUsPerMs = 1000.0;
 
-// The cloud router's RAs: those from the router port's MAC when it is known, else every RA.
-// Another router's RA says nothing of the cloud's (ra-single-router judges strangers).
-std::vector<const Packet*> router_ras(const CheckInput& in, const wire::DiscoverResult& d) {
-  const auto& router = in.network->router_port;
-  std::vector<const Packet*> out;
-  for (const auto& p : d.ras)
-    if (p.as<RouterAdvert>() && (!router || p.ctx.src_mac == router->mac)) out.push_back(&p);
-  return out;
-}
-
 // What a VM saw instead of a router RA: nothing, or only other routers' RAs.
 std::string no_router_ra(const CheckInput& in, const wire::DiscoverResult& d) {
   const auto others = std::count_if(d.ras.begin(), d.ras.end(), [](const Packet& p) { return p.as<RouterAdvert>(); });
@@ -60,9 +50,17 @@ Outcome ra_answered(const CheckInput& in) {
     if (!found.result) return found.problem;
     const auto& d = *found.result;
     if (d.sent.empty()) return error(host_name(h) + ": no RS was sent");
-    const auto ras = router_ras(in, d);
+    // Only an RA that arrived after the RS answers it: one already on its way (a periodic RA
+    // queued before the send) says nothing about the router's answer.
+    const auto rs_time = d.sent.front().ctx.time_us;
+    const auto from_router = router_ras(in, d);
+    auto ras = from_router;
+    std::erase_if(ras, [&](const Packet* p) { return p->ctx.time_us < rs_time; });
     if (ras.empty()) {
-      const std::string actual = no_router_ra(in, d) + " in the " + std::to_string(d.window_ms) + " ms window";
+      const std::string actual =
+          (from_router.empty() ? no_router_ra(in, d)
+                               : std::to_string(from_router.size()) + " router RA(s), all captured before the RS") +
+          ", none answering it in the " + std::to_string(d.window_ms) + " ms window";
       return on_host(h, fail(expected, actual,
                              {note_evidence(h, kDiscover, std::to_string(d.sent.size()) + " RS sent, " + actual)}));
     }
@@ -70,7 +68,7 @@ Outcome ra_answered(const CheckInput& in) {
     const Packet& first = *ras.front();
     const double ms = &first == &d.ras.front() && d.first_ra_ms
                           ? *d.first_ra_ms
-                          : static_cast<double>(first.ctx.time_us - d.sent.front().ctx.time_us) / kUsPerMs;
+                          : static_cast<double>(first.ctx.time_us - rs_time) / kUsPerMs;
     auto ev = packet_evidence(h, kDiscover, first, "first RA after " + std::to_string(ms) + " ms", "RFC 4861 §6.2.6");
     std::string actual = "first RA after " + std::to_string(static_cast<long long>(ms)) + " ms";
     if (ms > static_cast<double>(bound_ms)) return on_host(h, fail(expected, actual, {ev}));
@@ -203,7 +201,7 @@ Outcome ra_rdnss(const CheckInput& in) {
 }
 
 Outcome ra_sllao(const CheckInput& in) {
-  if (!in.network->router_port) return skip("the router port's MAC is not known");
+  if (!in.network->router_port) return not_measured("the router port's MAC is not known");
   const auto mac = in.network->router_port->mac;
   const std::string expected = "source link-layer option " + mac.str();
   return each_ra(in, [&](const HostObservations& h, const Packet& p) {
@@ -214,6 +212,9 @@ Outcome ra_sllao(const CheckInput& in) {
   });
 }
 
+// What a VM listened to for other routers: the discover window after its RS, and the passive
+// listen of the slow section when it ran. A router that neither answers RSs nor advertises
+// within that time goes unseen: the verdict says how long was listened.
 Outcome ra_single_router(const CheckInput& in) {
   const auto& router = in.network->router_port;
   const std::string expected =
@@ -221,17 +222,25 @@ Outcome ra_single_router(const CheckInput& in) {
   return for_each_host(in, [&](const HostObservations& h) {
     auto found = find_result<wire::DiscoverResult>(h, kDiscover);
     if (!found.result) return found.problem;
+    std::vector<std::pair<std::string_view, const wire::DiscoverResult*>> listens = {{kDiscover, found.result}};
+    if (auto passive = find_result<wire::DiscoverResult>(h, proc::kDiscoverPassive); passive.result)
+      listens.emplace_back(proc::kDiscoverPassive, passive.result);
     std::set<std::pair<wire::Mac, wire::Ip6>> sources;
     std::vector<Evidence> strangers, all;
-    for (const auto& p : found.result->ras) {
-      if (!p.as<RouterAdvert>()) continue;
-      sources.insert({p.ctx.src_mac, p.ctx.src_ip});
-      auto ev = packet_evidence(h, kDiscover, p, "RA from " + p.ctx.src_mac.str(), "RFC 6105");
-      if (router && p.ctx.src_mac != router->mac) strangers.push_back(ev);
-      all.push_back(ev);
+    std::uint32_t listened_ms = 0;
+    for (const auto& [procedure, d] : listens) {
+      listened_ms += d->window_ms;
+      for (const auto& p : d->ras) {
+        if (!p.as<RouterAdvert>()) continue;
+        sources.insert({p.ctx.src_mac, p.ctx.src_ip});
+        auto ev = packet_evidence(h, procedure, p, "RA from " + p.ctx.src_mac.str(), "RFC 6105");
+        if (router && p.ctx.src_mac != router->mac) strangers.push_back(ev);
+        all.push_back(ev);
+      }
     }
     if (sources.empty()) return error(host_name(h) + ": no RA received, nothing to judge (see ra-answered)");
-    std::string actual = std::to_string(sources.size()) + " advertising source(s):";
+    std::string actual = "listened " + std::to_string(listened_ms) + " ms: " +
+                         std::to_string(sources.size()) + " advertising source(s):";
     for (const auto& [mac, ip] : sources) actual += " " + ip.str() + " (" + mac.str() + ")";
     if (!strangers.empty() || (!router && sources.size() > 1))
       return on_host(h, fail(expected, actual, router ? strangers : all));
@@ -242,20 +251,23 @@ Outcome ra_single_router(const CheckInput& in) {
 Outcome ra_periodic(const CheckInput& in) {
   const auto interval_s = in.facts.max_rtr_adv_interval_s.value_or(
       static_cast<std::uint32_t>(int_param(in, "default_max_rtr_adv_interval_s")));
-  const std::string expected = "an unsolicited RA within MaxRtrAdvInterval (" + std::to_string(interval_s) + " s)";
+  const std::string expected =
+      "an unsolicited multicast RA from the router within MaxRtrAdvInterval (" + std::to_string(interval_s) + " s)";
   return for_each_host(in, [&](const HostObservations& h) {
     auto found = find_result<wire::DiscoverResult>(h, proc::kDiscoverPassive);
     if (!found.result) return found.problem;
     const auto& d = *found.result;
-    for (const auto& p : d.ras) {
-      if (!p.as<RouterAdvert>() || p.ctx.dst_ip != wire::kAllNodes) continue;
+    for (const auto* ra : router_ras(in, d)) {
+      const auto& p = *ra;
+      if (p.ctx.dst_ip != wire::kAllNodes) continue;  // a unicast RA answers someone's RS
       const double after_s = (p.ctx.time_us - found.record->started_us) / 1e6;
       const std::string actual = "unsolicited RA after " + std::to_string(static_cast<long long>(after_s)) + " s";
       auto ev = packet_evidence(h, proc::kDiscoverPassive, p, actual, "RFC 4861 §6.2.1");
       return on_host(h, after_s <= interval_s ? pass(expected, actual, {ev}) : fail(expected, actual, {ev}));
     }
-    return on_host(h, fail(expected, "no unsolicited RA in " + std::to_string(d.window_ms / 1000) + " s",
-                           {note_evidence(h, proc::kDiscoverPassive, "listened passively, no RA to ff02::1")}));
+    return on_host(h, fail(expected, "no unsolicited RA from the router in " + std::to_string(d.window_ms / 1000) + " s",
+                           {note_evidence(h, proc::kDiscoverPassive,
+                                          "listened passively, no RA to ff02::1 from the router")}));
   });
 }
 

@@ -47,6 +47,7 @@ Verdict verdict_of(const Catalog& c, const Requirement& r, const Scope& scope, O
   v.actual = std::move(o.actual);
   v.reason = std::move(o.reason);
   v.evidence = std::move(o.evidence);
+  v.not_measured = o.status == Status::skip && o.not_measured;
   return v;
 }
 
@@ -89,7 +90,7 @@ Result evaluate(const Catalog& c, const model::Facts& f, const Observations& obs
     if (!r.enabled) {
       // One SKIP for the cloud, so every report lists what was not run and why.
       result.verdicts.push_back(
-          verdict_of(c, r, Scope{}, skip(r.off_reason.empty() ? std::string(kSwitchedOff) : r.off_reason)));
+          verdict_of(c, r, Scope{}, not_measured(r.off_reason.empty() ? std::string(kSwitchedOff) : r.off_reason)));
       continue;
     }
     const CheckSpec* spec = find_check(r.check);
@@ -133,11 +134,15 @@ Summary summarize(const std::vector<Verdict>& verdicts) {
       case Status::skip: ++s.skip; break;
       case Status::error: ++s.error; break;
     }
-    if (v.level == Level::must && (v.status == Status::fail || v.status == Status::error)) ++s.must_not_met;
+    s.not_measured += v.status == Status::skip && v.not_measured;
+    if (v.level != Level::must) continue;
+    const bool unmeasured = v.status == Status::error || (v.status == Status::skip && v.not_measured);
+    s.must_not_measured += unmeasured;
+    s.must_not_met += unmeasured || v.status == Status::fail;
   }
   return s;
 }
 
-int exit_code(const Result& r) { return summarize(r.verdicts).must_not_met > 0 ? kExitMustFailed : kExitPass; }
+int exit_code(const Result& r) { return summarize(r.verdicts).every_must_met() ? kExitPass : kExitMustFailed; }
 
 }  // namespace v6c::catalog

@@ -31,6 +31,7 @@ void to_json(json& j, const Verdict& v) {
            {"status", to_string(v.status)}, {"expected", v.expected}, {"actual", v.actual},
            {"reason", v.reason}, {"evidence", v.evidence}};
   if (!v.scs_id.empty()) j["scs_id"] = v.scs_id;
+  if (v.not_measured) j["not_measured"] = true;
 }
 
 namespace {
@@ -64,12 +65,14 @@ void from_json(const json& j, Verdict& v) {
   v.actual = j.value("actual", std::string());
   v.reason = j.value("reason", std::string());
   v.evidence = j.value("evidence", std::vector<Evidence>{});
+  v.not_measured = v.status == Status::skip && j.value("not_measured", false);
 }
 
 void to_json(json& j, const Summary& v) {
   j = json{{"pass", v.pass},   {"fail", v.fail},       {"warn", v.warn},
            {"skip", v.skip},   {"error", v.error},     {"total", v.total()},
-           {"must_not_met", v.must_not_met}};
+           {"not_measured", v.not_measured}, {"must_not_met", v.must_not_met},
+           {"must_not_measured", v.must_not_measured}, {"every_must_met", v.every_must_met()}};
 }
 
 void to_json(json& j, const Result& v) {

@@ -43,6 +43,7 @@ Outcome fail(std::string expected, std::string actual, std::vector<Evidence> ev)
   return {Status::fail, std::move(expected), std::move(actual), "", std::move(ev)};
 }
 Outcome skip(std::string reason) { return {Status::skip, "", "", std::move(reason), {}}; }
+Outcome not_measured(std::string reason) { return {Status::skip, "", "", std::move(reason), {}, true}; }
 Outcome error(std::string reason, std::vector<Evidence> ev) {
   return {Status::error, "", "", std::move(reason), std::move(ev)};
 }
@@ -70,6 +71,8 @@ Outcome combine(std::vector<Outcome> parts) {
                                         : Status::skip;
   Outcome out;
   out.status = decided;
+  out.not_measured = decided == Status::skip &&
+                     std::any_of(parts.begin(), parts.end(), [](const Outcome& o) { return o.not_measured; });
   // Expected/actual/reason come from the parts that decided; evidence from all of them,
   // so a report shows the VMs that passed next to the one that failed.
   for (auto& p : parts) {

@@ -1,5 +1,6 @@
 #include "v6c/cloud/session.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -96,6 +97,8 @@ Token parse_token(const Response& response) {
   t.project_id = text_at(tok, "/project/id"_json_pointer);
   t.project_name = text_at(tok, "/project/name"_json_pointer);
   if (t.project_id.empty()) throw BadResponse("Keystone issued an unscoped token: v6conform needs one scoped to a project");
+  for (const auto& role : tok.value("roles", json::array()))
+    if (role.is_object()) t.roles.push_back(role.value("name", ""));
   if (!tok.contains("catalog") || !tok["catalog"].is_array()) throw BadResponse("Keystone's token has no service catalog");
   for (const auto& service : tok["catalog"]) {
     const auto type = service.value("type", "");
@@ -107,6 +110,19 @@ Token parse_token(const Response& response) {
     }
   }
   return t;
+}
+
+std::string unprivileged_member_problem(const std::vector<std::string>& roles) {
+  auto holds = [&](std::string_view role) { return std::find(roles.begin(), roles.end(), role) != roles.end(); };
+  std::string held;
+  for (const auto& r : roles) held += (held.empty() ? "" : ", ") + r;
+  if (held.empty()) held = "none";
+  for (const char* elevated : {"admin", "manager"})
+    if (holds(elevated))
+      return std::string("the credentials hold the ") + elevated + " role (roles: " + held +
+             "): run as a plain project member, or what a member may not do is not measured";
+  if (!holds("member")) return "the credentials lack the member role (roles: " + held + ")";
+  return "";
 }
 
 std::string find_endpoint(const std::vector<Endpoint>& catalog, const std::string& service_type,

@@ -46,8 +46,8 @@ void render_html(const Result& r, std::ostream& out) {
       << "</p>\n<p class=\"counts\">"
       << "<span>" << badge(Status::pass) << " " << s.pass << "</span><span>" << badge(Status::fail) << " " << s.fail
       << "</span><span>" << badge(Status::warn) << " " << s.warn << "</span><span>" << badge(Status::skip) << " " << s.skip
-      << "</span><span>" << badge(Status::error) << " " << s.error << "</span><strong>"
-      << (s.must_not_met == 0 ? "every MUST met" : std::to_string(s.must_not_met) + " MUST not met") << "</strong></p>\n";
+      << " (" << s.not_measured << " not measured)</span><span>" << badge(Status::error) << " " << s.error
+      << "</span><strong>" << xml_escape(detail::must_line(s)) << "</strong></p>\n";
 
   out << "<h2>Summary</h2>\n<table><tr><th>status</th><th>level</th><th>requirement</th><th>scope</th><th>detail</th></tr>\n";
   for (const auto& v : r.verdicts)

@@ -28,6 +28,8 @@ void render_junit(const Result& r, std::ostream& out) {
     out << "    <properties>\n"
         << "      <property name=\"catalog.version\" value=\"" << xml_escape(r.catalog_version) << "\"/>\n"
         << "      <property name=\"facts.source\" value=\"" << xml_escape(r.facts.source) << "\"/>\n"
+        << "      <property name=\"must\" value=\"" << xml_escape(detail::must_line(total)) << "\"/>\n"
+        << "      <property name=\"skipped.not_measured\" value=\"" << s.not_measured << "\"/>\n"
         << "    </properties>\n";
     for (const auto* v : section.verdicts) {
       out << "    <testcase name=\"" << xml_escape(v->id + " [" + v->scope.label() + "]") << "\" classname=\"v6conform."

@@ -5,6 +5,7 @@
 #include <map>
 #include <ostream>
 
+#include "util.hpp"
 #include "v6c/report/report.hpp"
 
 namespace v6c::report {
@@ -13,33 +14,31 @@ namespace {
 
 using catalog::Status;
 
-std::string_view scs_verdict(const std::vector<const catalog::Verdict*>& vs) {
-  auto any = [&](Status s) { return std::any_of(vs.begin(), vs.end(), [s](const auto* v) { return v->status == s; }); };
-  if (any(Status::fail) || any(Status::warn)) return "FAIL";
-  if (any(Status::error)) return "ABORT";  // not measured: the harness's "could not determine"
-  if (any(Status::pass)) return "PASS";
-  return "ABORT";  // every scope skipped: nothing was determined
-}
-
 void log_line(std::ostream& log, const std::string& scs_id, const catalog::Verdict& v) {
   const std::string what = scs_id + " (" + v.id + ", " + v.scope.label() + ")";
-  const std::string detail = [&] {
-    std::string d;
-    if (!v.expected.empty()) d += "expected " + v.expected;
-    if (!v.actual.empty()) d += (d.empty() ? "" : "; ") + std::string("actual ") + v.actual;
-    if (!v.reason.empty()) d += (d.empty() ? "" : "; ") + v.reason;
-    return d;
-  }();
+  const std::string detail = detail::detail_line(v);
   switch (v.status) {
     case Status::fail: log << "ERROR: " << what << " failed: " << detail << "\n"; break;
     case Status::warn: log << "WARNING: " << what << " not met (" << catalog::to_string(v.level) << "): " << detail << "\n"; break;
     case Status::error: log << "WARNING: " << what << " could not be measured: " << detail << "\n"; break;
-    case Status::skip: log << "INFO: " << what << " skipped: " << detail << "\n"; break;
+    case Status::skip:
+      // The SCS reference tests pass what does not apply, saying why on an INFO line.
+      if (v.not_measured) log << "WARNING: " << what << " " << detail << "\n";
+      else log << "INFO: " << what << " does not apply here: " << detail << "\n";
+      break;
     case Status::pass: log << "INFO: " << what << " passed\n"; break;
   }
 }
 
 }  // namespace
+
+std::string_view scs_verdict(const std::vector<const catalog::Verdict*>& vs) {
+  if (vs.empty()) return "ABORT";  // nothing was determined
+  auto any = [&](Status s) { return std::any_of(vs.begin(), vs.end(), [s](const auto* v) { return v->status == s; }); };
+  if (any(Status::fail) || any(Status::warn)) return "FAIL";
+  if (std::all_of(vs.begin(), vs.end(), [](const auto* v) { return v->met_or_not_applicable(); })) return "PASS";
+  return "ABORT";  // not measured: the harness's "could not determine", never counted as passed
+}
 
 void render_scs(const Result& r, std::ostream& out, std::ostream& log, const std::vector<std::string>& only) {
   std::vector<std::string> order;

@@ -60,10 +60,8 @@ void render_text(const Result& r, std::ostream& out, bool colour) {
   const auto s = catalog::summarize(r.verdicts);
   out << "\n"
       << paint(kBold, "Summary:") << " " << s.pass << " PASS, " << s.fail << " FAIL, " << s.warn << " WARN, " << s.skip
-      << " SKIP, " << s.error << " ERROR of " << s.total() << "; "
-      << (s.must_not_met == 0 ? paint(colour_of(Status::pass), "every MUST met")
-                              : paint(colour_of(Status::fail), std::to_string(s.must_not_met) + " MUST not met"))
-      << "\n";
+      << " SKIP (" << s.not_measured << " not measured), " << s.error << " ERROR of " << s.total() << "; "
+      << paint(colour_of(s.every_must_met() ? Status::pass : Status::fail), detail::must_line(s)) << "\n";
 }
 
 }  // namespace v6c::report

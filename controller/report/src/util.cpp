@@ -34,11 +34,17 @@ std::vector<SectionVerdicts> by_section(const catalog::Result& r) {
 }
 
 std::string detail_line(const catalog::Verdict& v) {
-  std::string out;
-  if (!v.expected.empty()) out += "expected " + v.expected;
+  std::string out = v.not_measured ? "not measured" : "";
+  if (!v.expected.empty()) out += (out.empty() ? "" : "; ") + std::string("expected ") + v.expected;
   if (!v.actual.empty()) out += (out.empty() ? "" : "; ") + std::string("actual ") + v.actual;
   if (!v.reason.empty()) out += (out.empty() ? "" : "; ") + v.reason;
   return out;
+}
+
+std::string must_line(const catalog::Summary& s) {
+  if (s.every_must_met()) return "every MUST met";
+  return std::to_string(s.must_not_met) + " MUST not met (" + std::to_string(s.must_not_met - s.must_not_measured) +
+         " failed, " + std::to_string(s.must_not_measured) + " not measured)";
 }
 
 std::string verdict_key(const catalog::Verdict& v) {

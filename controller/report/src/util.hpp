@@ -18,8 +18,12 @@ struct SectionVerdicts {
 };
 std::vector<SectionVerdicts> by_section(const catalog::Result& r);
 
-// "expected …; actual …" or the reason, whichever the verdict carries.
+// "expected …; actual …" or the reason, whichever the verdict carries; a SKIP that applied
+// but was not measured says so first.
 std::string detail_line(const catalog::Verdict& v);
+// The run's MUST line: "every MUST met" only when every MUST that applies was measured and
+// met; else "N MUST not met (F failed, M not measured)".
+std::string must_line(const catalog::Summary& s);
 // A stable anchor / test name: "ra-mtu@net1".
 std::string verdict_key(const catalog::Verdict& v);
 

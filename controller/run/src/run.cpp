@@ -14,9 +14,9 @@ constexpr int kAgentDiskGb = 0;   // root.raw is 1 MiB; a 0 GB flavor takes the 
 
 catalog::Result run_cloud(cloud::Session& s, cloud::CleanupStack& cleanup, const catalog::Catalog& full,
                           const Options& o) {
-  // Periodic RAs take minutes at Neutron's intervals: the slow section stays off in a cloud.
+  // Periodic RAs take minutes at Neutron's intervals: the slow section runs only when asked.
   catalog::Catalog c = full;
-  catalog::switch_off_section(c, "slow", "slow section: not run in a cloud (periodic RAs take minutes)");
+  if (!o.slow) catalog::switch_off_section(c, "slow", "slow section not selected (periodic RAs take minutes)");
 
   const auto started = catalog::now_us();
   o.progress("authenticating to " + s.config().name);
@@ -42,9 +42,14 @@ catalog::Result run_cloud(cloud::Session& s, cloud::CleanupStack& cleanup, const
                                    [](const auto& r) { return r.enabled && r.check == "north_south_in"; });
   if (inbound)
     external.plan = catalog::make_external_plan(topology.facts, "external", catalog::plan_options(c, topology.facts));
+  // A VM that listens for periodic RAs reports that much later.
+  Options waiting = o;
+  if (const auto plan = catalog::plan_options(c, topology.facts); plan.slow)
+    waiting.boot_timeout += std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::milliseconds(plan.passive_window_ms));
   Collected collected;
   if (needs_agents)
-    collected = boot_and_collect(s, cleanup, topology, image_id, flavor_id, o, [&](const AgentVm& vm) {
+    collected = boot_and_collect(s, cleanup, topology, image_id, flavor_id, waiting, [&](const AgentVm& vm) {
       if (inbound) external.probe(vm.name);
     });
   for (const auto& [vm, why] : collected.missing) o.progress("no report from " + vm + ": " + why);

@@ -1,6 +1,7 @@
 // The test topology on a real cloud, and the api section's facts recorded while building it
 // (docs/catalog.md "API facts"). Facts come from what Neutron answered, never from what we asked.
 #include <algorithm>
+#include <cstdlib>
 #include <future>
 
 #include "v6c/catalog/plan.hpp"
@@ -52,13 +53,30 @@ std::pair<wire::Ip6, std::uint8_t> split_cidr(const std::string& cidr) {
   return {*prefix, static_cast<std::uint8_t>(std::stoi(cidr.substr(slash + 1)))};
 }
 
-// The n-th /64 of a user-given prefix (at most a /64 itself).
+// The n-th /64 inside a user-given prefix; ConfigError when the prefix is no IPv6 prefix of at
+// most /64 or holds no n-th /64.
 std::string nth_64(const std::string& base, int n) {
-  auto [prefix, length] = split_cidr(base);
-  if (length > kPrefixLength) throw cloud::ConfigError("--ipv6-cidr " + base + ": needs a /64 or shorter");
-  prefix.bytes[6] = static_cast<std::uint8_t>(prefix.bytes[6] + (n >> 8));
-  prefix.bytes[7] = static_cast<std::uint8_t>(prefix.bytes[7] + (n & 0xff));
-  return prefix.str() + "/64";
+  const auto slash = base.find('/');
+  const auto prefix = wire::Ip6::parse(base.substr(0, slash));
+  const int length = slash == std::string::npos ? -1 : std::atoi(base.c_str() + slash + 1);
+  if (!prefix || length < 0 || length > kPrefixLength)
+    throw cloud::ConfigError("--ipv6-cidr " + base + ": not an IPv6 prefix of /64 or shorter");
+  const int subnet_bits = kPrefixLength - length;
+  if (n < 0 || (subnet_bits < 31 && n >= (1 << subnet_bits)))
+    throw cloud::ConfigError("--ipv6-cidr " + base + " holds " + std::to_string(1 << subnet_bits) +
+                             " /64s; the run needs " + std::to_string(n + 1));
+  wire::Ip6 out = prefix->prefix(static_cast<unsigned>(length));
+  // The /64's number fills the bits between the prefix and bit 64, from byte 7 down.
+  for (int i = 7; n > 0; --i, n >>= 8) out.bytes[i] |= static_cast<std::uint8_t>(n & 0xff);
+  return out.str() + "/64";
+}
+
+// How many /64s a run cuts from --ipv6-cidr: one per network without a default pool, one per
+// mode tried through the API alone, one per mismatched pair tried with a CIDR.
+int cidr_64s_needed(const Options& o, bool default_pool) {
+  const auto networks = o.modes.size() + (o.modes.size() == 1) + o.security;
+  const auto api_only_modes = kAllModes.size() - o.modes.size();
+  return static_cast<int>((default_pool ? 0 : networks + api_only_modes) + kInvalidModePairs.size());
 }
 
 json external_summary(const json& n) {
@@ -104,6 +122,8 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
   if (!default_pool && o.ipv6_cidr.empty())
     throw cloud::ConfigError(
         "the cloud offers no default IPv6 subnet pool; give --ipv6-cidr PREFIX to cut the test /64s from");
+  // Before anything is created: a prefix too small for the run is refused, not overrun.
+  if (!o.ipv6_cidr.empty()) nth_64(o.ipv6_cidr, cidr_64s_needed(o, default_pool.has_value()) - 1);
   f.api["subnetpool_allocation"] = {{"ok", false}, {"error", default_pool ? "not tried" : "no default IPv6 pool"}};
 
   json external = json::array();
@@ -150,9 +170,18 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
     bool mode_under_test;
     std::vector<std::pair<std::string, std::string>> vms;  // name suffix, role
   };
+  // Only what the enabled requirements need (`v6conform scs` may ask for a few): the modes'
+  // subnets for the api section, their probe VMs for the network sections.
+  const bool probes = std::any_of(c.requirements.begin(), c.requirements.end(), [](const catalog::Requirement& r) {
+    return r.enabled && r.section != "api" && r.section != "security";
+  });
+  const bool api = catalog::section_enabled(c, "api");
+  std::vector<std::pair<std::string, std::string>> probe_vm;
+  if (probes) probe_vm = {{"vm", "probe"}};
   std::vector<NetSpec> specs;
-  for (const auto& m : o.modes) specs.push_back({m, m, true, {{"vm", "probe"}}});
-  if (o.modes.size() == 1) specs.push_back({"peer", std::string(kPeerMode), false, {{"vm", "probe"}}});
+  if (probes || api)
+    for (const auto& m : o.modes) specs.push_back({m, m, true, probe_vm});
+  if (probes && o.modes.size() == 1) specs.push_back({"peer", std::string(kPeerMode), false, probe_vm});
   // The attacks get a network of their own, so a spoof that gets through cannot spoil the
   // probes' measurements of the modes.
   if (o.security)
@@ -245,7 +274,8 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
     auto& b = built[i];
     if (specs[i].mode_under_test) address_modes[specs[i].mode] = b.network ? json{{"ok", true}} : json{{"ok", false}, {"error", b.error}, {"status", b.status}};
     if (default_pool && !f.api["subnetpool_allocation"].value("ok", false))
-      f.api["subnetpool_allocation"] = b.network ? json{{"ok", true}, {"prefix", b.allocated}} : json{{"ok", false}, {"error", b.error}};
+      f.api["subnetpool_allocation"] = b.network ? json{{"ok", true}, {"prefix", b.allocated}}
+                                                 : json{{"ok", false}, {"error", b.error}, {"status", b.status}};
     if (!b.network) continue;
     t.network_ids[b.network->name] = b.network_id;
     t.vms.insert(t.vms.end(), b.vms.begin(), b.vms.end());
@@ -256,7 +286,7 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
   // DHCP agent setting it up (SubnetInUse, then a resync that adds the VMs' host entries
   // seconds late), so they get a network of their own with no ports.
   std::string api_net;
-  if (!t.network_ids.empty())
+  if (api && !t.network_ids.empty())
     api_net = networks.create_network({{"name", resource_name(o, "api")}}).value("id", std::string());
   // Modes not under test (--mode) are still tried through the API, so that api-address-modes
   // measures all three; each subnet is deleted at once.
@@ -311,7 +341,7 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
     }
     f.api["invalid_modes"] = tries;
     int status = 0;
-    std::string policy;
+    std::string policy, refusal;
     try {
       policy = rbac.create_rbac_policy({{"object_type", "network"},
                                         {"object_id", api_net},
@@ -321,15 +351,18 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
       status = 201;
     } catch (const cloud::CloudError& e) {
       status = e.status();
+      refusal = e.what();
     }
     if (!policy.empty()) rbac.delete_rbac_policy(policy);
-    f.api["rbac_create"] = {{"status", status}};
+    f.api["rbac_create"] = {{"status", status}, {"error", refusal}};
   }
 
   // Plans, now that every port's address is known (peers are read from the facts).
   const auto options = catalog::plan_options(c, f);
   catalog::SecurityPlanOptions security;
-  security.network_is_ours = true;  // every network here was created by this run
+  // Attacks only on the user's explicit word (--security, or sec-* testcases asked of
+  // `v6conform scs`), and only in the network this run created for them.
+  security.network_is_ours = o.security;
   security.attacks = o.security ? catalog::requested_attacks(c) : std::vector<std::string>{};
   for (auto& vm : t.vms) {
     const auto& net = *std::find_if(f.networks.begin(), f.networks.end(), [&](const auto& n) { return n.name == vm.network; });

@@ -45,8 +45,11 @@ wire::DiscoverResult discover(Link& link, const DiscoverOptions& o) {
       // RS sent -> RA decoded is timed from before the send: on a veth the RA can already be
       // queued when sendto and the RS's own decoding are done (0.009 ms was once reported).
       if (sent == 0) start = Clock::now(), deadline = start + o.window;
+      // Timed before it leaves, as the pcap times it: ra-answered counts only RAs captured after it.
+      const auto leaving_us = Link::now_us();
       link.send(frame);
       r.sent.push_back(detail::sent_packet(frame));
+      r.sent.back().ctx.time_us = leaving_us;
       ++sent;
       next_rs = Clock::now() + o.rs_interval;
     }

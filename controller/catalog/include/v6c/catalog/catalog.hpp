@@ -27,7 +27,7 @@ struct Requirement {
   std::string section;  // one of kSections
   std::string check;    // a name in check_registry()
   nlohmann::json params = nlohmann::json::object();  // complete: defaults filled in, types checked
-  std::string scs;      // "" (no SCS testcase), "draft" (prefix + id) or a full "scs-…" id
+  std::string scs;      // "" (no SCS testcase), "draft:NAME" (the draft prefix + NAME) or a numbered "scs-NNNN-…" id
   bool enabled = true;
   std::string off_reason;  // why this run switched it off; empty: the catalogue did (enabled: false)
   int line = 0;         // where it starts in its file, for messages
@@ -61,6 +61,14 @@ std::filesystem::path default_catalog_path();
 
 // Switches off a section for one run; its requirements are then SKIP with `why`.
 void switch_off_section(Catalog& c, std::string_view section, const std::string& why);
+
+// Whether any enabled requirement lies in `section`.
+bool section_enabled(const Catalog& c, std::string_view section);
+
+// SCS mode: only the requirements whose SCS testcase id was requested stay on; the others are
+// switched off ("not among the requested SCS testcases"). Returns the requested ids that no
+// requirement of the catalogue has.
+std::vector<std::string> select_scs_testcases(Catalog& c, const std::vector<std::string>& ids);
 
 // The requirements to show or run: enabled ones in the given sections and levels (empty: all).
 std::vector<const Requirement*> select(const Catalog& c, const std::vector<std::string>& sections,

@@ -30,8 +30,12 @@ struct Observations {
 
 struct Summary {
   int pass = 0, fail = 0, warn = 0, skip = 0, error = 0;
-  int must_not_met = 0;  // MUSTs that are FAIL or ERROR: these decide the exit code
+  int not_measured = 0;       // of the skips: applied, but not run or only partly measured
+  int must_not_met = 0;       // MUSTs that are FAIL, ERROR, or SKIP not measured
+  int must_not_measured = 0;  // of those, ERROR or SKIP not measured
   int total() const { return pass + fail + warn + skip + error; }
+  // Every MUST that applies was measured and met: the only case that says "every MUST met".
+  bool every_must_met() const { return must_not_met == 0; }
 };
 
 struct Result {
@@ -49,7 +53,8 @@ Verdict evaluate_requirement(const Catalog& c, const Requirement& r, const Check
 Result evaluate(const Catalog& c, const model::Facts& f, const Observations& obs);
 
 Summary summarize(const std::vector<Verdict>& verdicts);
-// kExitPass when every enabled MUST is PASS or SKIP, kExitMustFailed otherwise.
+// kExitPass when every MUST is PASS or a SKIP that does not apply here (Summary::every_must_met),
+// kExitMustFailed otherwise: a MUST failed, could not be measured, or was not run.
 int exit_code(const Result& r);
 
 std::string iso8601_utc(std::int64_t time_us);

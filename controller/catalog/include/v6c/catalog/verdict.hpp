@@ -10,8 +10,9 @@ namespace v6c::catalog {
 
 enum class Level { must, should, may };
 
-// pass: met; fail: a MUST not met; warn: a SHOULD or MAY not met; skip: not applicable or
-// not requested (reason says which); error: could not be measured (never a silent pass).
+// pass: met; fail: a MUST not met; warn: a SHOULD or MAY not met; skip: does not apply here,
+// or was not (fully) measured (Outcome::not_measured says which); error: could not be
+// measured (never a silent pass).
 enum class Status { pass, fail, warn, skip, error };
 
 std::string_view to_string(Level l);   // "MUST", "SHOULD", "MAY"
@@ -37,15 +38,20 @@ struct Outcome {
   std::string expected, actual;
   std::string reason;      // why skip or error
   std::vector<Evidence> evidence;
+  // skip only: the requirement applies but was not run, or only partly measured. Never
+  // "met": reports count it apart, and a MUST left so decides the exit code.
+  bool not_measured = false;
 };
 
 Outcome pass(std::string expected, std::string actual, std::vector<Evidence> ev = {});
 Outcome fail(std::string expected, std::string actual, std::vector<Evidence> ev = {});
-Outcome skip(std::string reason);
+Outcome skip(std::string reason);  // does not apply here
+Outcome not_measured(std::string reason);  // applies, but was not run or only partly measured
 Outcome error(std::string reason, std::vector<Evidence> ev = {});
 
 // Combines outcomes of several VMs (or sub-checks) into one: any fail wins, then any error,
-// then pass; all skip stays skip. Nothing measured (empty input) is an error.
+// then pass; all skip stays skip (not measured when any part was). Nothing measured (empty
+// input) is an error.
 Outcome combine(std::vector<Outcome> parts);
 
 // Where a verdict applies: one network (in its address mode) or the whole cloud.
@@ -64,6 +70,9 @@ struct Verdict {
   Status status = Status::error;
   std::string expected, actual, reason;
   std::vector<Evidence> evidence;
+  bool not_measured = false;  // skip only: see Outcome::not_measured
+  // A verdict that shows the requirement measured and met, or not applying here.
+  bool met_or_not_applicable() const { return status == Status::pass || (status == Status::skip && !not_measured); }
 };
 
 // Applies the requirement's level to a check's outcome: fail of a SHOULD or MAY is warn.

@@ -30,6 +30,7 @@ struct Token {
   std::string id;  // X-Subject-Token
   Clock::time_point expires_at;
   std::string user_id, user_name, project_id, project_name;
+  std::vector<std::string> roles;  // role names on the project
   std::vector<Endpoint> catalog;
 };
 
@@ -40,6 +41,10 @@ Request token_request(const CloudConfig& config);
 // The token from Keystone's 201: X-Subject-Token plus the body's expiry, user, project and
 // catalog. Throws BadResponse when something it needs is missing.
 Token parse_token(const Response& response);
+// The SCS pre-flight (its reference tests' ensure_unprivileged): a project member holding no
+// admin or manager role, so that what a member may not do is measured as a member. Empty
+// when the roles pass, else what is wrong.
+std::string unprivileged_member_problem(const std::vector<std::string>& roles);
 // RFC 3339 as Keystone writes it: 2024-05-01T12:34:56.000000Z; nullopt when it is not.
 std::optional<Clock::time_point> parse_timestamp(const std::string& text);
 // The URL of service_type on interface, in region (any region when empty). Throws CloudError

@@ -1,6 +1,7 @@
-// Fault profiles: each breaks exactly one requirement of the catalogue, so that every check
-// is seen failing on a network broken in exactly that way. A fault is data plus a small
-// function that turns the model's Behaviour knobs.
+// Fault profiles: each breaks one requirement of the catalogue, so that every check is seen
+// failing on a network broken in exactly that way, and nothing else unless a requirement
+// rests on the broken one (also_breaks: a /80 prefix also leaves SLAAC no address). A fault
+// is data plus a small function that turns the model's Behaviour knobs.
 #pragma once
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@ struct Fault {
   std::string requirement;   // the catalogue id it must make FAIL
   std::string description;
   void (*apply)(Behaviour&);
+  std::vector<std::string> also_breaks = {};  // requirements that rest on the broken one
 };
 
 const std::vector<Fault>& faults();

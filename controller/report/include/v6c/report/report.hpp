@@ -30,6 +30,11 @@ void render_html(const Result& r, std::ostream& out);
 // SCS harness: "<scs-id>: PASS|FAIL|ABORT" lines on `out`, INFO:/WARNING:/ERROR: lines on `log`.
 // `only`: the testcase ids the harness asked for (empty: every requirement with an SCS id).
 void render_scs(const Result& r, std::ostream& out, std::ostream& log, const std::vector<std::string>& only = {});
+// One SCS testcase from every verdict mapped to it (several catalogue rows and scopes may be):
+// FAIL when any is not met (a SHOULD's or MAY's too: its testcase decides its target's
+// weight); else PASS when each was met or does not apply here; else ABORT (could not be
+// measured, was not run or only partly measured; nothing reported).
+std::string_view scs_verdict(const std::vector<const catalog::Verdict*>& verdicts);
 
 // Reads a saved result. Throws std::runtime_error naming the file and what is wrong.
 Result load_result(const std::filesystem::path& file);

@@ -41,6 +41,7 @@ struct Options {
   std::string ipv6_cidr;                       // without a default pool: /64s are cut from this
   std::string ipv4_cidr;                       // an IPv4 subnet beside each IPv6 one (dual stack); empty: none
   bool security = false;                       // attacker + victim VM per network (networks we create)
+  bool slow = false;                           // the slow section (ra-periodic): listen MaxRtrAdvInterval
   std::string backend = "radvd";               // radvd (ML2/OVS, linuxbridge) or ovn
   std::chrono::seconds boot_timeout{900};      // all VMs booted and reported
   std::chrono::milliseconds peer_patience{120'000};  // a peer VM may still be booting
