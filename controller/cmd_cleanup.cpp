@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "api_options.hpp"
 #include "commands.hpp"
 #include "cloud_exit.hpp"
 #include "v6c/cloud/cleanup.hpp"
@@ -21,13 +22,14 @@ struct CleanupOptions {
   std::string os_cloud;
   std::string prefix = cloud::kDefaultPrefix;
   bool dry_run = false;
+  ApiOptions api;
 };
 
 int run_cleanup(const CleanupOptions& o) {
   try {
     const auto config = cloud::load_cloud_config(o.os_cloud, cloud::current_environment(),
                                                  std::filesystem::current_path().string());
-    cloud::Connection connection(config);
+    cloud::Connection connection(config, timeouts_of(o.api), o.api.retry);
     const auto outcome = cloud::cleanup_by_prefix(connection.session, o.prefix, cloud::real_sleep, o.dry_run);
     for (const auto& line : outcome.deleted) std::printf("%s %s\n", o.dry_run ? "would delete" : "deleted", line.c_str());
     for (const auto& line : outcome.failed) std::fprintf(stderr, "v6conform: cleanup: %s\n", line.c_str());
@@ -49,6 +51,7 @@ void register_cleanup(CLI::App& app) {
   cmd->add_option("--os-cloud", o->os_cloud, "the cloud in clouds.yaml (default: OS_CLOUD, else the OS_* variables)");
   cmd->add_option("--prefix", o->prefix, "delete only resources whose names start with this")->capture_default_str();
   cmd->add_flag("--dry-run", o->dry_run, "list what would be deleted, delete nothing");
+  add_api_options(*cmd, o->api);
   cmd->callback([o] { exit_code = run_cleanup(*o); });
 }
 

@@ -10,6 +10,7 @@
 #include <memory>
 #include <random>
 
+#include "api_options.hpp"
 #include "commands.hpp"
 #include "cloud_exit.hpp"
 #include "interrupt.hpp"
@@ -32,6 +33,7 @@ struct RunCliOptions {
   bool keep = false, quiet = false;
   std::vector<std::string> scs_ids;
   report::EmitOptions emit;
+  ApiOptions api;
 };
 
 // The built agent image: $V6C_IMAGE_DIR (as `lab --vm` reads it), else the build tree's, else
@@ -64,6 +66,29 @@ void abort_all(const std::vector<std::string>& ids, const std::string& why) {
   std::fprintf(stderr, "CRITICAL: %s\n", why.c_str());
   for (const auto& id : ids) std::printf("%s: ABORT\n", id.c_str());
   std::fflush(stdout);
+}
+
+// The run's own cleanup: the stack, then a sweep of the run's prefix that also finds what a
+// create whose answer was lost made. Prints what failed; true when nothing is left.
+bool clean_up(cloud::CleanupStack& stack, cloud::Connection* connection, const std::string& prefix) {
+  auto outcome = stack.run();
+  if (connection) {
+    try {
+      auto swept = cloud::cleanup_by_prefix(connection->session, prefix);
+      outcome.deleted.insert(outcome.deleted.end(), swept.deleted.begin(), swept.deleted.end());
+      outcome.failed.insert(outcome.failed.end(), swept.failed.begin(), swept.failed.end());
+    } catch (const cloud::CloudError& e) {
+      outcome.failed.push_back("sweeping " + prefix + "*: " + e.what());
+    }
+  }
+  for (const auto& f : outcome.failed) std::fprintf(stderr, "v6conform: cleanup: %s\n", f.c_str());
+  return outcome.ok();
+}
+
+std::vector<catalog::ApiRetry> api_retries(const cloud::RetryLog& log) {
+  std::vector<catalog::ApiRetry> out;
+  for (const auto& n : log.notes()) out.push_back({n.method, n.path, n.attempt, n.reason});
+  return out;
 }
 
 int run_run(RunCliOptions& o, bool scs) {
@@ -105,7 +130,10 @@ int run_run(RunCliOptions& o, bool scs) {
   const auto prefix = run::resource_name(r, "");
   try {
     const auto config = cloud::load_cloud_config(o.os_cloud, cloud::current_environment(), fs::current_path().string());
-    connection = std::make_unique<cloud::Connection>(config);
+    connection = std::make_unique<cloud::Connection>(config, timeouts_of(o.api), o.api.retry);
+    connection->retries.on_note = [&r](const cloud::RetryNote& n) {
+      r.progress("API " + n.method + " " + n.path + " attempt " + std::to_string(n.attempt) + ": " + n.reason);
+    };
     if (scs) {
       // As the SCS reference tests: a plain member, or nothing this run measures means anything.
       const auto problem = cloud::unprivileged_member_problem(connection->session.token().roles);
@@ -117,7 +145,7 @@ int run_run(RunCliOptions& o, bool scs) {
       std::fprintf(stderr, "v6conform: interrupted, deleting %s*\n", prefix.c_str());
       try {
         cleanup.run();
-        cloud::cleanup_by_prefix(session, prefix);
+        cloud::cleanup_by_prefix(session, prefix);  // what was being created at that moment
       } catch (const std::exception& e) {
         std::fprintf(stderr, "v6conform: cleanup: %s (run `v6conform cleanup --prefix %s`)\n", e.what(), prefix.c_str());
       }
@@ -129,28 +157,26 @@ int run_run(RunCliOptions& o, bool scs) {
                    cleanup.size(), prefix.c_str());
       cleanup.forget_all();
     }
-    r.progress("deleting " + std::to_string(cleanup.size()) + " resources");
-    const auto outcome = cleanup.run();
-    for (const auto& f : outcome.failed) std::fprintf(stderr, "v6conform: cleanup: %s\n", f.c_str());
+    r.progress("deleting " + std::to_string(cleanup.size()) + " resources, then anything named " + prefix + "*");
+    const bool clean = o.keep || clean_up(cleanup, connection.get(), prefix);
     r.progress("done");
+    result.api_retries = api_retries(connection->retries);
     report::emit(result, o.emit);
-    if (!outcome.ok()) {
+    if (!clean) {
       // The verdicts are already out: say what is left behind, do not turn them into ABORT.
       std::fprintf(stderr, "%ssome resources could not be deleted: run `v6conform cleanup --prefix %s`\n",
                    scs ? "WARNING: " : "v6conform: ", prefix.c_str());
     }
     // The harness reads the verdicts from the lines; a non-zero exit would count as an abort.
     if (scs) return kExitPass;
-    return outcome.ok() ? catalog::exit_code(result) : kExitEnvironment;
+    return clean ? catalog::exit_code(result) : kExitEnvironment;
   } catch (const cloud::CloudError& e) {
     yield_to_interrupt();
-    const auto outcome = cleanup.run();
-    for (const auto& f : outcome.failed) std::fprintf(stderr, "v6conform: cleanup: %s\n", f.c_str());
+    clean_up(cleanup, connection.get(), prefix);
     return fail(e.what(), exit_code_for(e));
   } catch (const std::exception& e) {
     yield_to_interrupt();
-    const auto outcome = cleanup.run();  // a bug must not leave the cloud dirty either
-    for (const auto& f : outcome.failed) std::fprintf(stderr, "v6conform: cleanup: %s\n", f.c_str());
+    clean_up(cleanup, connection.get(), prefix);  // a bug must not leave the cloud dirty either
     return fail(std::string("internal error: ") + e.what(), kExitInternal);
   }
 }
@@ -172,6 +198,7 @@ void add_run_options(CLI::App& cmd, RunCliOptions& o) {
   cmd.add_option("--catalog", o.catalog_file, "catalogue file (default: the shipped data/catalog.yaml)");
   cmd.add_flag("--keep", o.keep, "leave everything in the cloud (delete it later with `v6conform cleanup`)");
   cmd.add_flag("-q,--quiet", o.quiet, "no progress lines");
+  add_api_options(cmd, o.api);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <unistd.h>
@@ -222,6 +223,7 @@ TEST_CASE("retries: idempotent calls on 5xx and lost connections, with backoff; 
   FakeTransport fake;
   std::vector<std::chrono::milliseconds> slept;
   RetryingTransport retrying(fake, RetryPolicy{4, 1s, 16s}, [&](auto d) { slept.push_back(d); });
+  retrying.jitter = [] { return 1.0; };  // the whole backoff: the sleeps below are exact
   int calls = 0;
   auto failing_then_ok = [&](int failures, int status) {
     return [&calls, failures, status](const Request&) {
@@ -270,6 +272,121 @@ TEST_CASE("retries: idempotent calls on 5xx and lost connections, with backoff; 
     CHECK(calls == 4);
   }
   CHECK(backoff(RetryPolicy{10, 1s, 16s}, 9) == 16s);
+}
+
+TEST_CASE("retry decisions: jitter, Retry-After, rate limits, conflicts, lost DELETE answers", "[cloud-http]") {
+  using std::chrono::milliseconds;
+  const auto now = std::chrono::system_clock::from_time_t(784111777);  // Sun, 06 Nov 1994 08:49:37 GMT
+  SECTION("jitter keeps half the backoff and spreads the other half") {
+    CHECK(jittered(8s, 0.0) == 4s);
+    CHECK(jittered(8s, 0.5) == 6s);
+    CHECK(jittered(8s, 1.0) == 8s);
+    CHECK(jittered(8s, 7.0) == 8s);  // clamped
+    std::set<long long> seen;
+    for (int i = 0; i < 50; ++i) {
+      const auto d = jittered(backoff(RetryPolicy{}, 3), random_unit());
+      CHECK(d >= 1s);
+      CHECK(d <= 2s);
+      seen.insert(d.count());
+    }
+    CHECK(seen.size() > 10);  // really random, not one fixed value
+  }
+  SECTION("Retry-After: seconds, an HTTP-date, or nothing usable") {
+    CHECK(retry_after({{"retry-after", "7"}}, now) == milliseconds(7000));
+    CHECK(retry_after({{"Retry-After", "Sun, 06 Nov 1994 08:50:07 GMT"}}, now) == milliseconds(30000));
+    CHECK(retry_after({{"Retry-After", "Sun, 06 Nov 1994 08:00:00 GMT"}}, now) == milliseconds(0));  // past
+    CHECK_FALSE(retry_after({{"Retry-After", "Sunday, 06-Nov-94 08:49:37 GMT"}}, now));  // obsolete RFC 850 form
+    CHECK_FALSE(retry_after({{"Retry-After", "soon"}}, now));
+    CHECK_FALSE(retry_after({}, now));
+  }
+  SECTION("the wait: Retry-After capped, else the jittered backoff") {
+    const RetryPolicy p{4, 1s, 16s, 30s};
+    const Response slow{503, {{"Retry-After", "120"}}, ""};
+    const Response soon{429, {{"Retry-After", "3"}}, ""};
+    const Response plain{502, {}, ""};
+    CHECK(retry_wait(p, 1, &slow, 0.5, now) == 30s);
+    CHECK(retry_wait(p, 1, &soon, 0.5, now) == 3s);
+    CHECK(retry_wait(p, 2, &plain, 0.0, now) == 1s);  // backoff 2 s before attempt 3, half of it
+    CHECK(retry_wait(p, 2, nullptr, 1.0, now) == 2s);
+  }
+  SECTION("which answers are retried") {
+    const RetryPolicy p{3, 1s, 16s, 60s, 5};
+    const auto get = make_request(Method::get, "http://h/v2.0/networks");
+    const auto del = make_request(Method::del, "http://h/v2.0/subnets/s");
+    const auto post = make_request(Method::post, "http://h/v2.0/networks");
+    CHECK(retry_reason(get, Response{503, {}, ""}, 1, p) == "503 Service Unavailable");
+    CHECK(retry_reason(get, Response{429, {}, ""}, 2, p) == "429 Too Many Requests");
+    CHECK_FALSE(retry_reason(get, Response{503, {}, ""}, 3, p));  // out of attempts
+    CHECK(retry_reason(get, Response{413, {{"Retry-After", "1"}}, ""}, 1, p));  // a rate limit
+    CHECK_FALSE(retry_reason(get, Response{413, {}, ""}, 1, p));                 // a quota
+    CHECK_FALSE(retry_reason(get, Response{409, {}, ""}, 1, p));                 // only DELETE waits for 409
+    CHECK(retry_reason(del, Response{409, {}, R"({"NeutronError":{"message":"Subnet s in use"}})"}, 4, p) ==
+          "409 Subnet s in use");
+    CHECK_FALSE(retry_reason(del, Response{409, {}, ""}, 5, p));
+    CHECK_FALSE(retry_reason(post, Response{503, {}, ""}, 1, p));
+    CHECK_FALSE(retry_reason(get, Response{404, {}, ""}, 1, p));
+  }
+}
+
+TEST_CASE("RetryingTransport: lost DELETE answers, conflicts, Retry-After, the retry log", "[cloud-http]") {
+  FakeTransport fake;
+  std::vector<std::chrono::milliseconds> slept;
+  RetryingTransport retrying(fake, RetryPolicy{4, 1s, 16s, 60s, 6}, [&](auto d) { slept.push_back(d); });
+  RetryLog log;
+  retrying.log = &log;
+  retrying.jitter = [] { return 0.0; };
+  int calls = 0;
+  SECTION("a DELETE whose answer was lost: 404 on the retry counts as done") {
+    fake.on(Method::del, "/ports/p", [&](const Request&) -> Response {
+      if (++calls == 1) throw Unreachable("connection lost before the response from h:80");
+      return json_response(404, {{"NeutronError", {{"message", "Port p could not be found."}}}});
+    });
+    const auto r = retrying.send(make_request(Method::del, "http://h/v2.0/ports/p?x=1"));
+    CHECK(r.status == 204);
+    CHECK(r.attempts == 2);
+    const auto notes = log.notes();
+    REQUIRE(notes.size() == 2);
+    CHECK(notes[0].method == "DELETE");
+    CHECK(notes[0].path == "/v2.0/ports/p");
+    CHECK(notes[0].attempt == 1);
+    CHECK(notes[0].reason == "connection lost before the response from h:80");
+    CHECK(notes[1].reason.starts_with("404: deleted by an earlier attempt"));
+  }
+  SECTION("a first 404 is an answer") {
+    fake.on(Method::del, "/ports/p", 404, {{"message", "gone"}});
+    CHECK(retrying.send(make_request(Method::del, "http://h/v2.0/ports/p")).status == 404);
+    CHECK(log.notes().empty());
+  }
+  SECTION("409 on DELETE is waited out, a bounded number of times") {
+    fake.on(Method::del, "/subnets/s", [&](const Request&) { return json_response(++calls < 6 ? 409 : 204, nullptr); });
+    CHECK(retrying.send(make_request(Method::del, "http://h/v2.0/subnets/s")).status == 204);
+    CHECK(calls == 6);
+    fake.on(Method::del, "/subnets/t", 409, {{"message", "in use"}});
+    const auto r = retrying.send(make_request(Method::del, "http://h/v2.0/subnets/t"));
+    CHECK(r.status == 409);
+    CHECK(r.attempts == 6);
+  }
+  SECTION("Retry-After is honoured for 429 and 503") {
+    fake.on(Method::get, "/networks", [&](const Request&) {
+      ++calls;
+      if (calls == 1) return json_response(429, nullptr, {{"Retry-After", "5"}});
+      if (calls == 2) return json_response(503, nullptr, {{"Retry-After", "2"}});
+      return json_response(200, {{"networks", json::array()}});
+    });
+    CHECK(retrying.send(make_request(Method::get, "http://h/v2.0/networks")).status == 200);
+    CHECK(slept == std::vector<std::chrono::milliseconds>{5s, 2s});
+    REQUIRE(log.notes().size() == 2);
+    CHECK(log.notes()[0].reason == "429 Too Many Requests");
+  }
+  SECTION("the last failure names the attempts") {
+    fake.on(Method::get, "/slow", [&](const Request&) -> Response { throw Timeout("timed out reading"); });
+    CHECK_THROWS_WITH(retrying.send(make_request(Method::get, "http://h/slow")), "timed out reading (4 attempts)");
+    fake.on(Method::get, "/down", 503, nullptr);
+    const auto request = make_request(Method::get, "http://h/down");
+    const auto r = retrying.send(request);
+    CHECK_THROWS_WITH(throw_for_status(request, r, "network"),
+                      "network API: cloud error: GET http://h/down: 503 Service Unavailable (4 attempts)");
+  }
 }
 
 TEST_CASE("Beast over TCP against a loopback server", "[cloud-http]") {

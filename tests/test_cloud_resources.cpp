@@ -1,11 +1,13 @@
 // The resource clients on canned answers: each call's method, URL and body as the API
 // reference has them, each answer parsed, each create_ registered for cleanup the moment it
-// returns and each delete_ taken off again.
+// returns and each delete_ taken off again; creates whose answer was lost adopted, not repeated.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <fstream>
+#include <sstream>
 
+#include "v6c/cloud/adopt.hpp"
 #include "v6c/cloud/compute.hpp"
 #include "v6c/cloud/errors.hpp"
 #include "v6c/cloud/fake_transport.hpp"
@@ -38,14 +40,69 @@ struct Cloud {
     c.region_name = region;
     session.emplace(c, fake);
     session->sleep = [this](std::chrono::milliseconds d) { slept += d; };
+    session->jitter = [] { return 0.0; };
+    session->retry_log = &log;
   }
   const Request& last() const { return fake.requests.back(); }
   json last_body() const { return json::parse(last().body); }
   FakeTransport fake;
   std::optional<Session> session;
   std::chrono::milliseconds slept{0};
+  RetryLog log;
   CleanupStack cleanup{[](auto) {}};
 };
+
+// One Neutron collection in memory: POST makes, GET lists (filtered by string query values).
+// The next `failures_left` POSTs answer `fail_status`, after making the resource or not.
+struct Collection {
+  explicit Collection(std::string k) : key(std::move(k)) {}
+  std::string key;
+  std::vector<json> items;
+  int posts = 0, next_id = 0;
+  int fail_status = 0;
+  bool fail_after_acting = false;
+  int failures_left = 0;
+
+  Response create(const Request& r) {
+    ++posts;
+    const bool fail = failures_left > 0;
+    if (fail) --failures_left;
+    if (fail && !fail_after_acting) return json_response(fail_status, {{"message", "injected"}}, {{"Retry-After", "2"}});
+    auto item = json::parse(r.body)[key];
+    item["id"] = key + "-" + std::to_string(++next_id);
+    items.push_back(item);
+    if (fail) return json_response(fail_status, {{"message", "lost after acting"}});
+    return json_response(201, {{key, item}});
+  }
+  Response list(const Request& r, const std::string& collection) {
+    json out = json::array();
+    for (const auto& item : items) {
+      bool match = true;
+      for (const auto& [k, v] : query_of(r.url))
+        if (!item.contains(k) || !item[k].is_string() || item[k] != v) match = false;
+      if (match) out.push_back(item);
+    }
+    return json_response(200, {{collection, out}});
+  }
+  static std::vector<std::pair<std::string, std::string>> query_of(const std::string& url) {
+    std::vector<std::pair<std::string, std::string>> q;
+    const auto at = url.find('?');
+    if (at == std::string::npos) return q;
+    std::stringstream s(url.substr(at + 1));
+    for (std::string part; std::getline(s, part, '&');) {
+      const auto eq = part.find('=');
+      auto value = part.substr(eq + 1);
+      for (std::size_t i; (i = value.find("%2F")) != std::string::npos;) value.replace(i, 3, "/");
+      q.emplace_back(part.substr(0, eq), value);
+    }
+    return q;
+  }
+};
+
+void serve(FakeTransport& fake, Collection& c, const std::string& path, const std::string& collection) {
+  fake.on(Method::post, path, [&c](const Request& r) { return c.create(r); });
+  fake.on(Method::get, path, [&c, collection](const Request& r) { return c.list(r, collection); });
+}
 
 }  // namespace
 
@@ -301,4 +358,135 @@ TEST_CASE("Glance behind a path (RegionTwo): /image/v2/images", "[cloud-resource
   ImagesClient(*cloud.session).list_images();
   CHECK(cloud.fake.calls() == std::vector<std::string>{"GET https://cloud.two.example.com/image/v2/images",
                                                        "GET https://cloud.two.example.com/image/v2/images?marker=z"});
+}
+
+// Creates whose answer is lost: looked up by name (or by their attributes when they have
+// none) and adopted when the cloud made them, sent again when it did not, never sent again
+// after a refusal. Every outcome ends with exactly one resource on the cleanup stack.
+
+TEST_CASE("create_outcome_unknown: only failures after which the cloud may have acted", "[cloud-resources]") {
+  CHECK(create_outcome_unknown(ServerFault("502", 502)));
+  CHECK(create_outcome_unknown(RateLimited("429", 429)));
+  CHECK(create_outcome_unknown(Timeout("read")));
+  CHECK(create_outcome_unknown(Unreachable("reset")));
+  CHECK_FALSE(create_outcome_unknown(Conflict("409", 409)));
+  CHECK_FALSE(create_outcome_unknown(QuotaExceeded("413", 413)));
+  CHECK_FALSE(create_outcome_unknown(CloudError("400", 400)));
+  CHECK_FALSE(create_outcome_unknown(AuthFailed("401", 401)));
+}
+
+TEST_CASE("has_attributes: every scalar given, arrays and objects not compared", "[cloud-resources]") {
+  const json rule = {{"direction", "ingress"}, {"ethertype", "IPv6"}, {"protocol", nullptr}, {"port_range_min", 22}};
+  CHECK(has_attributes(rule, {{"direction", "ingress"}, {"ethertype", "IPv6"}}));
+  CHECK(has_attributes(rule, {{"port_range_min", 22}, {"security_groups", json::array({"x"})}}));
+  CHECK_FALSE(has_attributes(rule, {{"protocol", "ipv6-icmp"}}));
+  CHECK_FALSE(has_attributes(rule, {{"remote_group_id", "g"}}));
+}
+
+TEST_CASE("a named create whose answer is lost is adopted, not made twice", "[cloud-resources]") {
+  Cloud cloud;
+  Collection networks("network");
+  serve(cloud.fake, networks, "/v2.0/networks", "networks");
+  NetworksClient client(*cloud.session, &cloud.cleanup);
+  networks.failures_left = 1;
+  SECTION("502 after the cloud acted: found by name, adopted, one POST") {
+    networks.fail_status = 502;
+    networks.fail_after_acting = true;
+    const auto n = client.create_network({{"name", "_scs-v6c-r1-slaac"}});
+    CHECK(n["id"] == "network-1");
+    CHECK(networks.posts == 1);
+    CHECK(networks.items.size() == 1);
+    REQUIRE(cloud.cleanup.size() == 1);
+    CHECK(cloud.cleanup.pending()[0].id == "network-1");
+    REQUIRE(cloud.log.notes().size() == 1);
+    CHECK(cloud.log.notes()[0].path == "/v2.0/networks");
+    CHECK(cloud.log.notes()[0].reason.find("adopted network-1") != std::string::npos);
+  }
+  SECTION("503 before acting: nothing found, sent again after Retry-After, one network") {
+    networks.fail_status = 503;
+    const auto n = client.create_network({{"name", "_scs-v6c-r1-slaac"}});
+    CHECK(n["id"] == "network-1");
+    CHECK(networks.posts == 2);
+    CHECK(networks.items.size() == 1);
+    CHECK(cloud.cleanup.size() == 1);
+    CHECK(cloud.slept == std::chrono::seconds(2));
+    REQUIRE(cloud.log.notes().size() == 1);
+    CHECK(cloud.log.notes()[0].reason.find("503") != std::string::npos);
+  }
+  SECTION("a refusal is final: no lookup, no second POST") {
+    networks.fail_status = 400;
+    CHECK_THROWS_AS(client.create_network({{"name", "_scs-v6c-r1-slaac"}}), CloudError);
+    CHECK(networks.posts == 1);
+    CHECK(cloud.fake.calls().size() == 1);
+    CHECK(cloud.cleanup.size() == 0);
+  }
+  SECTION("the API down for good: gives up after max_attempts naming the service and the last answer") {
+    networks.fail_status = 503;
+    networks.failures_left = 100;
+    cloud.session->retry.max_attempts = 3;
+    try {
+      client.create_network({{"name", "_scs-v6c-r1-slaac"}});
+      FAIL("no error");
+    } catch (const ServerFault& e) {
+      CHECK(std::string(e.what()).starts_with("network API: cloud error: POST https://neutron.example.com:9696/v2.0/networks: 503 injected"));
+    }
+    CHECK(networks.posts == 3);
+    CHECK(networks.items.empty());
+    CHECK(cloud.cleanup.size() == 0);
+  }
+}
+
+TEST_CASE("nameless resources are found by what they are: security group rules", "[cloud-resources]") {
+  Cloud cloud;
+  Collection rules("security_group_rule");
+  serve(cloud.fake, rules, "/v2.0/security-group-rules", "security_group_rules");
+  SecurityGroupRulesClient client(*cloud.session, &cloud.cleanup);
+  // Another rule of the same group, made before: it must not be taken for the lost one.
+  client.create_security_group_rule({{"security_group_id", "sg"}, {"direction", "ingress"}, {"ethertype", "IPv6"},
+                                     {"remote_group_id", "sg"}});
+  rules.failures_left = 1;
+  rules.fail_status = 504;
+  rules.fail_after_acting = true;
+  const auto r = client.create_security_group_rule(
+      {{"security_group_id", "sg"}, {"direction", "ingress"}, {"ethertype", "IPv6"}, {"protocol", "ipv6-icmp"}});
+  CHECK(r["id"] == "security_group_rule-2");
+  CHECK(rules.posts == 2);
+  CHECK(cloud.cleanup.size() == 2);
+}
+
+TEST_CASE("a router interface whose answer was lost is found among the router's ports", "[cloud-resources]") {
+  Cloud cloud;
+  int puts = 0;
+  cloud.fake.on(Method::put, "/v2.0/routers/r1/add_router_interface", [&](const Request&) -> Response {
+    ++puts;
+    throw Unreachable("connection lost before the response");
+  });
+  cloud.fake.on(Method::get, "/v2.0/ports", 200,
+                {{"ports", json::array({{{"id", "p9"}, {"device_id", "r1"},
+                                         {"fixed_ips", json::array({{{"subnet_id", "s1"}, {"ip_address", "2001:db8::1"}}})}}})}});
+  RoutersClient routers(*cloud.session, &cloud.cleanup);
+  CHECK(routers.add_router_interface("r1", "s1")["port_id"] == "p9");
+  CHECK(puts == 1);  // not resent: a second add would be refused
+  REQUIRE(cloud.cleanup.size() == 1);
+  CHECK(cloud.cleanup.pending()[0].kind == ResourceKind::router_interface);
+}
+
+TEST_CASE("a server whose answer was lost is found by its exact name", "[cloud-resources]") {
+  Cloud cloud;
+  int posts = 0;
+  cloud.fake.on(Method::post, "/v2.1/servers", [&](const Request&) -> Response {
+    ++posts;
+    throw Timeout("timed out reading the response");
+  });
+  // Nova's name filter is a regular expression: a longer name matches too and is not ours.
+  cloud.fake.on(Method::get, "/v2.1/servers/detail", 200,
+                {{"servers", json::array({{{"id", "s-other"}, {"name", "_scs-v6c-r1-slaac-vm2"}},
+                                          {{"id", "s-ours"}, {"name", "_scs-v6c-r1-slaac-vm"}}})}});
+  ServersClient servers(*cloud.session, &cloud.cleanup);
+  ServerSpec spec;
+  spec.name = "_scs-v6c-r1-slaac-vm";
+  CHECK(servers.create_server(server_body(spec))["id"] == "s-ours");
+  CHECK(posts == 1);
+  REQUIRE(cloud.cleanup.size() == 1);
+  CHECK(cloud.cleanup.pending()[0].id == "s-ours");
 }

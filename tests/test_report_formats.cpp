@@ -77,9 +77,11 @@ TEST_CASE("the mixed result has every status", "[report]") {
 TEST_CASE("JSON output validates against docs/result-schema.json", "[report]") {
   TempDir dir;
   const auto file = dir.path / "result.json";
-  std::ofstream(file) << [] {
+  auto result = mixed_result();
+  result.api_retries = {{"POST", "/v2.0/networks", 1, "answer lost (cloud error: …: 502): adopted n1"}};
+  std::ofstream(file) << [&] {
     std::ostringstream o;
-    report::render_json(mixed_result(), o);
+    report::render_json(result, o);
     return o.str();
   }();
   const std::string validate = "python3 -c 'import json,sys,jsonschema; "
@@ -93,6 +95,8 @@ TEST_CASE("JSON output validates against docs/result-schema.json", "[report]") {
   // And it reads back.
   auto back = report::load_result(file);
   CHECK(back.verdicts.size() == mixed_result().verdicts.size());
+  REQUIRE(back.api_retries.size() == 1);
+  CHECK(back.api_retries[0].reason == result.api_retries[0].reason);
 }
 
 TEST_CASE("JUnit output validates against docs/junit.xsd", "[report]") {

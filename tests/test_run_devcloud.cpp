@@ -2,13 +2,14 @@
 // which scripts/test brings up for the [cloud] tests. All three address modes with the agent
 // image built from this tree; the verdicts the dev cloud must give; nothing named _scs- left;
 // a run SIGKILLed midway cleaned up by `v6conform cleanup`; user errors with one message and
-// their exit code.
+// their exit code; the same through the fault proxy: 10% faults, the network API down, kills.
 #include <catch2/catch.hpp>
 
 #include <signal.h>
 
 #include <algorithm>
 #include <cctype>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -17,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "fault_proxy.hpp"
 #include "netlab.hpp"
 #include "v6c/cloud/cleanup.hpp"
 #include "v6c/cloud/config.hpp"
@@ -374,4 +376,148 @@ TEST_CASE("v6conform run: user errors give one message, their exit code, and lea
     CHECK(r.err.find("ERROR: ") == std::string::npos);
   }
   CHECK(left_over("_scs-v6c-").empty());
+}
+
+// ---- Through the fault proxy (tests/support/fault_proxy.hpp) ----
+
+namespace {
+
+constexpr std::uint64_t kFaultSeed = 20261207;
+constexpr auto kFaultDelay = 6s;  // past the runs' --api-timeout below
+const std::string kApiTimeout = "4";
+
+const std::string kProxied = "v6c-proxied";
+
+// The dev cloud behind a fault proxy: Keystone's URL and every endpoint origin of the catalogue
+// get a listener. v6conform() runs v6conform through it: a clouds.yaml of its own names the
+// proxy as cloud kProxied.
+struct ProxiedCloud {
+  explicit ProxiedCloud(double share, std::uint64_t seed = kFaultSeed)
+      : config(cloud::load_cloud_config(kCloud, {}, "/")), dir("cproxy") {
+    test::FaultOptions o;
+    o.upstreams = {config.auth_url};
+    cloud::Connection c(config);
+    for (const auto& e : c.session.token().catalog) {
+      const auto u = cloud::parse_url(e.url);
+      if (e.interface != config.interface || !u) continue;
+      const auto origin = e.url.substr(0, e.url.find('/', e.url.find("://") + 3));
+      if (std::find(o.upstreams.begin(), o.upstreams.end(), origin) == o.upstreams.end() &&
+          config.auth_url.rfind(origin, 0) != 0)
+        o.upstreams.push_back(origin);
+    }
+    o.seed = seed;
+    o.share = share;
+    o.delay = kFaultDelay;
+    o.tls = {config.verify, config.cacert};
+    proxy = std::make_unique<test::FaultProxy>(o);
+    clouds_yaml = dir.file("clouds.yaml", "clouds:\n  " + kProxied + ":\n    auth:\n      auth_url: " + proxy->url(0) +
+                                              "\n      username: " + config.username + "\n      password: " +
+                                              config.password + "\n      project_name: " + config.project_name +
+                                              "\n      user_domain_id: default\n      project_domain_id: default\n");
+  }
+  // args name the cloud kProxied (--os-cloud / -c).
+  host::Argv v6conform(const std::vector<std::string>& args) const {
+    host::Argv argv = {"env", "-u", "OS_CLOUD", "OS_CLIENT_CONFIG_FILE=" + clouds_yaml, V6C_CONTROLLER_BIN};
+    argv.insert(argv.end(), args.begin(), args.end());
+    for (const auto& a : {"--api-timeout", kApiTimeout.c_str()}) argv.push_back(a);
+    return argv;
+  }
+  cloud::CloudConfig config;
+  test::TempDir dir;
+  std::string clouds_yaml;
+  std::unique_ptr<test::FaultProxy> proxy;
+};
+
+}  // namespace
+
+TEST_CASE("v6conform run through 10% API faults: the verdicts of a clean run, nothing left", "[cloud]") {
+  REQUIRE(left_over("_scs-v6c-").empty());
+  INFO("fault proxy seed " << kFaultSeed);
+  ProxiedCloud cloud(0.10);
+  test::TempDir out("cfault");
+  const auto started = std::chrono::steady_clock::now();
+  auto r = host::run(cloud.v6conform({"run", "--os-cloud", kProxied, "--image-dir", image_dir().string(), "--external-target", kExternalTarget,
+                                      "--format", "json", "--output-dir", out.path.string()}),
+                     "", kRunTimeout);
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
+  CAPTURE(r.out, r.err, cloud.proxy->injected().size());
+  WARN("run with 10% faults: " << seconds.count() << " s, " << cloud.proxy->injected().size() << " faults injected");
+  REQUIRE(fs::exists(out.path / "result.json"));
+  const auto result = nlohmann::json::parse(slurp(out.path / "result.json"));
+  auto by = verdicts_by_status(result);
+  CAPTURE(by["FAIL"], by["ERROR"]);
+  // The same verdicts as the fault-free run above.
+  CHECK(by["ERROR"].empty());
+  CHECK(by["FAIL"] == std::vector<std::string>{"api-invalid-modes"});
+  CHECK(r.status == 1);
+  for (const auto* id : {"ra-answered", "gw-echo", "east-west", "north-south-out", "north-south-in"})
+    CHECK(std::count_if(by["PASS"].begin(), by["PASS"].end(), [&](const auto& v) { return v.starts_with(std::string(id) + "@"); }) == 3);
+  // The faults were met and said: retried calls are in the result.
+  CHECK(cloud.proxy->injected().size() > 0);
+  CHECK(result.contains("api_retries"));
+  CHECK(left_over("_scs-v6c-").empty());
+}
+
+TEST_CASE("the network API down for good: exit 3, one clear line; cleanup afterwards leaves nothing", "[cloud]") {
+  REQUIRE(left_over("_scs-v6c-").empty());
+  ProxiedCloud cloud(0.0);
+  // Down once the run has made something: the router is the first create.
+  std::atomic<bool> tripped{false};
+  std::thread trip([&] {
+    const auto until = std::chrono::steady_clock::now() + 5min;
+    while (!tripped && std::chrono::steady_clock::now() < until) {
+      if (!left_over("_scs-v6c-").empty()) {
+        cloud.proxy->set_down("network", true);
+        tripped = true;
+      }
+      std::this_thread::sleep_for(200ms);
+    }
+  });
+  auto r = host::run(cloud.v6conform({"scs", "-c", kProxied, "scs-0126-default-subnetpool", "scs-0126-rbac-restricted",
+                                      "--api-attempts", "2", "--api-backoff-max", "1"}),
+                     "", 10min);
+  tripped = true;
+  trip.join();
+  CAPTURE(r.out, r.err);
+  CHECK(r.status == 3);
+  std::istringstream err(r.err);
+  int critical = 0;
+  for (std::string line; std::getline(err, line);)
+    if (line.starts_with("CRITICAL: ")) {
+      ++critical;
+      CHECK(line.find("network API: ") != std::string::npos);
+      CHECK(line.find("503") != std::string::npos);
+    }
+  CHECK(critical == 1);
+  cloud.proxy->set_down("network", false);
+  auto clean = host::run({V6C_CONTROLLER_BIN, "cleanup", "--os-cloud", kCloud, "--prefix", "_scs-v6c-"}, "", 10min);
+  CAPTURE(clean.out, clean.err);
+  CHECK(clean.status == 0);
+  CHECK(left_over("_scs-v6c-").empty());
+}
+
+TEST_CASE("SIGKILL at a random moment of a faulty run, then cleanup: nothing left", "[cloud]") {
+  REQUIRE(left_over("_scs-v6c-").empty());
+  for (const std::uint64_t seed : {kFaultSeed, kFaultSeed + 1, kFaultSeed + 2}) {
+    INFO("fault proxy seed " << seed);
+    ProxiedCloud cloud(0.10, seed);
+    std::mt19937 rng(static_cast<std::mt19937::result_type>(seed));
+    const auto kill_after = std::chrono::milliseconds(std::uniform_int_distribution<int>(2000, 25000)(rng));
+    test::TempDir out("cfkill");
+    const auto log = out.file("run.log");
+    {
+      // The API section only: provisioning is where the creates are, and it takes seconds.
+      host::Process run(cloud.v6conform({"scs", "-c", kProxied, "scs-0126-default-subnetpool",
+                                         "scs-0126-rbac-restricted", "scs-0126-external-ipv6"}),
+                        "", log);
+      std::this_thread::sleep_for(kill_after);
+      ::kill(run.pid(), SIGKILL);
+      run.wait(10s);
+    }
+    CAPTURE(kill_after.count(), slurp(log));
+    auto clean = host::run({V6C_CONTROLLER_BIN, "cleanup", "--os-cloud", kCloud, "--prefix", "_scs-v6c-"}, "", 10min);
+    CAPTURE(clean.out, clean.err);
+    CHECK(clean.status == 0);
+    CHECK(left_over("_scs-v6c-").empty());
+  }
 }

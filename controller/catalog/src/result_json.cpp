@@ -75,6 +75,17 @@ void to_json(json& j, const Summary& v) {
            {"must_not_measured", v.must_not_measured}, {"every_must_met", v.every_must_met()}};
 }
 
+void to_json(json& j, const ApiRetry& v) {
+  j = json{{"method", v.method}, {"path", v.path}, {"attempt", v.attempt}, {"reason", v.reason}};
+}
+
+void from_json(const json& j, ApiRetry& v) {
+  j.at("method").get_to(v.method);
+  j.at("path").get_to(v.path);
+  j.at("attempt").get_to(v.attempt);
+  j.at("reason").get_to(v.reason);
+}
+
 void to_json(json& j, const Result& v) {
   j = json{{"schema", kResultSchema},
            {"tool", {{"name", "v6conform"}, {"version", v.tool_version}}},
@@ -85,6 +96,7 @@ void to_json(json& j, const Result& v) {
            {"verdicts", v.verdicts},
            {"summary", summarize(v.verdicts)},
            {"exit_code", exit_code(v)}};
+  if (!v.api_retries.empty()) j["api_retries"] = v.api_retries;
 }
 
 void from_json(const json& j, Result& v) {
@@ -110,6 +122,7 @@ void from_json(const json& j, Result& v) {
       throw std::runtime_error("verdicts[" + std::to_string(i) + "]: " + e.what());
     }
   }
+  v.api_retries = j.value("api_retries", std::vector<ApiRetry>{});
   v.summary = summarize(v.verdicts);  // recomputed, never trusted from the file
 }
 

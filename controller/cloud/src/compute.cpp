@@ -1,5 +1,6 @@
 #include "v6c/cloud/compute.hpp"
 
+#include "v6c/cloud/adopt.hpp"
 #include "v6c/cloud/errors.hpp"
 #include "v6c/cloud/neutron.hpp"
 #include "v6c/cloud/session.hpp"
@@ -9,12 +10,20 @@ namespace {
 
 const char* kStatusError = "ERROR";
 const char* kStatusDeleted = "DELETED";
-const Headers kJsonHeaders = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
 
 std::string compute_url(Session& s, const std::string& rest) { return join_url(s.endpoint("compute"), rest); }
 
 int polls(const ServerWait& w) {
   return std::max<int>(1, static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(w.timeout) / w.poll));
+}
+
+// Nova's name filter is a regular expression: the exact name is checked here. An empty name
+// identifies nothing.
+std::vector<json> named(const std::vector<json>& resources, const std::string& name) {
+  std::vector<json> found;
+  for (const auto& r : resources)
+    if (!name.empty() && r.value("name", "") == name) found.push_back(r);
+  return found;
 }
 
 void delete_and_wait(Session& s, const std::string& id) {
@@ -66,12 +75,17 @@ json server_body(const ServerSpec& spec) {
 std::string ServersClient::url(const std::string& rest) { return compute_url(session_, join_url("servers", rest)); }
 
 json ServersClient::create_server(const json& body) {
-  auto server = unwrap(session_.call_json(Method::post, url(), &body), "server");
-  const auto id = server.value("id", "");
   const auto name = body.contains("server") ? body["server"].value("name", "") : "";
-  if (cleanup_ && !id.empty())
-    cleanup_->push(ResourceKind::server, id, name, [&s = session_, id] { delete_and_wait(s, id); });
-  return server;
+  const auto request = json_request(Method::post, url(), &body);
+  const auto made = create_or_adopt(session_, request,
+                                    {[&] { return unwrap(session_.call_json(request), "server"); },
+                                     [&] { return named(list_servers({{"name", name}}), name); }});
+  for (const auto& server : made) {
+    const auto id = server.value("id", "");
+    if (cleanup_ && !id.empty())
+      cleanup_->push(ResourceKind::server, id, name, [&s = session_, id] { delete_and_wait(s, id); });
+  }
+  return made.front();
 }
 
 json ServersClient::show_server(const std::string& id) { return unwrap(session_.call_json(Method::get, url(id)), "server"); }
@@ -89,7 +103,7 @@ std::string ServersClient::get_console_output(const std::string& id, std::option
   json action = json::object();
   if (lines) action["length"] = *lines;
   const json body = {{"os-getConsoleOutput", action}};
-  auto request = make_request(Method::post, url(id + "/action"), kJsonHeaders, body.dump());
+  auto request = json_request(Method::post, url(id + "/action"), &body);
   request.idempotent = true;  // it only reads
   auto answer = json::parse(session_.call(request).body, nullptr, false);
   if (!answer.is_object() || !answer.contains("output") || !answer["output"].is_string())
@@ -135,12 +149,18 @@ json FlavorsClient::show_flavor(const std::string& id) { return unwrap(session_.
 
 json FlavorsClient::create_flavor(const json& attributes) {
   const json body = {{"flavor", attributes}};
-  auto flavor = unwrap(session_.call_json(Method::post, url(), &body), "flavor");
-  const auto id = flavor.value("id", "");
-  if (cleanup_ && !id.empty())
-    cleanup_->push(ResourceKind::flavor, id, flavor.value("name", ""),
-                   [&s = session_, id] { s.call(make_request(Method::del, compute_url(s, "flavors/" + id))); });
-  return flavor;
+  const auto name = attributes.value("name", "");
+  const auto request = json_request(Method::post, url(), &body);
+  const auto made = create_or_adopt(session_, request,
+                                    {[&] { return unwrap(session_.call_json(request), "flavor"); },
+                                     [&] { return named(list_flavors({{"is_public", "None"}}), name); }});
+  for (const auto& flavor : made) {
+    const auto id = flavor.value("id", "");
+    if (cleanup_ && !id.empty())
+      cleanup_->push(ResourceKind::flavor, id, flavor.value("name", ""),
+                     [&s = session_, id] { s.call(make_request(Method::del, compute_url(s, "flavors/" + id))); });
+  }
+  return made.front();
 }
 
 void FlavorsClient::delete_flavor(const std::string& id) {

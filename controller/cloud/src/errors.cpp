@@ -12,7 +12,8 @@ namespace {
 
 // HTTP status codes the tree distinguishes (RFC 9110 §15).
 constexpr int kUnauthorized = 401, kForbidden = 403, kNotFound = 404, kConflict = 409;
-constexpr int kContentTooLarge = 413;  // Nova's overLimit for quotas
+constexpr int kContentTooLarge = 413;  // Nova's overLimit for quotas; with Retry-After a rate limit
+constexpr int kTooManyRequests = 429;  // RFC 6585 §4
 constexpr int kFirstServerError = 500;
 constexpr std::size_t kMaxMessage = 300;  // an HTML error page is not a message
 
@@ -63,6 +64,7 @@ const char* reason_phrase(int status) {
     case 405: return "Method Not Allowed";
     case kConflict: return "Conflict";
     case kContentTooLarge: return "Request Entity Too Large";
+    case kTooManyRequests: return "Too Many Requests";
     case 500: return "Internal Server Error";
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
@@ -88,19 +90,34 @@ std::string status_summary(const Response& response) {
   return message.empty() ? code : code + " " + message;
 }
 
-void throw_for_status(const Request& request, const Response& response) {
+namespace {
+
+template <class Error>
+[[noreturn]] void raise(const Response& response, std::string message) {
+  Error e(std::move(message), response.status);
+  if (auto d = retry_after(response.headers, std::chrono::system_clock::now())) e.set_retry_after(*d);
+  throw e;
+}
+
+}  // namespace
+
+void throw_for_status(const Request& request, const Response& response, std::string_view service) {
   if (response.ok()) return;
   const int s = response.status;
-  const auto call = std::string(method_name(request.method)) + " " + request.url + ": " + status_summary(response);
+  const auto call = std::string(method_name(request.method)) + " " + request.url + ": " + status_summary(response) +
+                    (response.attempts > 1 ? " (" + std::to_string(response.attempts) + " attempts)" : "");
+  const auto in = service.empty() ? std::string() : std::string(service) + " API: ";
   const bool says_quota = lower(error_message(response.body)).find("quota exceeded") != std::string::npos;
-  if (s == kContentTooLarge || ((s == kForbidden || s == kConflict) && says_quota))
-    throw QuotaExceeded("quota exceeded: " + call, s);
-  if (s == kUnauthorized) throw AuthFailed("authentication failed (token rejected): " + call, s);
-  if (s == kForbidden) throw Forbidden("permission denied: " + call, s);
-  if (s == kNotFound) throw NotFound("not found: " + call, s);
-  if (s == kConflict) throw Conflict("conflict: " + call, s);
-  if (s >= kFirstServerError) throw ServerFault("cloud error: " + call, s);
-  throw CloudError("refused: " + call, s);
+  if ((s == kContentTooLarge && !header(response.headers, "Retry-After")) ||
+      ((s == kForbidden || s == kConflict) && says_quota))
+    raise<QuotaExceeded>(response, in + "quota exceeded: " + call);
+  if (s == kUnauthorized) raise<AuthFailed>(response, in + "authentication failed (token rejected): " + call);
+  if (s == kForbidden) raise<Forbidden>(response, in + "permission denied: " + call);
+  if (s == kNotFound) raise<NotFound>(response, in + "not found: " + call);
+  if (s == kConflict) raise<Conflict>(response, in + "conflict: " + call);
+  if (s >= kFirstServerError) raise<ServerFault>(response, in + "cloud error: " + call);
+  if (s == kTooManyRequests || s == kContentTooLarge) raise<RateLimited>(response, in + "rate limited: " + call);
+  raise<CloudError>(response, in + "refused: " + call);
 }
 
 }  // namespace v6c::cloud

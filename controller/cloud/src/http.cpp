@@ -1,7 +1,11 @@
 #include "v6c/cloud/http.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cstdio>
+#include <ctime>
+#include <random>
 #include <thread>
 
 #include "v6c/cloud/errors.hpp"
@@ -12,12 +16,38 @@ namespace {
 constexpr std::string_view kHttpDefaultPort = "80";    // RFC 9110 §4.2.1
 constexpr std::string_view kHttpsDefaultPort = "443";  // RFC 9110 §4.2.2
 constexpr int kTooManyRequests = 429;                  // RFC 6585 §4
+constexpr int kContentTooLarge = 413;                  // RFC 9110 §15.5.14; Nova's rate limit
+constexpr int kConflict = 409, kNotFound = 404, kNoContent = 204;
 constexpr int kFirstServerError = 500, kLastServerError = 599;
+constexpr std::size_t kMaxRetryAfterDigits = 6;  // over 11 days: no API means it
+constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+constexpr int kTmYearBase = 1900;
 
 bool iequal(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
+}
+
+// IMF-fixdate (RFC 9110 §5.6.7), "Sun, 06 Nov 1994 08:49:37 GMT"; the obsolete forms are
+// not read (a sender must not generate them).
+std::optional<std::chrono::system_clock::time_point> parse_http_date(const std::string& text) {
+  std::tm tm{};
+  char weekday[4] = {}, month[4] = {}, zone[4] = {};
+  if (std::sscanf(text.c_str(), "%3s, %2d %3s %4d %2d:%2d:%2d %3s", weekday, &tm.tm_mday, month, &tm.tm_year, &tm.tm_hour,
+                  &tm.tm_min, &tm.tm_sec, zone) != 8 ||
+      std::string_view(zone) != "GMT")
+    return std::nullopt;
+  const auto m = std::find(kMonths.begin(), kMonths.end(), std::string_view(month));
+  if (m == kMonths.end()) return std::nullopt;
+  tm.tm_mon = static_cast<int>(m - kMonths.begin());
+  tm.tm_year -= kTmYearBase;
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+std::string after_attempts(const std::string& message, int attempts) {
+  return attempts > 1 ? message + " (" + std::to_string(attempts) + " attempts)" : message;
 }
 
 }  // namespace
@@ -118,25 +148,95 @@ std::chrono::milliseconds backoff(const RetryPolicy& p, int attempt) {
   return std::min(d, p.max_backoff);
 }
 
-bool should_retry(const Request& request, int status) {
-  if (!request.idempotent) return false;
-  return status == kTooManyRequests || (status >= kFirstServerError && status <= kLastServerError);
+std::chrono::milliseconds jittered(std::chrono::milliseconds d, double unit) {
+  const auto half = d / 2;
+  return d - half + std::chrono::duration_cast<std::chrono::milliseconds>(half * std::clamp(unit, 0.0, 1.0));
+}
+
+std::optional<std::chrono::milliseconds> retry_after(const Headers& headers, std::chrono::system_clock::time_point now) {
+  const auto value = header(headers, "Retry-After");
+  if (!value || value->empty()) return std::nullopt;
+  if (std::all_of(value->begin(), value->end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    if (value->size() > kMaxRetryAfterDigits) return std::chrono::hours(24);  // absurd; the caller caps it
+    return std::chrono::seconds(std::stol(*value));
+  }
+  const auto date = parse_http_date(*value);
+  if (!date) return std::nullopt;
+  if (*date <= now) return std::chrono::milliseconds(0);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*date - now);
+}
+
+std::optional<std::string> retry_reason(const Request& request, const Response& response, int attempt,
+                                        const RetryPolicy& p) {
+  if (!request.idempotent) return std::nullopt;
+  const int s = response.status;
+  const bool rate_limited = s == kTooManyRequests || (s == kContentTooLarge && header(response.headers, "Retry-After"));
+  const bool hiccup = rate_limited || (s >= kFirstServerError && s <= kLastServerError);
+  const bool in_use = s == kConflict && request.method == Method::del;
+  if ((hiccup && attempt < p.max_attempts) || (in_use && attempt < p.conflict_attempts)) return status_summary(response);
+  return std::nullopt;
+}
+
+std::chrono::milliseconds retry_wait(const RetryPolicy& p, int attempt, const Response* response, double unit,
+                                     std::chrono::system_clock::time_point now) {
+  if (response)
+    if (auto asked = retry_after(response->headers, now)) return std::min(*asked, p.max_retry_after);
+  return jittered(backoff(p, attempt + 1), unit);
 }
 
 void real_sleep(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
 
+double random_unit() {
+  static std::mutex mutex;
+  static std::mt19937_64 generator{std::random_device{}()};
+  std::lock_guard lock(mutex);
+  return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
+}
+
+void RetryLog::add(const Request& request, int attempt, std::string reason) {
+  auto path = parse_url(request.url).value_or(Url{}).target;
+  path = path.substr(0, path.find('?'));
+  RetryNote note{std::string(method_name(request.method)), path, attempt, std::move(reason)};
+  std::function<void(const RetryNote&)> tell;
+  {
+    std::lock_guard lock(mutex_);
+    notes_.push_back(note);
+    tell = on_note;
+  }
+  if (tell) tell(note);
+}
+
+std::vector<RetryNote> RetryLog::notes() const {
+  std::lock_guard lock(mutex_);
+  return notes_;
+}
+
 Response RetryingTransport::send(const Request& request) {
   for (int attempt = 1;; ++attempt) {
-    const bool last = attempt >= policy_.max_attempts || !request.idempotent;
+    const bool may_retry = request.idempotent && attempt < policy_.max_attempts;
+    std::optional<Response> response;
+    std::string failure;
     try {
-      auto response = inner_.send(request);
-      if (last || !should_retry(request, response.status)) return response;
-    } catch (const Timeout&) {
-      if (last) throw;
-    } catch (const Unreachable&) {
-      if (last) throw;
+      response = inner_.send(request);
+    } catch (const Timeout& e) {
+      if (!may_retry) throw Timeout(after_attempts(e.what(), attempt));
+      failure = e.what();
+    } catch (const Unreachable& e) {
+      if (!may_retry) throw Unreachable(after_attempts(e.what(), attempt));
+      failure = e.what();
     }
-    sleep_(backoff(policy_, attempt + 1));
+    if (response) {
+      response->attempts = attempt;
+      if (attempt > 1 && request.method == Method::del && response->status == kNotFound) {
+        if (log) log->add(request, attempt, "404: deleted by an earlier attempt whose answer was lost");
+        return Response{kNoContent, {}, {}, attempt};
+      }
+      const auto reason = retry_reason(request, *response, attempt, policy_);
+      if (!reason) return *response;
+      failure = *reason;
+    }
+    if (log) log->add(request, attempt, failure);
+    sleep_(retry_wait(policy_, attempt, response ? &*response : nullptr, jitter(), now()));
   }
 }
 

@@ -1,5 +1,6 @@
 #include "v6c/cloud/image.hpp"
 
+#include "v6c/cloud/adopt.hpp"
 #include "v6c/cloud/errors.hpp"
 #include "v6c/cloud/neutron.hpp"
 #include "v6c/cloud/session.hpp"
@@ -34,17 +35,38 @@ std::vector<json> images_matching(const std::vector<json>& images, const std::st
 std::string ImagesClient::url(const std::string& rest) { return image_url(session_, rest); }
 
 json ImagesClient::create_image(const json& attributes) {
-  auto image = session_.call_json(Method::post, url(), &attributes);
-  const auto id = image.value("id", "");
-  if (id.empty()) throw BadResponse("POST " + url() + ": the answer has no image id");
-  if (cleanup_)
-    cleanup_->push(ResourceKind::image, id, image.value("name", ""),
-                   [&s = session_, id] { s.call(make_request(Method::del, image_url(s, id))); });
-  return image;
+  const auto request = json_request(Method::post, url(), &attributes);
+  const auto name = attributes.value("name", "");
+  // Only an image still waiting for its data can be the one a lost create made.
+  auto queued = [&] {
+    std::vector<json> found;
+    for (const auto& i : name.empty() ? std::vector<json>{} : find_images(name))
+      if (i.value("status", "") == "queued") found.push_back(i);
+    return found;
+  };
+  const auto made = create_or_adopt(session_, request, {[&] { return session_.call_json(request); }, queued});
+  for (const auto& image : made) {
+    const auto id = image.value("id", "");
+    if (id.empty()) throw BadResponse("POST " + url() + ": the answer has no image id");
+    if (cleanup_)
+      cleanup_->push(ResourceKind::image, id, image.value("name", ""),
+                     [&s = session_, id] { s.call(make_request(Method::del, image_url(s, id))); });
+  }
+  return made.front();
 }
 
 void ImagesClient::upload_image(const std::string& id, std::string data) {
-  session_.call(make_request(Method::put, url(id + "/file"), {{"Content-Type", "application/octet-stream"}}, std::move(data)));
+  auto request = make_request(Method::put, url(id + "/file"), {{"Content-Type", "application/octet-stream"}}, std::move(data));
+  request.idempotent = false;  // Glance refuses a second upload (409): look whether the first arrived
+  auto arrived = [&] {
+    auto image = show_image(id);
+    return image.value("status", "") == "queued" ? std::vector<json>{} : std::vector<json>{image};
+  };
+  create_or_adopt(session_, request, {[&] {
+                                        session_.call(request);
+                                        return json::object();
+                                      },
+                                      arrived});
 }
 
 json ImagesClient::show_image(const std::string& id) { return session_.call_json(Method::get, url(id)); }

@@ -1,5 +1,6 @@
 #include "v6c/cloud/neutron.hpp"
 
+#include "v6c/cloud/adopt.hpp"
 #include "v6c/cloud/errors.hpp"
 #include "v6c/cloud/session.hpp"
 
@@ -58,11 +59,32 @@ std::string NeutronResource::url(const std::string& rest) const { return neutron
 
 json NeutronResource::create(const json& attributes) {
   const json body = {{type_.singular, attributes}};
-  auto created = unwrap(session_.call_json(Method::post, url(), &body), type_.singular);
-  const auto id = created.value("id", "");
+  const auto request = json_request(Method::post, url(), &body);
+  const auto made =
+      create_or_adopt(session_, request,
+                      {[&] { return unwrap(session_.call_json(request), type_.singular); },
+                       [&] { return find_made(attributes); }});
+  for (const auto& r : made) track(r);
+  return made.front();
+}
+
+std::vector<json> NeutronResource::find_made(const json& attributes) {
+  const auto name = attributes.value("name", std::string());
+  const json identity = name.empty() ? attributes : json{{"name", name}};
+  Query filters;
+  for (const auto& [key, value] : identity.items())
+    if (value.is_string()) filters.emplace_back(key, value.get<std::string>());
+  if (filters.empty()) return {};  // nothing identifies it: treat as not made
+  std::vector<json> found;
+  for (auto& r : list(filters))
+    if (has_attributes(r, identity)) found.push_back(std::move(r));
+  return found;
+}
+
+void NeutronResource::track(const json& resource) {
+  const auto id = resource.value("id", "");
   if (cleanup_ && !id.empty())
-    cleanup_->push(type_.kind, id, label_of(created), [&s = session_, t = type_, id] { delete_resource(s, t, id); });
-  return created;
+    cleanup_->push(type_.kind, id, label_of(resource), [&s = session_, t = type_, id] { delete_resource(s, t, id); });
 }
 
 json NeutronResource::show(const std::string& id) {
@@ -113,14 +135,27 @@ std::optional<json> SubnetpoolsClient::default_subnetpool(int ip_version) {
 
 json RoutersClient::add_router_interface(const std::string& router_id, const std::string& subnet_id) {
   const json body = {{kSubnetId, subnet_id}};
-  auto answer = session_.call_json(Method::put, url(router_id + "/add_router_interface"), &body);
+  auto request = json_request(Method::put, url(router_id + "/add_router_interface"), &body);
+  request.idempotent = false;  // a second add is refused: "Router already has a port on subnet"
+  const auto made = create_or_adopt(session_, request,
+                                    {[&] { return session_.call_json(request); },
+                                     [&] { return interfaces_on(router_id, subnet_id); }});
   if (cleanup_)
     cleanup_->push(ResourceKind::router_interface, interface_key(router_id, subnet_id), router_id,
                    [&s = session_, router_id, subnet_id] {
                      const json b = {{kSubnetId, subnet_id}};
                      s.call_json(Method::put, neutron_url(s, kRouterType, router_id + "/remove_router_interface"), &b);
                    });
-  return answer;
+  return made.front();
+}
+
+std::vector<json> RoutersClient::interfaces_on(const std::string& router_id, const std::string& subnet_id) {
+  std::vector<json> found;
+  for (const auto& p : NeutronResource(session_, kPortType).list({{"device_id", router_id}}))
+    for (const auto& ip : p.value("fixed_ips", json::array()))
+      if (ip.value(kSubnetId, "") == subnet_id)
+        found.push_back({{"id", router_id}, {kSubnetId, subnet_id}, {kPortId, p.value("id", "")}});
+  return found;
 }
 
 json RoutersClient::remove_router_interface(const std::string& router_id, const std::string& subnet_id) {

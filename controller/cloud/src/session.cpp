@@ -158,11 +158,30 @@ std::string Session::endpoint(const std::string& service_type) {
   return find_endpoint(token().catalog, service_type, config_.region_name, config_.interface);
 }
 
+std::string Session::service_of(const std::string& url) {
+  std::string service, longest;  // Nova at host:8774 and Neutron at host: the longer prefix names it
+  for (const auto& e : token().catalog)
+    if (!e.url.empty() && e.url.size() > longest.size() && url.rfind(e.url, 0) == 0) {
+      service = e.service_type;
+      longest = e.url;
+    }
+  if (service.empty() && url.rfind(identity_url(config_.auth_url), 0) == 0) return "identity";
+  return service;
+}
+
 Response Session::call(Request request) {
+  const auto service = service_of(request.url);
+  const auto in = service.empty() ? std::string() : service + " API: ";
   auto send_with = [&](const std::string& token_id) {
     auto r = request;
     r.headers.emplace_back(kTokenHeader, token_id);
-    return transport_.send(r);
+    try {
+      return transport_.send(r);
+    } catch (const Timeout& e) {
+      throw Timeout(in + e.what());
+    } catch (const Unreachable& e) {
+      throw Unreachable(in + e.what());
+    }
   };
   const auto used = token().id;
   auto response = send_with(used);
@@ -171,18 +190,28 @@ Response Session::call(Request request) {
       std::lock_guard lock(mutex_);
       if (token_ && token_->id == used) token_.reset();  // revoked or expired early
     }
+    if (retry_log) retry_log->add(request, response.attempts, "401: authenticating again");
     response = send_with(token().id);
   }
-  throw_for_status(request, response);
+  throw_for_status(request, response, service);
   return response;
 }
 
+Request json_request(Method method, const std::string& url, const json* body) {
+  return make_request(method, url, kJsonHeaders, body ? body->dump() : std::string());
+}
+
 json Session::call_json(Method method, const std::string& url, const json* body) {
-  auto response = call(make_request(method, url, kJsonHeaders, body ? body->dump() : std::string()));
+  return call_json(json_request(method, url, body));
+}
+
+json Session::call_json(const Request& request) {
+  auto response = call(request);
   if (response.body.empty()) return nullptr;
   auto j = json::parse(response.body, nullptr, false);
   if (j.is_discarded())
-    throw BadResponse(std::string(method_name(method)) + " " + url + ": answer is not JSON: " + response.body.substr(0, 200));
+    throw BadResponse(std::string(method_name(request.method)) + " " + request.url +
+                      ": answer is not JSON: " + response.body.substr(0, 200));
   return j;
 }
 

@@ -38,6 +38,13 @@ struct Summary {
   bool every_must_met() const { return must_not_met == 0; }
 };
 
+// A cloud API call that was sent more than once, or whose lost answer was made good.
+struct ApiRetry {
+  std::string method, path;
+  int attempt = 0;     // the attempt that failed
+  std::string reason;  // "503 Service Unavailable", "answer lost (…): adopted <id>"
+};
+
 struct Result {
   std::string tool_version;
   std::string catalog_version, catalog_file, scs_draft_prefix;
@@ -45,6 +52,7 @@ struct Result {
   model::Facts facts;
   std::vector<Verdict> verdicts;
   Summary summary;
+  std::vector<ApiRetry> api_retries;  // `v6conform run` only; written when not empty
 };
 
 // One requirement over one scope (the unit the tests drive).
@@ -65,6 +73,8 @@ void from_json(const nlohmann::json& j, Evidence& v);
 void to_json(nlohmann::json& j, const Verdict& v);
 void from_json(const nlohmann::json& j, Verdict& v);
 void to_json(nlohmann::json& j, const Summary& v);
+void to_json(nlohmann::json& j, const ApiRetry& v);
+void from_json(const nlohmann::json& j, ApiRetry& v);
 void to_json(nlohmann::json& j, const Result& v);
 // Throws std::runtime_error naming the field when the document is not a v6conform-result/1.
 void from_json(const nlohmann::json& j, Result& v);

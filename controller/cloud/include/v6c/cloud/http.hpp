@@ -4,6 +4,7 @@
 #pragma once
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,7 @@ struct Response {
   int status = 0;
   Headers headers;
   std::string body;
+  int attempts = 1;  // how many sends it took (RetryingTransport)
   bool ok() const { return status >= 200 && status < 300; }
 };
 
@@ -79,22 +81,64 @@ struct RetryPolicy {
   int max_attempts = 4;  // first try included
   std::chrono::milliseconds first_backoff = 1s;
   std::chrono::milliseconds max_backoff = 16s;
+  std::chrono::milliseconds max_retry_after = 60s;  // a longer Retry-After is cut to this
+  int conflict_attempts = 6;  // a DELETE answered 409: Neutron's "still in use" while a port goes away
 };
 // Backoff before attempt `attempt` (2, 3, ...): first_backoff doubled each time, capped.
 std::chrono::milliseconds backoff(const RetryPolicy& p, int attempt);
-// Whether a response deserves another attempt: 5xx and 429 (RFC 6585 §4) for idempotent requests.
-bool should_retry(const Request& request, int status);
+// "Equal jitter": half of `d` fixed, the other half scaled by `unit` (in [0, 1]), so that
+// clients that failed together do not all come back at the same moment.
+std::chrono::milliseconds jittered(std::chrono::milliseconds d, double unit);
+// Retry-After (RFC 9110 §10.2.3): delay-seconds or an IMF-fixdate, as a delay from `now`;
+// nullopt when absent or unreadable, zero for a date in the past.
+std::optional<std::chrono::milliseconds> retry_after(const Headers& headers, std::chrono::system_clock::time_point now);
+// Why `response` to attempt `attempt` deserves another one; nullopt when it is the answer.
+// 5xx and 429 (RFC 6585 §4), 413 with Retry-After (a rate limit, RFC 9110 §15.5.14) for
+// idempotent requests within max_attempts; 409 for a DELETE within conflict_attempts.
+std::optional<std::string> retry_reason(const Request& request, const Response& response, int attempt,
+                                        const RetryPolicy& p);
+// The pause before attempt `attempt` + 1: the answer's Retry-After (capped) when it has one,
+// else the jittered backoff.
+std::chrono::milliseconds retry_wait(const RetryPolicy& p, int attempt, const Response* response, double unit,
+                                     std::chrono::system_clock::time_point now);
 
 using Sleep = std::function<void(std::chrono::milliseconds)>;
 void real_sleep(std::chrono::milliseconds d);
+// Uniform in [0, 1), from a generator seeded once per process.
+double random_unit();
 
-// Retries idempotent requests on 5xx, 429 and transport failures (Timeout, Unreachable) with
-// exponential backoff; POSTs get exactly one attempt, since the cloud may have acted on it.
+// A call sent more than once, and why: what the report and the SCS log show.
+struct RetryNote {
+  std::string method, path;  // path without scheme, host and query
+  int attempt = 0;           // the attempt that failed or whose answer was replaced
+  std::string reason;        // "503 Service Unavailable", "timed out …", "adopted … after a lost answer"
+};
+// Thread-safe; on_note (when set) sees each note as it is added, for live INFO lines.
+class RetryLog {
+ public:
+  void add(const Request& request, int attempt, std::string reason);
+  std::vector<RetryNote> notes() const;
+  std::function<void(const RetryNote&)> on_note;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<RetryNote> notes_;
+};
+
+// Retries idempotent requests on the answers retry_reason() names and on transport failures
+// (Timeout, Unreachable) with jittered exponential backoff; a POST gets one attempt, since the
+// cloud may have acted on it (creates are retried above, see adopt.hpp). A DELETE answered 404
+// after an earlier attempt failed was done by that attempt: it returns 204.
 class RetryingTransport : public Transport {
  public:
   RetryingTransport(Transport& inner, RetryPolicy policy = {}, Sleep sleep = real_sleep)
       : inner_(inner), policy_(policy), sleep_(std::move(sleep)) {}
   Response send(const Request& request) override;
+  const RetryPolicy& policy() const { return policy_; }
+
+  RetryLog* log = nullptr;
+  std::function<double()> jitter = random_unit;  // tests fix it
+  std::function<std::chrono::system_clock::time_point()> now = [] { return std::chrono::system_clock::now(); };
 
  private:
   Transport& inner_;

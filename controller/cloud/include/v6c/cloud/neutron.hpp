@@ -55,6 +55,10 @@ class NeutronResource {
 
  protected:
   std::string url(const std::string& rest = {}) const;
+  // What a create with `attributes` would have made: found by its name, or, for nameless
+  // resources (security group rules, RBAC policies), by every scalar attribute it was given.
+  std::vector<json> find_made(const json& attributes);
+  void track(const json& resource);
   Session& session_;
   NeutronType type_;
   CleanupStack* cleanup_;
@@ -111,6 +115,10 @@ struct RoutersClient : NeutronResource {
   json remove_router_interface_port(const std::string& router_id, const std::string& port_id);
   json set_external_gateway(const std::string& router_id, const std::string& network_id);
   json clear_external_gateway(const std::string& router_id);
+
+ private:
+  // The router's interfaces on this subnet, as add_router_interface answers them.
+  std::vector<json> interfaces_on(const std::string& router_id, const std::string& subnet_id);
 };
 
 struct PortsClient : NeutronResource {

@@ -49,6 +49,8 @@ std::string unprivileged_member_problem(const std::vector<std::string>& roles);
 std::optional<Clock::time_point> parse_timestamp(const std::string& text);
 // The URL of service_type on interface, in region (any region when empty). Throws CloudError
 // naming what the catalog does offer.
+// A request with a JSON body (or none) that accepts JSON.
+Request json_request(Method method, const std::string& url, const nlohmann::json* body = nullptr);
 std::string find_endpoint(const std::vector<Endpoint>& catalog, const std::string& service_type,
                           const std::string& region, const std::string& interface);
 
@@ -65,15 +67,23 @@ class Session {
   std::string project_id() { return token().project_id; }
   std::string endpoint(const std::string& service_type);
 
-  // Sends with X-Auth-Token and throws the CloudError for any non-2xx (errors.hpp). A 401 on a
-  // cached token means it was revoked: authenticate once more and resend.
+  // Sends with X-Auth-Token and throws the CloudError for any non-2xx (errors.hpp), its message
+  // naming the service. A 401 on a cached token means it was revoked or expired early:
+  // authenticate once more and resend (a 401 means the cloud did nothing).
   Response call(Request request);
+  // The catalogue's service type whose endpoint `url` is under ("network"); empty if none.
+  std::string service_of(const std::string& url);
   // JSON in, JSON out; null for an empty body (204).
   nlohmann::json call_json(Method method, const std::string& url, const nlohmann::json* body = nullptr);
+  nlohmann::json call_json(const Request& request);
 
   // For polling (server status); tests replace both so that nothing waits.
   Sleep sleep = real_sleep;
   std::function<Clock::time_point()> now = [] { return Clock::now(); };
+  // Creates whose answer was lost are retried above the transport (adopt.hpp) with these.
+  RetryPolicy retry;
+  RetryLog* retry_log = nullptr;
+  std::function<double()> jitter = random_unit;
 
  private:
   Token authenticate();
@@ -83,10 +93,16 @@ class Session {
   std::optional<Token> token_;
 };
 
-// A session over the real network: Beast with the config's TLS settings, retries, Keystone.
+// A session over the real network: Beast with the config's TLS settings, retries logged in
+// `retries`, Keystone.
 struct Connection {
   explicit Connection(const CloudConfig& config, Timeouts timeouts = {}, RetryPolicy retry = {})
-      : beast(TlsOptions{config.verify, config.cacert}, timeouts), retrying(beast, retry), session(config, retrying) {}
+      : beast(TlsOptions{config.verify, config.cacert}, timeouts), retrying(beast, retry), session(config, retrying) {
+    retrying.log = &retries;
+    session.retry = retry;
+    session.retry_log = &retries;
+  }
+  RetryLog retries;
   BeastTransport beast;
   RetryingTransport retrying;
   Session session;
