@@ -19,6 +19,10 @@ region_name = $DC_REGION
 EOF
 }
 authtoken() { auth_section keystone_authtoken "$1"; echo "www_authenticate_uri = $DC_API:5000"; }
+# Either backend's metadata agent proxies to nova-api-metadata, signed with the secret nova checks.
+metadata_proxy() {
+  printf '[DEFAULT]\nnova_metadata_host = 127.0.0.1\nmetadata_proxy_shared_secret = %s\n' "$DC_METADATA_SECRET"
+}
 
 # Debian's uwsgi defaults are 8 processes x 32 threads per API: far too many for 2 cores.
 # Eventlet apps (nova, neutron) hang with threads > 1 ("greenlet.error: cannot switch to a
@@ -176,11 +180,7 @@ interface_driver = linuxbridge
 dhcp_driver = neutron.agent.linux.dhcp.Dnsmasq
 enable_isolated_metadata = true
 EOF
-  merge /etc/neutron/metadata_agent.ini <<EOF
-[DEFAULT]
-nova_metadata_host = 127.0.0.1
-metadata_proxy_shared_secret = $DC_METADATA_SECRET
-EOF
+  metadata_proxy | merge /etc/neutron/metadata_agent.ini
   tune_uwsgi /etc/neutron/neutron-api-uwsgi.ini 2 1
 }
 

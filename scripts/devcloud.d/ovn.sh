@@ -40,16 +40,15 @@ ovn_metadata_enabled = true
 enable_distributed_floating_ip = false
 neutron_sync_mode = log
 EOF
-  merge /etc/neutron/neutron_ovn_metadata_agent.ini <<EOF
-[DEFAULT]
-nova_metadata_host = 127.0.0.1
-metadata_proxy_shared_secret = $DC_METADATA_SECRET
+  { metadata_proxy
+    cat <<EOF
 metadata_workers = 1
 [ovs]
 ovsdb_connection = $DC_OVS_TCP
 [ovn]
 ovn_sb_connection = $DC_OVN_SB_TCP
 EOF
+  } | merge /etc/neutron/neutron_ovn_metadata_agent.ini
 }
 
 # Starts an OVS/OVN daemon detached unless its pid file names a live one; it logs to its own
