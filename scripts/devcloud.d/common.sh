@@ -37,18 +37,31 @@ DC_REGION=RegionOne
 DC_MEMBER_PROJECT=v6c
 DC_MEMBER_USER=v6c-member
 
-# Daemons through their Debian init scripts (start-stop-daemon + pid file; there is no systemd).
+# Neutron's backend: ML2/linuxbridge (the default) or ML2/OVN (what most clouds run today).
+# `up --backend` or V6C_DEVCLOUD_BACKEND chooses; `up` records the choice for status, check, down.
+DC_BACKENDS=(ovn linuxbridge)
+DC_DEFAULT_BACKEND=linuxbridge
+DC_BACKEND_FILE=$DC_STATE/backend
+
+# Daemons through their Debian init scripts (start-stop-daemon + pid file; there is no systemd),
+# except neutron-server-ovn: the eventlet neutron-server, which devcloud starts itself (ovn.sh).
 DC_INFRA_SERVICES=(mariadb rabbitmq-server)
 # The APIs come first: nova-conductor exits for good when placement does not answer yet
 # ("The placement service for 127.0.0.1:RegionOne exists but does not have any supported versions").
-DC_API_SERVICES=(glance-api placement-api nova-api nova-api-metadata neutron-api)
-DC_API_PORTS=(9292 8778 8774 8775 9696)
-DC_WORKER_SERVICES=(nova-conductor nova-scheduler neutron-rpc-server neutron-linuxbridge-agent
+DC_LB_API_SERVICES=(glance-api placement-api nova-api nova-api-metadata neutron-api)
+DC_LB_WORKER_SERVICES=(nova-conductor nova-scheduler neutron-rpc-server neutron-linuxbridge-agent
   neutron-dhcp-agent neutron-l3-agent neutron-metadata-agent nova-compute)
-DC_OPENSTACK_SERVICES=(keystone "${DC_API_SERVICES[@]}" "${DC_WORKER_SERVICES[@]}")
+DC_OVN_API_SERVICES=(glance-api placement-api nova-api nova-api-metadata neutron-server-ovn)
+DC_OVN_WORKER_SERVICES=(nova-conductor nova-scheduler neutron-ovn-metadata-agent nova-compute)
+DC_API_PORTS=(9292 8778 8774 8775 9696)
+# What `down` stops, whichever backend ran.
+DC_ALL_OPENSTACK_SERVICES=(keystone glance-api placement-api nova-api nova-api-metadata neutron-api
+  neutron-server-ovn nova-conductor nova-scheduler neutron-rpc-server neutron-linuxbridge-agent
+  neutron-dhcp-agent neutron-l3-agent neutron-metadata-agent neutron-ovn-metadata-agent nova-compute)
 
-# Neutron's names: qrouter-<uuid>, brq<11 chars of the network id>, tap<11 of the port id>, vxlan-<vni>.
-DC_NEUTRON_NETNS_RE='^(qrouter|qdhcp|snat|fip)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+# Neutron's names: qrouter-<uuid>, ovnmeta-<network id>, brq<11 chars of the network id>,
+# tap<11 of the port id>, vxlan-<vni>.
+DC_NEUTRON_NETNS_RE='^(qrouter|qdhcp|snat|fip|ovnmeta)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
 DC_NEUTRON_LINK_RE='^(brq|tap)[0-9a-f]{8}-[0-9a-f]{2}$|^vxlan-[0-9]+$'
 
 say() { printf 'devcloud: %s\n' "$*" >&2; }
@@ -76,7 +89,7 @@ print_times() {
   printf '%-10s %7.1f\n' total "$total"
 }
 
-svc_installed() { [[ -x /etc/init.d/$1 ]]; }
+svc_installed() { [[ -x /etc/init.d/$1 || ($1 == neutron-server-ovn && -x /usr/bin/neutron-server) ]]; }
 # The init scripts' `status` asks pidof for the interpreter: every uwsgi API then looks
 # "running" as soon as Keystone runs. Their pid files (start-stop-daemon --make-pidfile) don't lie.
 svc_pidfile() {
@@ -84,6 +97,7 @@ svc_pidfile() {
     mariadb) echo /run/mysqld/mysqld.pid ;;
     rabbitmq-server) echo /run/rabbitmq/pid ;;
     neutron-api) echo /run/neutron/neutron-server.pid ;;  # its init script says NAME=neutron-server
+    neutron-server-ovn) echo "$DC_NEUTRON_SERVER_PIDFILE" ;;
     *) echo "/run/${1%%-*}/$1.pid" ;;
   esac
 }
@@ -96,3 +110,26 @@ neutron_netns() { ip netns list | awk '{print $1}' | grep -E "$DC_NEUTRON_NETNS_
 neutron_links() { ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E "$DC_NEUTRON_LINK_RE" || true; }
 
 load_secrets() { [[ -r $DC_SECRETS ]] && . "$DC_SECRETS"; }
+
+# Sets DC_BACKEND and the services it runs: from the argument, else V6C_DEVCLOUD_BACKEND,
+# else what `up` recorded last, else the default.
+select_backend() { # [backend]
+  DC_BACKEND=${1:-${V6C_DEVCLOUD_BACKEND:-$(cat "$DC_BACKEND_FILE" 2>/dev/null || echo "$DC_DEFAULT_BACKEND")}}
+  case $DC_BACKEND in
+    ovn) DC_API_SERVICES=("${DC_OVN_API_SERVICES[@]}") DC_WORKER_SERVICES=("${DC_OVN_WORKER_SERVICES[@]}") ;;
+    linuxbridge) DC_API_SERVICES=("${DC_LB_API_SERVICES[@]}") DC_WORKER_SERVICES=("${DC_LB_WORKER_SERVICES[@]}") ;;
+    *) die "unknown backend '$DC_BACKEND' (one of: ${DC_BACKENDS[*]})" ;;
+  esac
+  DC_OPENSTACK_SERVICES=(keystone "${DC_API_SERVICES[@]}" "${DC_WORKER_SERVICES[@]}")
+}
+
+# Open vSwitch and OVN (backend ovn) in their default run directories, so that root's CLI tools
+# and libvirt find them without --db; their databases and logs are devcloud's.
+DC_OVS_RUN=/run/openvswitch
+DC_OVN_RUN=/run/ovn
+DC_OVN_DB=$DC_STATE/ovn                  # NB and SB, kept as long as Neutron's database
+DC_OVS_DB=$DC_OVS_RUN/conf.db            # the switch's own state lives only while it runs
+DC_OVN_LOG=$DC_LOG/ovn
+DC_NEUTRON_SERVER_PIDFILE=/run/neutron/neutron-server-ovn.pid
+# The netdev datapath's persistent tap devices, which outlive ovs-vswitchd.
+DC_OVS_TAPS=(br-int br-ex ovs-netdev)

@@ -19,6 +19,10 @@ region_name = $DC_REGION
 EOF
 }
 authtoken() { auth_section keystone_authtoken "$1"; echo "www_authenticate_uri = $DC_API:5000"; }
+# Either backend's metadata agent proxies to nova-api-metadata, signed with the secret nova checks.
+metadata_proxy() {
+  printf '[DEFAULT]\nnova_metadata_host = 127.0.0.1\nmetadata_proxy_shared_secret = %s\n' "$DC_METADATA_SECRET"
+}
 
 # Debian's uwsgi defaults are 8 processes x 32 threads per API: far too many for 2 cores.
 # Eventlet apps (nova, neutron) hang with threads > 1 ("greenlet.error: cannot switch to a
@@ -110,11 +114,15 @@ EOF
   tune_uwsgi /etc/nova/nova-api-uwsgi.ini 2 1
   [[ -f /etc/nova/nova-api-metadata-uwsgi.ini ]] && tune_uwsgi /etc/nova/nova-api-metadata-uwsgi.ini 1 1
 
+  configure_neutron "$rabbit" "${db}neutron:$DC_SERVICE_PASS@127.0.0.1/neutron"
+  configure_libvirt
+}
+
+configure_neutron() { # transport_url database_url
   { cat <<EOF
 [DEFAULT]
 core_plugin = ml2
-service_plugins = router,auto_allocate
-transport_url = $rabbit
+transport_url = $1
 auth_strategy = keystone
 notify_nova_on_port_status_changes = true
 notify_nova_on_port_data_changes = true
@@ -122,15 +130,25 @@ api_workers = 1
 rpc_workers = 1
 rpc_state_report_workers = 1
 [database]
-connection = ${db}neutron:$DC_SERVICE_PASS@127.0.0.1/neutron
+connection = $2
 [oslo_concurrency]
 lock_path = /var/lib/neutron/tmp
-[experimental]
-linuxbridge = true
 EOF
-    # Zed flags linuxbridge as experimental and refuses it otherwise.
     authtoken neutron
     auth_section nova nova; } | merge /etc/neutron/neutron.conf
+  # scs-0126: users SHOULD NOT be able to create RBAC rules; this cloud conforms.
+  mkdir -p /etc/neutron/policy.d
+  cat >/etc/neutron/policy.d/v6c-devcloud.yaml <<EOF
+$DC_CLOUDS_MARK
+"create_rbac_policy": "role:admin"
+EOF
+  if [[ $DC_BACKEND == ovn ]]; then configure_ovn; else configure_linuxbridge; fi
+}
+
+configure_linuxbridge() {
+  # Zed flags linuxbridge as experimental and refuses it otherwise.
+  printf '[DEFAULT]\nservice_plugins = router,auto_allocate\n[experimental]\nlinuxbridge = true\n' |
+    merge /etc/neutron/neutron.conf
   merge /etc/neutron/plugins/ml2/ml2_conf.ini <<EOF
 [ml2]
 type_drivers = flat,vxlan
@@ -162,19 +180,11 @@ interface_driver = linuxbridge
 dhcp_driver = neutron.agent.linux.dhcp.Dnsmasq
 enable_isolated_metadata = true
 EOF
-  merge /etc/neutron/metadata_agent.ini <<EOF
-[DEFAULT]
-nova_metadata_host = 127.0.0.1
-metadata_proxy_shared_secret = $DC_METADATA_SECRET
-EOF
-  # scs-0126: users SHOULD NOT be able to create RBAC rules; this cloud conforms.
-  mkdir -p /etc/neutron/policy.d
-  cat >/etc/neutron/policy.d/v6c-devcloud.yaml <<EOF
-$DC_CLOUDS_MARK
-"create_rbac_policy": "role:admin"
-EOF
+  metadata_proxy | merge /etc/neutron/metadata_agent.ini
   tune_uwsgi /etc/neutron/neutron-api-uwsgi.ini 2 1
+}
 
+configure_libvirt() {
   # libvirt: no systemd means no D-Bus/polkit ("Unable to get system bus connection"), so
   # group libvirt (nova is in it) gets the socket without auth; its NAT network
   # "default" (192.168.122.0/24) must not autostart.

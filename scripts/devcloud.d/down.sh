@@ -1,6 +1,7 @@
 # `devcloud down [--purge]` (sourced by scripts/devcloud after common.sh).
-# Ends only processes recorded in pid files of what `up` started, removes only namespaces and
-# links named v6c-dc-* or by Neutron's id patterns, and only Neutron's firewall chains.
+# Ends only processes recorded in pid files of what `up` started (for either backend), removes
+# only namespaces and links named v6c-dc-* or by Neutron's id patterns, Open vSwitch's datapath
+# taps, and only Neutron's firewall chains.
 
 kill_pidfile() { # file…: TERM the recorded process, KILL it if it outlives the grace time
   local f pid i
@@ -18,9 +19,13 @@ kill_pidfile() { # file…: TERM the recorded process, KILL it if it outlives th
 stop_services() { # name…, in parallel: each init script waits up to 30 s for its own pid
   local s
   for s in "$@"; do
-    svc_installed "$s" && /etc/init.d/"$s" stop >>"$DC_LOG/stop.log" 2>&1 &
+    svc_installed "$s" && stop_service "$s" >>"$DC_LOG/stop.log" 2>&1 &
   done
   wait
+}
+# neutron-server-ovn's workers end with their parent; what stays in its session, kill_sessions ends.
+stop_service() {
+  if [[ $1 == neutron-server-ovn ]]; then kill_pidfile "$(svc_pidfile "$1")"; else /etc/init.d/"$1" stop; fi
 }
 
 destroy_guests() {
@@ -93,7 +98,7 @@ stop_all() {
   kill_pidfile "$DC_ROUTES_PIDFILE"
   destroy_guests
   local reversed=() sessions=() s
-  for s in "${DC_OPENSTACK_SERVICES[@]}"; do
+  for s in "${DC_ALL_OPENSTACK_SERVICES[@]}"; do
     reversed=("$s" "${reversed[@]}")
     pidfile_alive "$(svc_pidfile "$s")" && sessions+=("$(cat "$(svc_pidfile "$s")")")
   done
@@ -102,6 +107,7 @@ stop_all() {
   # What the agents spawned: radvd, haproxy (metadata proxies), keepalived, dnsmasq.
   kill_pidfile /var/lib/neutron/external/pids/*.pid* /var/lib/neutron/dhcp/*/pid
   kill_pidfile /run/libvirtd.pid /run/virtlogd.pid
+  ovn_stop
   for s in "${DC_INFRA_SERVICES[@]}"; do
     [[ -e $DC_STATE/started-$s ]] && stop_services "$s" && rm -f "$DC_STATE/started-$s"
   done

@@ -9,6 +9,8 @@ two cores (the catalog took 90-120 s through the CLI, ~5 s here). Idempotent.
                            provider network, flavors, clouds.yaml + openrc files; then waits
                            until nova-compute is registered and mapped into cell1.
 
+DC_BACKEND (ovn or linuxbridge) says which Neutron backend runs.
+
 Passwords come from the environment (DC_*_PASS, set by scripts/devcloud from its secrets file);
 addresses from DC_* variables exported by scripts/devcloud (common.sh).
 """
@@ -225,7 +227,8 @@ def resources():
     quotas(conn, member(conn))
     subnet_pool(conn.network)
     provider_network(conn.network)
-    warm_dhcp_agent(conn.network)
+    if ENV["DC_BACKEND"] == "linuxbridge":  # OVN answers DHCPv6 itself: no agent to warm up
+        warm_dhcp_agent(conn.network)
     client_config()
     wait_for_compute(conn)  # the flavor API works before, but placement needs the host
     flavors(conn.compute)

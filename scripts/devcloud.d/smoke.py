@@ -9,6 +9,7 @@ Prints each step's time. Exit 0 only when every check passed.
 """
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -20,7 +21,7 @@ EXTERNAL_HOST = os.environ["DC_EXTERNAL_HOST_V6"]
 PREFIX = "v6c-dc-smoke"
 FLAVOR = "v6c.tiny"
 BOOT_TIMEOUT_S = 300    # TCG on two shared cores: ACTIVE in ~15-25 s, console ~10 s later
-RADVD_TIMEOUT_S = 60
+RA_CONFIG_TIMEOUT_S = 60
 CONSOLE_END = "V6C-SMOKE-END"
 
 conn = openstack.connect(cloud="v6c-devcloud")
@@ -82,8 +83,30 @@ def topology():
     return router, slaac_net, stateful
 
 
+def ra_flags(router, stateful):
+    """Host side: the RA configuration Neutron wrote for the stateful prefix says M=1, A=0."""
+    if os.environ["DC_BACKEND"] == "ovn":
+        ovn_ra_mode(router, stateful)
+    else:
+        radvd_flags(router, stateful)
+
+
+def ovn_ra_mode(router, stateful):
+    """OVN's router port for the stateful subnet: ipv6_ra_configs address_mode=dhcpv6_stateful
+    (ovn-northd sends M=1 and no autonomous prefix for it)."""
+    port = next(p for p in conn.network.ports(device_id=router.id)
+                if any(ip["subnet_id"] == stateful.id for ip in p.fixed_ips))
+    def address_mode():
+        out = subprocess.run(["ovn-nbctl", "--timeout=10", "get", "Logical_Router_Port",
+                              f"lrp-{port.id}", "ipv6_ra_configs:address_mode"],
+                             capture_output=True, text=True)
+        return out.stdout.strip().strip('"') if out.returncode == 0 else None
+    mode = wait_for(address_mode, RA_CONFIG_TIMEOUT_S, "OVN RA config for the stateful prefix")
+    check(mode == "dhcpv6_stateful", f"OVN announces the stateful prefix as dhcpv6_stateful ({mode})")
+
+
 def radvd_flags(router, stateful):
-    """Host side: the radvd that Neutron runs in qrouter- announces M=1, A=0 for stateful."""
+    """The radvd that Neutron runs in qrouter- announces M=1, A=0 for stateful."""
     path = f"/var/lib/neutron/ra/{router.id}.radvd.conf"
     def stateful_block():
         if not os.path.exists(path):
@@ -91,7 +114,7 @@ def radvd_flags(router, stateful):
         # one "interface qr-… { … };" block per router port
         return next((b for b in open(path).read().split("interface ")[1:]
                      if f"prefix {stateful.cidr}" in b), None)
-    block = wait_for(stateful_block, RADVD_TIMEOUT_S, "radvd config for the stateful prefix")
+    block = wait_for(stateful_block, RA_CONFIG_TIMEOUT_S, "radvd config for the stateful prefix")
     check("AdvManagedFlag on" in block and "AdvAutonomous off" in block,
           "radvd announces the stateful prefix with M=1 and A=0")
 
@@ -137,7 +160,7 @@ def main():
     try:
         router, slaac_net, stateful = topology()
         step("topology created")
-        radvd_flags(router, stateful)
+        ra_flags(router, stateful)
         root_image = images()
         step("images uploaded")
         boot(root_image, slaac_net)

@@ -4,6 +4,7 @@
 DC_PACKAGES=(mariadb-server rabbitmq-server keystone glance-api placement-api
   nova-api nova-conductor nova-scheduler nova-compute nova-compute-qemu
   neutron-server neutron-linuxbridge-agent neutron-l3-agent neutron-dhcp-agent neutron-metadata-agent
+  openvswitch-switch ovn-central ovn-host neutron-ovn-metadata-agent ethtool
   qemu-system-x86 libvirt-daemon-system genisoimage
   python3-openstacksdk python3-openstackclient crudini)
 
@@ -95,6 +96,7 @@ phase_hostnet() {
   ip -6 addr replace "$DC_EXT_V6/64" dev "$DC_EXT_LINK" nodad
   ip -n "$DC_UPSTREAM_NS" -6 addr replace "$DC_EXT_UPSTREAM_V6/64" dev "$DC_EXT_PEER" nodad
   ip -6 route replace "$DC_POOL_PREFIX" via "$DC_EXT_UPSTREAM_V6" dev "$DC_EXT_LINK"
+  [[ $DC_BACKEND == linuxbridge ]] || return 0
   if ! link_exists "$DC_VTEP_LINK"; then ip link add "$DC_VTEP_LINK" type veth peer name "$DC_VTEP_PEER"; fi
   ip link set "$DC_VTEP_LINK" up
   ip link set "$DC_VTEP_PEER" up
@@ -109,7 +111,11 @@ wait_port() { # port seconds
   done
 }
 
-start_service() { svc_running "$1" || /etc/init.d/"$1" start >>"$DC_LOG/start.log" 2>&1 || say "could not start $1"; }
+start_service() {
+  svc_running "$1" && return 0
+  if [[ $1 == neutron-server-ovn ]]; then start_neutron_server; else /etc/init.d/"$1" start; fi \
+    >>"$DC_LOG/start.log" 2>&1 || say "could not start $1"
+}
 # MariaDB and RabbitMQ may serve others on a shared host: `down` stops them only when `up` started them.
 start_infra_service() {
   svc_running "$1" && return 0
@@ -162,6 +168,7 @@ phase_dbsync() {
   # The other syncs do not depend on each other: overlap them.
   once glance-db as glance glance-manage db_sync >"$DC_LOG/glance-db.log" 2>&1 &
   once placement-db as placement placement-manage db sync >"$DC_LOG/placement-db.log" 2>&1 &
+  neutron_db_for_backend
   once neutron-db as neutron neutron-db-manage --config-file /etc/neutron/neutron.conf \
     --config-file /etc/neutron/plugins/ml2/ml2_conf.ini upgrade head >"$DC_LOG/neutron-db.log" 2>&1 &
   nova_db_sync >"$DC_LOG/nova-db.log" 2>&1 &
@@ -169,6 +176,21 @@ phase_dbsync() {
   for job in $(jobs -p); do wait "$job" || failed=1; done
   ((failed == 0)) || die "a database sync failed, see $DC_LOG/*-db.log"
 }
+# Neutron's database holds one backend's networks (VXLAN ones for linuxbridge; Geneve ones
+# mirrored in OVN's northbound database for ovn): another backend starts from an empty one.
+neutron_db_for_backend() {
+  local had
+  had=$(cat "$DC_STATE/neutron-backend" 2>/dev/null) || { [[ -e $DC_STAMPS/neutron-db ]] && had=linuxbridge; }
+  if [[ -n $had && $had != "$DC_BACKEND" ]]; then
+    say "Neutron's database was $had's: a fresh one for $DC_BACKEND"
+    mysql -e "DROP DATABASE IF EXISTS neutron; CREATE DATABASE neutron"
+    mysql -e "GRANT ALL ON neutron.* TO 'neutron'@'127.0.0.1'"
+    rm -f "$DC_STAMPS/neutron-db"
+    rm -rf "$DC_OVN_DB"
+  fi
+  echo "$DC_BACKEND" >"$DC_STATE/neutron-backend"
+}
+
 nova_db_sync() {
   [[ -e $DC_STAMPS/nova-db ]] && return 0
   as nova nova-manage api_db sync
@@ -190,7 +212,7 @@ phase_keystone() {
 provision() { # step
   (export DC_SERVICE_PASS DC_ADMIN_PASS DC_MEMBER_PASS DC_API DC_REGION DC_STATE DC_CLOUDS_YAML \
      DC_CLOUDS_MARK DC_MEMBER_PROJECT DC_MEMBER_USER DC_POOL_PREFIX DC_PROVIDER_V6_CIDR \
-     DC_UPSTREAM_V6 DC_PROVIDER_V4_CIDR DC_UPSTREAM_V4 DC_PROVIDER_V4_POOL
+     DC_UPSTREAM_V6 DC_PROVIDER_V4_CIDR DC_UPSTREAM_V4 DC_PROVIDER_V4_POOL DC_BACKEND
    "$DC_PY" "$DC_LIBEXEC/provision.py" "$1")
 }
 
@@ -200,6 +222,7 @@ phase_start() {
   mkdir -p /run/libvirt
   pidfile_alive /run/virtlogd.pid || virtlogd -d
   pidfile_alive /run/libvirtd.pid || libvirtd -d
+  [[ $DC_BACKEND == ovn ]] && ovn_start
   # start-stop-daemon returns as soon as each daemon is forked: start each tier at once.
   start_services "${DC_API_SERVICES[@]}"
   local port
@@ -218,7 +241,7 @@ phase_resources() { provision resources; }
 
 phase_routes() {
   pidfile_alive "$DC_ROUTES_PIDFILE" && return 0
-  setsid "$DC_LIBEXEC/upstream-routes" </dev/null >>"$DC_LOG/upstream-routes.log" 2>&1 &
+  DC_BACKEND=$DC_BACKEND setsid "$DC_LIBEXEC/upstream-routes" </dev/null >>"$DC_LOG/upstream-routes.log" 2>&1 &
   echo $! >"$DC_ROUTES_PIDFILE"
 }
 
@@ -235,9 +258,22 @@ ensure_secrets() {
   load_secrets
 }
 
-cmd_up() {
+# One backend at a time: switching needs a `down` first (Neutron's database is then reset).
+choose_backend() { # [backend]
+  local running
+  running=$(cat "$DC_BACKEND_FILE" 2>/dev/null) || running=""
+  select_backend "${1:-${V6C_DEVCLOUD_BACKEND:-$DC_DEFAULT_BACKEND}}"
+  if [[ -n $running && $running != "$DC_BACKEND" ]] && (svc_running neutron-api || svc_running neutron-server-ovn); then
+    die "the cloud runs on $running: 'scripts/devcloud down' first"
+  fi
+  echo "$DC_BACKEND" >"$DC_BACKEND_FILE"
+}
+
+cmd_up() { # [backend]
   need_root
   ensure_secrets
+  choose_backend "$@"
+  say "up: backend $DC_BACKEND"
   local t0=$EPOCHREALTIME
   timed packages phase_packages
   timed hostnet phase_hostnet
