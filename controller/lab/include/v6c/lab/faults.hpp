@@ -15,6 +15,7 @@ struct Fault {
   std::string requirement;   // the catalogue id it must make FAIL
   std::string description;
   void (*apply)(Behaviour&);
+  bool on_ovn = false;       // the ovn flavour's build honours it (in its northbound database)
 };
 
 const std::vector<Fault>& faults();
@@ -27,7 +28,8 @@ struct Unexercised {
 };
 const std::vector<Unexercised>& unexercised_requirements();
 
-// Applies the named faults in order; returns the first unknown name, if any.
+// Applies the named faults in order; returns the first name that is unknown or that the
+// model's flavour cannot build, if any.
 std::optional<std::string> apply_faults(LabModel& m, const std::vector<std::string>& names);
 
 }  // namespace v6c::lab
