@@ -46,6 +46,8 @@ if(TARGET v6conform)
   set(CPACK_DEBIAN_CONTROLLER_PACKAGE_NAME v6conform)
   set(CPACK_COMPONENT_CONTROLLER_DEPENDS agent)
   set(CPACK_DEBIAN_CONTROLLER_PACKAGE_DEPENDS "iproute2, nftables, iptables, radvd, dnsmasq-base")
+  # The lab's ovn flavour: recommended, not required (the radvd flavour and real clouds need none of it).
+  set(CPACK_DEBIAN_CONTROLLER_PACKAGE_RECOMMENDS "openvswitch-switch, ovn-central, ovn-host")
   set(CPACK_COMPONENT_CONTROLLER_DESCRIPTION
       "IPv6 conformance tester for OpenStack clouds
 v6conform checks, requirement by requirement, whether tenant networks meet the Sovereign

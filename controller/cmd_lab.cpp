@@ -54,9 +54,10 @@ std::vector<std::string> modes_of(const std::string& mode) {
 }
 
 void list_faults() {
-  std::printf("%-22s %-24s %s\n", "fault", "breaks", "what it does");
+  std::printf("%-22s %-24s %-10s %s\n", "fault", "breaks", "flavours", "what it does");
   for (const auto& f : lab::faults())
-    std::printf("%-22s %-24s %s\n", f.name.c_str(), f.requirement.c_str(), f.description.c_str());
+    std::printf("%-22s %-24s %-10s %s\n", f.name.c_str(), f.requirement.c_str(), f.on_ovn ? "radvd,ovn" : "radvd",
+                f.description.c_str());
   std::printf("\nnot exercised by the lab:\n");
   for (const auto& u : lab::unexercised_requirements())
     std::printf("  %-24s %s\n", u.requirement.c_str(), u.reason.c_str());
@@ -67,15 +68,16 @@ std::optional<lab::LabModel> model_for(const LabOptions& o, int& code) {
   auto flavour = lab::parse_flavour(o.flavour);
   auto m = lab::make_model(lab::unique_prefix(), *flavour, modes_of(o.mode), o.slow);
   if (auto unknown = lab::apply_faults(m, o.faults)) {
-    std::fprintf(stderr, "v6conform: no fault profile '%s' (see v6conform lab --list-faults)\n", unknown->c_str());
+    std::fprintf(stderr, "v6conform: no fault profile '%s' for the %s flavour (see v6conform lab --list-faults)\n",
+                 unknown->c_str(), o.flavour.c_str());
     code = kExitUsage;
     return std::nullopt;
   }
   return m;
 }
 
-int environment_ok() {
-  if (auto missing = lab::missing_environment()) {
+int environment_ok(const LabOptions& o) {
+  if (auto missing = lab::missing_environment(*lab::parse_flavour(o.flavour))) {
     std::fprintf(stderr, "v6conform: %s\n", missing->c_str());
     return kExitEnvironment;
   }
@@ -83,7 +85,7 @@ int environment_ok() {
 }
 
 int run_up(const LabOptions& o) {
-  if (int rc = environment_ok()) return rc;
+  if (int rc = environment_ok(o)) return rc;
   int code = kExitPass;
   auto m = model_for(o, code);
   if (!m) return code;
@@ -104,7 +106,7 @@ int run_lab(const LabOptions& o) {
     list_faults();
     return kExitPass;
   }
-  if (int rc = environment_ok()) return rc;
+  if (int rc = environment_ok(o)) return rc;
   const fs::path agent = lab::find_agent(fs::read_symlink("/proc/self/exe"));
   if (agent.empty()) {
     std::fprintf(stderr, "v6conform: v6agent not found: set V6C_AGENT or install it next to v6conform\n");
@@ -151,6 +153,9 @@ int run_lab(const LabOptions& o) {
                  teardown = lab.timings().teardown.count() / 1000.0;
     std::fprintf(stderr, "timing setup %.0f ms, probing %.0f ms (floor %.0f ms, %.2fx), teardown %.0f ms, total %.0f ms\n",
                  setup, probing, kFloorMs, probing / kFloorMs, teardown, setup + probing + teardown);
+    if (lab.timings().bound.count() > 0)
+      std::fprintf(stderr, "timing ovn daemons up %.0f ms, topology bound %.0f ms (from the setup's start)\n",
+                   lab.timings().daemons_up.count() / 1000.0, lab.timings().bound.count() / 1000.0);
   }
   if (o.keep)
     std::fprintf(stderr, "v6conform: lab %s left up; remove with: v6conform lab down --prefix %s\n",
@@ -163,7 +168,7 @@ int run_lab(const LabOptions& o) {
 void register_lab(CLI::App& app) {
   auto o = std::make_shared<LabOptions>();
   auto* cmd = app.add_subcommand("lab", "build a Neutron-like network in namespaces, run the catalogue on it, tear down");
-  cmd->add_option("--flavour", o->flavour, "radvd (ML2/OVS, linuxbridge) or ovn router advertisements")
+  cmd->add_option("--flavour", o->flavour, "radvd (ML2/OVS, linuxbridge: radvd, dnsmasq, nftables) or ovn (ML2/OVN: OVS and OVN)")
       ->check(CLI::IsMember({"radvd", "ovn"}))
       ->capture_default_str();
   cmd->add_option("--mode", o->mode, "subnet modes to build")

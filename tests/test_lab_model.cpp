@@ -1,11 +1,13 @@
 // The lab's model and generators: pure, no root needed.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <set>
 
 #include "v6c/lab/config.hpp"
 #include "v6c/lab/faults.hpp"
 #include "v6c/lab/model.hpp"
+#include "v6c/lab/ovn.hpp"
 
 using namespace v6c::lab;
 using v6c::wire::Ip6;
@@ -177,16 +179,6 @@ TEST_CASE("radvd.conf as Neutron's ra.py writes it", "[lab-model]") {
       "};\n";
   CHECK(conf == slaac_block + stateless_block + stateful_block);
 
-  SECTION("ovn flavour: OVN's constants, no RDNSS") {
-    auto ovn = make_model("v6c-lt-", Flavour::ovn, {kSlaac});
-    const auto c = radvd_conf(ovn);
-    CHECK(contains(c, "AdvCurHopLimit 255;"));
-    CHECK(contains(c, "AdvDefaultLifetime 9000;"));  // radvd's ceiling, not OVN's 65535
-    CHECK(contains(c, "AdvValidLifetime infinity;"));
-    CHECK(contains(c, "AdvPreferredLifetime infinity;"));
-    CHECK(contains(c, "MaxRtrAdvInterval 600;"));
-    CHECK_FALSE(contains(c, "RDNSS"));
-  }
   SECTION("faults change exactly their line") {
     struct Case {
       const char* fault;
@@ -224,7 +216,7 @@ TEST_CASE("radvd.conf as Neutron's ra.py writes it", "[lab-model]") {
   }
 }
 
-TEST_CASE("The advertiser's RA: what radvd sends for the same config, or OVN's", "[lab-model]") {
+TEST_CASE("The advertiser's RA: what radvd sends for the same config", "[lab-model]") {
   auto m = make_model("v6c-lt-", Flavour::radvd, kAllModes);
   CHECK_FALSE(uses_advertiser(m));
   SECTION("radvd flavour: ra.py's settings and radvd 2.19's defaults") {
@@ -254,23 +246,6 @@ TEST_CASE("The advertiser's RA: what radvd sends for the same config, or OVN's",
     CHECK(stateful.rdnss.empty());
     CHECK(router_advert(m, network(m, kStateless)).other);
   }
-  SECTION("ovn flavour: the advertiser, with OVN's router lifetime 65535") {
-    auto ovn = make_model("v6c-lt-", Flavour::ovn, {kSlaac});
-    CHECK(uses_advertiser(ovn));
-    const auto ra = router_advert(ovn, ovn.networks[0]);
-    CHECK(ra.cur_hop_limit == 255);
-    CHECK(ra.router_lifetime_s == 65535);
-    CHECK(ra.prefixes[0].valid_s == v6c::wire::kInfiniteLifetime);
-    CHECK(ra.prefixes[0].preferred_s == v6c::wire::kInfiniteLifetime);
-    CHECK(ra.rdnss.empty());
-    const auto plan = advertiser_plan(ovn, ovn.networks[0]);
-    CHECK(plan["schema"] == "v6agent-plan/1");
-    CHECK(plan["interface"] == "qr-slaac");
-    REQUIRE(plan["procedures"].size() == 1);
-    CHECK(plan["procedures"][0]["kind"] == "advertise");
-    CHECK(plan["procedures"][0]["interval_ms"] == 200'000);
-    CHECK(plan["procedures"][0]["answer_delay_ms"] == 0);
-  }
   SECTION("rs-answered-late: the advertiser answers after 2.4 s, the RA unchanged") {
     auto late = m;
     REQUIRE_FALSE(apply_faults(late, {"rs-answered-late"}));
@@ -279,8 +254,8 @@ TEST_CASE("The advertiser's RA: what radvd sends for the same config, or OVN's",
     CHECK(advertiser_plan(late, late.networks[0])["procedures"][0]["answer_delay_ms"] == 2400);
   }
   SECTION("faults reach the advertiser's RA too") {
-    auto f = make_model("v6c-lt-", Flavour::ovn, {kSlaac});
-    REQUIRE_FALSE(apply_faults(f, {"sllao-missing", "ra-mtu-wrong", "ra-unicast-only"}));
+    auto f = make_model("v6c-lt-", Flavour::radvd, {kSlaac});
+    REQUIRE_FALSE(apply_faults(f, {"rs-answered-late", "sllao-missing", "ra-mtu-wrong", "ra-unicast-only"}));
     const auto ra = router_advert(f, f.networks[0]);
     CHECK_FALSE(ra.source_lla);
     CHECK(ra.mtu == 1400u);
@@ -428,5 +403,104 @@ TEST_CASE("fault profiles", "[lab-model]") {
     for (const auto& u : unexercised_requirements())
       for (const auto& f : faults())
         if (u.requirement != "ra-periodic") CHECK(f.requirement != u.requirement);
+  }
+}
+
+namespace {
+// The arguments of one ovn-nbctl/ovs-vsctl run, split at "--" into its commands.
+std::vector<std::vector<std::string>> commands_of(const std::vector<std::string>& args) {
+  std::vector<std::vector<std::string>> out(1);
+  for (const auto& a : args) {
+    if (a == "--") out.emplace_back();
+    else out.back().push_back(a);
+  }
+  return out;
+}
+// The command whose first words are these, or an empty one.
+std::vector<std::string> find_command(const std::vector<std::vector<std::string>>& cmds,
+                                      const std::vector<std::string>& head) {
+  for (const auto& c : cmds)
+    if (c.size() >= head.size() && std::equal(head.begin(), head.end(), c.begin())) return c;
+  return {};
+}
+bool has(const std::vector<std::string>& cmd, const std::string& word) {
+  return std::find(cmd.begin(), cmd.end(), word) != cmd.end();
+}
+}  // namespace
+
+TEST_CASE("The ovn flavour's northbound database as Neutron's ML2/OVN driver writes it", "[lab-model]") {
+  auto m = make_model("v6c-lt-", Flavour::ovn, kAllModes);
+  const auto nb = commands_of(northbound_commands(m));
+  SECTION("a logical switch per network with neutron:mtu, a port per VM with addresses and port security") {
+    const auto ls = find_command(nb, {"set", "Logical_Switch", "neutron-slaac"});
+    CHECK(has(ls, "external_ids:\"neutron:mtu\"=\"1450\""));
+    const auto& a1 = network(m, kSlaac).vms[0];
+    const std::string addresses = a1.mac.str() + " " + port_address(a1).str();
+    CHECK(find_command(nb, {"lsp-set-addresses", "a1"}) == std::vector<std::string>{"lsp-set-addresses", "a1", addresses});
+    CHECK(find_command(nb, {"lsp-set-port-security", "a1"}) ==
+          std::vector<std::string>{"lsp-set-port-security", "a1", addresses});
+    CHECK(find_command(nb, {"lsp-set-type", "meta-slaac"}) == std::vector<std::string>{"lsp-set-type", "meta-slaac", "localport"});
+  }
+  SECTION("router ports: address_mode, send_periodic and mtu only, OVN's default intervals") {
+    const auto slaac = find_command(nb, {"set", "Logical_Router_Port", "lrp-slaac"});
+    CHECK(slaac == std::vector<std::string>{"set", "Logical_Router_Port", "lrp-slaac",
+                                            "ipv6_ra_configs:address_mode=\"slaac\"",
+                                            "ipv6_ra_configs:send_periodic=\"true\"", "ipv6_ra_configs:mtu=\"1450\""});
+    CHECK(has(find_command(nb, {"set", "Logical_Router_Port", "lrp-stless"}), "ipv6_ra_configs:address_mode=\"dhcpv6_stateless\""));
+    CHECK(has(find_command(nb, {"set", "Logical_Router_Port", "lrp-stful"}), "ipv6_ra_configs:address_mode=\"dhcpv6_stateful\""));
+    auto slow = make_model("v6c-lt-", Flavour::ovn, {kSlaac}, true);
+    const auto s = find_command(commands_of(northbound_commands(slow)), {"set", "Logical_Router_Port", "lrp-slaac"});
+    CHECK(has(s, "ipv6_ra_configs:max_interval=\"4\""));
+    CHECK(has(s, "ipv6_ra_configs:min_interval=\"3\""));
+  }
+  SECTION("DHCP_Options for the DHCPv6 subnets only, with Neutron's options") {
+    int rows = 0;
+    for (const auto& c : nb)
+      if (has(c, "DHCP_Options")) {
+        ++rows;
+        CHECK(has(c, "options:dns_server=\"{2001:db8:ff::53}\""));
+        CHECK(has(c, "options:domain_search=\"\\\"lab.v6c.example\\\"\""));
+        CHECK(has(c, "options:dhcpv6_stateless=\"true\"") == has(c, "cidr=\"2001:db8:2::/64\""));
+        CHECK_FALSE(has(c, "cidr=\"2001:db8:1::/64\""));  // slaac
+      }
+    CHECK(rows == 2);
+    CHECK(find_command(nb, {"set", "Logical_Switch_Port", "a1", "dhcpv6_options=@dhcp1"}).empty());
+    CHECK_FALSE(find_command(nb, {"set", "Logical_Switch_Port", "a3", "dhcpv6_options=@dhcp3"}).empty());
+  }
+  SECTION("security groups: the drop group at 1001, the default group's allow-related rules at 1002") {
+    CHECK_FALSE(find_command(nb, {"acl-add", "neutron_pg_drop", "from-lport", "1001", "inport == @neutron_pg_drop && ip", "drop"}).empty());
+    CHECK_FALSE(find_command(nb, {"acl-add", "neutron_pg_drop", "to-lport", "1001", "outport == @neutron_pg_drop && ip", "drop"}).empty());
+    CHECK_FALSE(find_command(nb, {"acl-add", "pg_default", "to-lport", "1002",
+                                  "outport == @pg_default && ip6 && ip6.src == $pg_default_ip6", "allow-related"}).empty());
+    const auto drop = find_command(nb, {"pg-add", "neutron_pg_drop"});
+    CHECK(drop.size() == 2 + m.vm_ports().size());
+    CHECK_FALSE(has(find_command(nb, {"pg-add", "pg_default"}), "x1"));  // the attacker's group is its own
+    CHECK(has(find_command(nb, {"pg-add", "pg_attacker"}), "x1"));
+  }
+  SECTION("the gateway port on the external network, bridged to upstream through the localnet port") {
+    CHECK(find_command(nb, {"lsp-set-options", "provnet-ext"}) ==
+          std::vector<std::string>{"lsp-set-options", "provnet-ext", "network_name=" + kOvnPhysnet});
+    CHECK_FALSE(find_command(nb, {"lrp-set-gateway-chassis", "lrp-gw", ovn_chassis(m)}).empty());
+    CHECK_FALSE(find_command(nb, {"lr-route-add", "neutron-router", "::/0", m.upstream.gateway.str()}).empty());
+    const auto vs = commands_of(vswitch_commands(m, OvnDirs("/tmp/v6c-lt-x")));
+    CHECK(has(find_command(vs, {"set", "Open_vSwitch"}), "external_ids:ovn-bridge-mappings=\"physnet1:br-ex\""));
+    CHECK(has(find_command(vs, {"set", "Open_vSwitch"}), "external_ids:ovn-remote=\"unix:/tmp/v6c-lt-x/ovn/ovnsb_db.sock\""));
+    CHECK_FALSE(find_command(vs, {"add-port", "br-ex", kRouterGatewayIfname}).empty());
+    CHECK(has(find_command(vs, {"set", "Interface", "tapa1"}), "external_ids:iface-id=\"a1\""));
+  }
+  SECTION("every daemon and tool finds its peers under the lab's directory, not the system's") {
+    const auto env = OvnDirs("/tmp/v6c-lt-x").env();
+    for (const char* var : {"OVS_RUNDIR", "OVS_DBDIR", "OVS_LOGDIR", "OVN_RUNDIR", "OVN_DBDIR", "OVN_LOGDIR"}) {
+      CAPTURE(var);
+      CHECK(std::any_of(env.begin(), env.end(), [&](const std::string& e) {
+        return e.rfind(std::string(var) + "=/tmp/v6c-lt-x/", 0) == 0;
+      }));
+    }
+  }
+  SECTION("the ovn flavour has no router namespace and takes only the faults it can build") {
+    const auto namespaces = m.all_netns();
+    CHECK(std::find(namespaces.begin(), namespaces.end(), m.router_ns()) == namespaces.end());
+    auto f = m;
+    CHECK(apply_faults(f, {"rogue-router"}) == std::optional<std::string>("rogue-router"));
   }
 }

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -143,29 +144,37 @@ TEST_CASE("lab: a filter fault opens exactly its hole", "[lab]") {
 
 TEST_CASE("lab: two labs at once do not collide", "[lab]") {
   REQUIRE(host::is_root());
-  std::string p1, p2;
+  std::string p1, p2, p3;
   {
     Lab one(make_model(unique_prefix(), Flavour::radvd, {kSlaac}));
     Lab two(make_model(unique_prefix(), Flavour::ovn, {kSlaac}));
+    Lab three(make_model(unique_prefix(), Flavour::ovn, {kSlaac}));
     p1 = one.model().prefix;
     p2 = two.model().prefix;
+    p3 = three.model().prefix;
     REQUIRE(p1 != p2);
-    for (const Lab* lab : {&one, &two}) {
+    REQUIRE(p2 != p3);
+    for (const Lab* lab : {&one, &two, &three}) {
       const auto& net = lab->model().networks[0];
       CHECK(ping_ok(*lab, lab->vm_netns(net.vms[0]), port_address(net.vms[1]).str()));
     }
-    auto ovn_ra = host::run({"rdisc6", "-1", "-r", "3", "-w", "1000", kVmIfname}, two.vm_netns(two.model().networks[0].vms[0]), 10s);
-    CAPTURE(ovn_ra.out);
-    CHECK(contains(ovn_ra.out, "Hop limit                 :          255"));
-    CHECK(contains(ovn_ra.out, "Router lifetime           :        65535"));  // OVN's, from v6agent advertise
+    // Each OVN answers from its own router port: the two never share a datapath.
+    for (const Lab* lab : {&two, &three}) {
+      const auto& net = lab->model().networks[0];
+      auto ra = host::run({"rdisc6", "-1", "-r", "3", "-w", "1000", kVmIfname}, lab->vm_netns(net.vms[0]), 10s);
+      CAPTURE(ra.out);
+      CHECK(contains(ra.out, "from " + wire::link_local_of(net.router.mac).str()));
+    }
   }
-  CHECK(leftovers(p1).empty());
-  CHECK(leftovers(p2).empty());
+  for (const auto& p : {p1, p2, p3}) CHECK(leftovers(p).empty());
 }
 
-TEST_CASE("lab: `lab down` removes what a SIGKILLed run left", "[lab]") {
-  REQUIRE(host::is_root());
-  const auto model = make_model(unique_prefix(), Flavour::radvd, kAllModes);
+namespace {
+
+// Builds a lab in a child, SIGKILLs the child and runs `v6conform lab down`: nothing of the
+// lab may be left, and each of its daemons (at least `daemons` of them) is gone.
+void kill_then_down(Flavour flavour, std::size_t daemons) {
+  const auto model = make_model(unique_prefix(), flavour, kAllModes);
   int ready[2];
   REQUIRE(pipe(ready) == 0);
   pid_t child = fork();
@@ -186,7 +195,7 @@ TEST_CASE("lab: `lab down` removes what a SIGKILLed run left", "[lab]") {
   REQUIRE(read(ready[0], &c, 1) == 1);
   close(ready[0]);
   const auto pids = lab_pids(model);
-  CHECK(pids.size() >= 4);  // radvd, two dnsmasq for DHCPv6, the DNS server
+  CHECK(pids.size() >= daemons);
   ::kill(child, SIGKILL);
   ::waitpid(child, nullptr, 0);
   CHECK_FALSE(leftovers(model.prefix).empty());  // the kill left it all up
@@ -204,21 +213,107 @@ TEST_CASE("lab: `lab down` removes what a SIGKILLed run left", "[lab]") {
   }
 }
 
-TEST_CASE("lab: SIGTERM tears the lab down and exits 4", "[lab]") {
+}  // namespace
+
+TEST_CASE("lab: `lab down` removes what a SIGKILLed run left", "[lab]") {
   REQUIRE(host::is_root());
+  kill_then_down(Flavour::radvd, 4);  // radvd, two dnsmasq for DHCPv6, the DNS server
+}
+
+TEST_CASE("lab, ovn flavour: `lab down` removes what a SIGKILLed run left", "[lab][ovn]") {
+  REQUIRE(host::is_root());
+  kill_then_down(Flavour::ovn, 7);  // three ovsdb-servers, ovs-vswitchd, ovn-northd, ovn-controller, the DNS server
+}
+
+namespace {
+
+// `v6conform lab up --wait` in a child, SIGTERMed once its daemons run in `busy` and upstream:
+// it tears its lab down and exits 4.
+void sigterm_tears_down(const std::string& flavour, const std::string& busy) {
   test::TempDir dir("sigterm");
   const auto log = dir.file("up.log");
-  host::Process up({V6C_CONTROLLER_BIN, "lab", "up", "--wait", "--mode", "slaac"}, "", log);
+  host::Process up({V6C_CONTROLLER_BIN, "lab", "up", "--wait", "--mode", "slaac", "--flavour", flavour}, "", log);
   // The child names its lab after its PID (unique_prefix); wait until its daemons run.
   const std::string prefix = kLabPrefixBase + std::to_string(up.pid()) + "-";
-  for (int i = 0; i < 500 && (host::pids_in_netns({prefix + "router"}).empty() || host::pids_in_netns({prefix + "up"}).empty()); ++i)
+  for (int i = 0; i < 1000 && (host::pids_in_netns({prefix + busy}).empty() || host::pids_in_netns({prefix + "up"}).empty()); ++i)
     std::this_thread::sleep_for(10ms);
-  REQUIRE_FALSE(host::pids_in_netns({prefix + "router"}).empty());
+  REQUIRE_FALSE(host::pids_in_netns({prefix + busy}).empty());
   ::kill(up.pid(), SIGTERM);
   const int status = up.wait(10s);
   std::ifstream in(log);
   const std::string said((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   CAPTURE(said, leftovers(prefix));
   CHECK(status == 4);
+  CHECK(leftovers(prefix).empty());
+}
+
+}  // namespace
+
+TEST_CASE("lab: SIGTERM tears the lab down and exits 4", "[lab]") {
+  REQUIRE(host::is_root());
+  sigterm_tears_down("radvd", "router");
+}
+
+TEST_CASE("lab, ovn flavour: SIGTERM tears the lab down and exits 4", "[lab][ovn]") {
+  REQUIRE(host::is_root());
+  sigterm_tears_down("ovn", "switch");
+}
+
+TEST_CASE("lab, ovn flavour: a real OVN serves the topology", "[lab][ovn]") {
+  REQUIRE(host::is_root());
+  std::string prefix;
+  {
+    Lab lab(make_model(unique_prefix(), Flavour::ovn, kAllModes));
+    const auto& m = lab.model();
+    prefix = m.prefix;
+    const auto& slaac = network(m, kSlaac);
+    const auto a1_ns = lab.vm_netns(slaac.vms[0]);
+    INFO("setup took " << lab.timings().setup.count() / 1000 << " ms");
+
+    SECTION("OVS and OVN run in the switch namespace with their files in the lab's directory") {
+      std::multiset<std::string> names;
+      for (pid_t p : host::pids_in_netns({m.switch_ns()})) {
+        std::ifstream comm("/proc/" + std::to_string(p) + "/comm");
+        std::string name;
+        std::getline(comm, name);
+        names.insert(name);
+      }
+      CHECK(names.count("ovsdb-server") == 3);
+      for (const char* d : {"ovs-vswitchd", "ovn-northd", "ovn-controller"}) CHECK(names.count(d) == 1);
+      for (const char* f : {"/ovn/ovnnb_db.sock", "/ovn/ovnsb_db.sock", "/ovs/db.sock", "/db/ovnnb_db.db"})
+        CHECK(fs::exists(lab.files_dir() + f));
+      // The userspace datapath's taps stay in the switch namespace.
+      CHECK(host::list_links("br-int").empty());
+      CHECK(host::list_links("ovs-netdev").empty());
+    }
+    SECTION("OVN's router answers an RS with the network's prefix and MTU") {
+      auto r = host::run({"rdisc6", "-1", "-r", "3", "-w", "1000", kVmIfname}, a1_ns, 10s);
+      CAPTURE(r.out, r.err);
+      CHECK(contains(r.out, "Prefix                   : 2001:db8:1::/64"));
+      CHECK(contains(r.out, "Link MTU                 :         1450"));
+      CHECK(contains(r.out, "from " + wire::link_local_of(slaac.router.mac).str()));
+    }
+    SECTION("OVN's DHCPv6 server leases the port's fixed IP") {
+      const auto& vm = network(m, kStateful).vms[0];
+      auto r = host::run({V6C_AGENT_BIN, "dhcp6", "-i", kVmIfname, "--json", "-", "-q"}, lab.vm_netns(vm), 20s);
+      CAPTURE(r.out, r.err);
+      REQUIRE(r.ok());
+      CHECK(contains(nlohmann::json::parse(r.out).dump(), "\"" + port_address(vm).str() + "\""));
+    }
+    SECTION("east-west, north-south through the localnet port, and Packet Too Big from beyond it") {
+      CHECK(ping_ok(lab, a1_ns, port_address(slaac.vms[1]).str()));
+      CHECK(ping_ok(lab, a1_ns, port_address(network(m, kStateless).vms[0]).str()));
+      CHECK(ping_ok(lab, a1_ns, m.upstream.gateway.str()));
+      CHECK(ping_ok(lab, a1_ns, m.upstream.far_host.str()));
+      auto r = host::run({"ping", "-6", "-c", "1", "-W", "1", "-n", "-M", "do", "-s", "1400", m.upstream.far_host.str()},
+                         a1_ns, 5s);
+      CAPTURE(r.out, r.err);
+      CHECK((contains(r.out, "mtu=1280") || contains(r.out + r.err, "mtu: 1280")));
+    }
+    SECTION("the default security group: members in, the attacker's unsolicited traffic out") {
+      CHECK_FALSE(ping_ok(lab, lab.vm_netns(slaac.vms[2]), port_address(slaac.vms[1]).str()));
+      CHECK(ping_ok(lab, lab.vm_netns(slaac.vms[2]), slaac.gateway_ip.str()));
+    }
+  }
   CHECK(leftovers(prefix).empty());
 }

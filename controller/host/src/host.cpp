@@ -188,6 +188,23 @@ bool enter_netns(const std::string& netns) {
   return entered;
 }
 
+void in_netns(const std::string& netns, const std::function<void()>& fn) {
+  int self = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (self < 0 || !enter_netns(netns)) {
+    const int saved = errno;
+    if (self >= 0) ::close(self);
+    throw HostError("cannot enter namespace " + netns + ": " + std::strerror(saved));
+  }
+  struct Back {
+    int fd;
+    ~Back() {
+      ::setns(fd, CLONE_NEWNET);
+      ::close(fd);
+    }
+  } back{self};
+  fn();
+}
+
 void stop_spawning() {
   std::unique_lock gate(g_spawn_gate);
   g_sole_spawner = std::this_thread::get_id();

@@ -20,8 +20,6 @@ constexpr int kIcmpEchoRequest = 128, kIcmpMldQuery = 130, kIcmpRa = 134;
 constexpr int kIcmpNs = 135, kIcmpNa = 136, kIcmpRedirect = 137;
 // Byte offset of the NA target inside the ICMPv6 message (RFC 4861 §4.4), in bits for nft.
 constexpr int kNaTargetBitOffset = 64;
-constexpr std::uint16_t kWrongAddressFlip = 0x80;  // dhcp-wrong-address: another host in the /64
-const char* kWrongDnsServer = "2001:db8:ff::99";   // dhcp-wrong-dns: an address nobody serves
 // radvd 2.19's defaults for what ra.py leaves unset (radvd.conf(5)).
 constexpr std::uint8_t kRadvdCurHopLimit = 64;
 constexpr std::uint32_t kRadvdValidLifetime = 86400, kRadvdPreferredLifetime = 14400;
@@ -53,7 +51,6 @@ bool has_dhcp(const LabNetwork& n) { return n.mode != kSlaac; }
 // One interface block in ra.py's template order; lab/OVN additions follow in their own section.
 void radvd_block(std::ostream& o, const LabModel& m, const LabNetwork& n, const std::string& ifname, bool rogue) {
   const auto& b = m.behaviour;
-  const bool ovn = m.flavour == Flavour::ovn;
   const auto timers = m.ra_timers();
   const std::uint32_t mtu = b.ra_link_mtu.value_or(n.mtu);
   const std::uint8_t plen = b.ra_prefix_length.value_or(kSubnetPrefixLength);
@@ -64,8 +61,8 @@ void radvd_block(std::ostream& o, const LabModel& m, const LabNetwork& n, const 
   if (mtu >= kIpv6MinMtu) o << "   AdvLinkMTU " << mtu << ";\n";
   if (n.mode == kStateless) o << "   AdvOtherConfigFlag on;\n";
   if (n.mode == kStateful || b.ra_managed_everywhere) o << "   AdvManagedFlag on;\n";
-  // ra.py: RDNSS from slaac subnets' dns_nameservers only; OVN sends none.
-  if (!ovn && n.mode == kSlaac && !b.ra_rdnss_off && !n.dns_servers.empty()) {
+  // ra.py: RDNSS from slaac subnets' dns_nameservers only.
+  if (n.mode == kSlaac && !b.ra_rdnss_off && !n.dns_servers.empty()) {
     o << "   RDNSS";
     for (std::size_t i = 0; i < n.dns_servers.size() && i < kMaxRdnssEntries; ++i) o << " " << n.dns_servers[i].str();
     // Not from ra.py: radvd 2.19 defaults the lifetime to MaxRtrAdvInterval, below RFC 8106
@@ -73,11 +70,7 @@ void radvd_block(std::ostream& o, const LabModel& m, const LabNetwork& n, const 
     if (b.ra_rdnss_radvd_default_lifetime) o << " {};\n";
     else o << " {\n        AdvRDNSSLifetime " << 3 * timers.max_interval_s << ";\n   };\n";
   }
-  // Not from ra.py: OVN's constants, the lab's fault knobs, the rogue router's preference.
-  if (ovn) {
-    o << "   AdvCurHopLimit " << unsigned(kOvnCurHopLimit) << ";\n";
-    o << "   AdvDefaultLifetime " << std::min(kOvnRouterLifetime, kRadvdMaxRouterLifetime) << ";\n";
-  }
+  // Not from ra.py: the lab's fault knobs, the rogue router's preference.
   if (b.ra_router_lifetime) o << "   AdvDefaultLifetime " << *b.ra_router_lifetime << ";\n";
   if (b.ra_sllao_off) o << "   AdvSourceLLAddress off;\n";
   if (b.ra_unicast_only && !rogue) o << "   UnicastOnly on;\n";
@@ -85,7 +78,6 @@ void radvd_block(std::ostream& o, const LabModel& m, const LabNetwork& n, const 
   o << "   prefix " << cidr(n.prefix, plen) << "\n   {\n";
   o << "        AdvOnLink on;\n";
   o << "        AdvAutonomous " << (n.mode == kStateful ? "off" : "on") << ";\n";
-  if (ovn) o << "        AdvValidLifetime infinity;\n        AdvPreferredLifetime infinity;\n";
   if (b.ra_prefix_deprecated) o << "        AdvPreferredLifetime 0;\n";
   o << "   };\n";
   o << "   route " << kMetadataRoute << " {};\n";
@@ -117,20 +109,17 @@ std::string rogue_radvd_conf(const LabModel& m, const std::string& ifname) {
   return o.str();
 }
 
-bool uses_advertiser(const LabModel& m) {
-  return m.flavour == Flavour::ovn || m.behaviour.ra_answer_delay_ms.has_value();
-}
+bool uses_advertiser(const LabModel& m) { return m.behaviour.ra_answer_delay_ms.has_value(); }
 
 wire::RouterAdvert router_advert(const LabModel& m, const LabNetwork& n) {
   const auto& b = m.behaviour;
-  const bool ovn = m.flavour == Flavour::ovn;
   const auto timers = m.ra_timers();
   const std::uint32_t factor_lifetime = kRadvdLifetimeFactor * timers.max_interval_s;
   wire::RouterAdvert ra;
-  ra.cur_hop_limit = ovn ? kOvnCurHopLimit : kRadvdCurHopLimit;
+  ra.cur_hop_limit = kRadvdCurHopLimit;
   ra.managed = n.mode == kStateful || b.ra_managed_everywhere;
   ra.other = n.mode == kStateless;
-  ra.router_lifetime_s = static_cast<std::uint16_t>(b.ra_router_lifetime.value_or(ovn ? kOvnRouterLifetime : factor_lifetime));
+  ra.router_lifetime_s = static_cast<std::uint16_t>(b.ra_router_lifetime.value_or(factor_lifetime));
   if (!b.ra_sllao_off) ra.source_lla = n.router.mac;
   if (const auto mtu = b.ra_link_mtu.value_or(n.mtu); mtu >= kIpv6MinMtu) ra.mtu = mtu;
   wire::PrefixInfo pio;
@@ -138,11 +127,11 @@ wire::RouterAdvert router_advert(const LabModel& m, const LabNetwork& n) {
   pio.length = b.ra_prefix_length.value_or(kSubnetPrefixLength);
   pio.on_link = true;
   pio.autonomous = n.mode != kStateful;
-  pio.valid_s = ovn ? wire::kInfiniteLifetime : kRadvdValidLifetime;
-  pio.preferred_s = b.ra_prefix_deprecated ? 0 : ovn ? wire::kInfiniteLifetime : kRadvdPreferredLifetime;
+  pio.valid_s = kRadvdValidLifetime;
+  pio.preferred_s = b.ra_prefix_deprecated ? 0 : kRadvdPreferredLifetime;
   ra.prefixes.push_back(pio);
   ra.routes.push_back({kMetadataIp, kMetadataRouteLength, 0, factor_lifetime});
-  if (!ovn && n.mode == kSlaac && !b.ra_rdnss_off && !n.dns_servers.empty()) {
+  if (n.mode == kSlaac && !b.ra_rdnss_off && !n.dns_servers.empty()) {
     wire::Rdnss rd{b.ra_rdnss_radvd_default_lifetime ? timers.max_interval_s : factor_lifetime, {}};
     for (std::size_t i = 0; i < n.dns_servers.size() && i < kMaxRdnssEntries; ++i) rd.servers.push_back(n.dns_servers[i]);
     ra.rdnss.push_back(rd);
@@ -197,8 +186,7 @@ std::string dnsmasq_hosts(const LabModel& m, const LabNetwork& n) {
   if (n.mode != kStateful) return "";  // dhcp.py writes no address entries for slaac/stateless ports
   std::ostringstream o;
   auto line = [&](const LabPort& p) {
-    Ip6 addr = port_address(p);
-    if (m.behaviour.dhcp_wrong_address && &p == &address_vm(n)) addr.bytes[15] ^= kWrongAddressFlip;
+    const Ip6 addr = leased_address(m, n, p);
     std::string host = "host-" + p.fixed_ips.front().str();
     for (auto& c : host) c = c == ':' ? '-' : c;
     o << p.mac.str() << "," << host << "." << n.dns_domain << ",[" << addr.str() << "]\n";
@@ -225,8 +213,7 @@ std::string dnsmasq_addn_hosts(const LabNetwork& n) {
 std::string dnsmasq_opts(const LabModel& m, const LabNetwork& n) {
   if (!has_dhcp(n)) return "";
   std::vector<std::string> servers;
-  for (const auto& s : n.dns_servers) servers.push_back("[" + s.str() + "]");
-  if (m.behaviour.dhcp_no_dns) servers = {std::string("[") + kWrongDnsServer + "]"};
+  for (const auto& s : dhcp_dns_servers(m, n)) servers.push_back("[" + s.str() + "]");
   std::vector<std::string> lines;
   if (!servers.empty()) lines.push_back("tag:" + subnet_tag(n) + ",option6:dns-server," + joined(servers, ","));
   if (!n.dns_domain.empty()) lines.push_back("tag:" + subnet_tag(n) + ",option6:domain-search," + n.dns_domain);

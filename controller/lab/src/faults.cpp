@@ -26,7 +26,7 @@ const std::vector<Fault>& faults() {
       {"router-lifetime-0", "ra-router-lifetime", "router lifetime 0: the router is no default router",
        [](Behaviour& b) { b.ra_router_lifetime = 0; }},
       {"ra-mtu-wrong", "ra-mtu", "the RA's MTU option says 1400 on a 1450 network",
-       [](Behaviour& b) { b.ra_link_mtu = kWrongRaMtu; }},
+       [](Behaviour& b) { b.ra_link_mtu = kWrongRaMtu; }, {}, true},
       {"rdnss-missing", "ra-rdnss", "no RDNSS option although the slaac subnet has DNS servers",
        [](Behaviour& b) { b.ra_rdnss_off = true; }},
       {"rdnss-lifetime-short", "ra-rdnss",
@@ -37,37 +37,37 @@ const std::vector<Fault>& faults() {
       {"rogue-router", "ra-single-router", "a second router advertises on the first tenant network",
        [](Behaviour& b) { b.rogue_router = true; }},
       {"ra-unicast-only", "ra-periodic", "the router sends no unsolicited RAs (radvd UnicastOnly)",
-       [](Behaviour& b) { b.ra_unicast_only = true; }},
+       [](Behaviour& b) { b.ra_unicast_only = true; }, {}, true},
       {"fixed-ip-mismatch", "addr-slaac-matches-api", "the API reports a fixed IP other than the EUI-64 for each network's address VM",
-       [](Behaviour& b) { b.api_wrong_fixed_ip = true; }},
+       [](Behaviour& b) { b.api_wrong_fixed_ip = true; }, {}, true},
       {"address-in-use", "addr-dad", "another host on the first network holds its address VM's address",
        [](Behaviour& b) { b.duplicate_address = true; }},
       {"dhcp-wrong-address", "dhcp6-stateful-address", "the stateful DHCPv6 server leases the address VM another address than its fixed IP",
-       [](Behaviour& b) { b.dhcp_wrong_address = true; }},
+       [](Behaviour& b) { b.dhcp_wrong_address = true; }, {}, true},
       {"dhcp-wrong-dns", "dhcp6-stateless-dns", "DHCPv6 hands out a DNS server the subnet does not list",
-       [](Behaviour& b) { b.dhcp_no_dns = true; }},
+       [](Behaviour& b) { b.dhcp_no_dns = true; }, {}, true},
       {"gw-not-router", "gw-nd", "the gateway's Neighbor Advertisements lack the router flag",
        [](Behaviour& b) { b.gw_not_router = true; }},
       {"gw-no-echo", "gw-echo", "the gateway ignores echo requests",
-       [](Behaviour& b) { b.gw_ignores_echo = true; }},
+       [](Behaviour& b) { b.gw_ignores_echo = true; }, {}, true},
       {"inbound-echo-blocked", "north-south-in", "the router drops echo requests coming in from outside",
-       [](Behaviour& b) { b.inbound_echo_blocked = true; }},
+       [](Behaviour& b) { b.inbound_echo_blocked = true; }, {}, true},
       {"east-west-blocked", "east-west", "traffic between VMs on different networks is dropped at the router",
-       [](Behaviour& b) { b.east_west_blocked = true; }},
+       [](Behaviour& b) { b.east_west_blocked = true; }, {}, true},
       {"nat66", "north-south-out", "the router masquerades tenant addresses behind its gateway port",
-       [](Behaviour& b) { b.nat66 = true; }},
+       [](Behaviour& b) { b.nat66 = true; }, {}, true},
       {"link-mtu-small", "mtu-1280",
        "the link between VMs carries only 1400-byte packets on a network that claims 1450",
        [](Behaviour& b) { b.vm_link_mtu = kSmallLinkMtu; }},
       {"ptb-dropped", "ptb-delivered", "the router drops Packet Too Big on its way to the VMs",
-       [](Behaviour& b) { b.ptb_dropped = true; }},
+       [](Behaviour& b) { b.ptb_dropped = true; }, {}, true},
       {"icmp-errors-filtered", "icmp6-errors",
        "the security group drops Destination Unreachable and Time Exceeded",
        [](Behaviour& b) { b.sg_drops_icmp_errors = true; }},
       {"dns-down", "dns-aaaa", "the advertised DNS server does not answer",
-       [](Behaviour& b) { b.dns_down = true; }},
+       [](Behaviour& b) { b.dns_down = true; }, {}, true},
       {"no-metadata", "metadata-v6", "no metadata proxy holds fe80::a9fe:a9fe",
-       [](Behaviour& b) { b.metadata_absent = true; }},
+       [](Behaviour& b) { b.metadata_absent = true; }, {}, true},
       {"no-ra-guard", "sec-ra-guard", "RAs sent by VMs are not dropped",
        [](Behaviour& b) { b.ra_guard_off = true; }},
       {"no-dhcp-shield", "sec-dhcp6-shield", "DHCPv6 server replies sent by VMs are not dropped",
@@ -79,9 +79,9 @@ const std::vector<Fault>& faults() {
       {"no-na-filter", "sec-na-spoof", "VMs may advertise any target in a Neighbor Advertisement",
        [](Behaviour& b) { b.na_filter_off = true; }},
       {"redirect-admitted", "sec-redirect", "the security group admits ICMPv6 Redirects",
-       [](Behaviour& b) { b.sg_admits_redirect = true; }},
+       [](Behaviour& b) { b.sg_admits_redirect = true; }, {}, true},
       {"sg-open", "sec-default-sg", "the default security group admits all unsolicited inbound traffic",
-       [](Behaviour& b) { b.sg_ingress_open = true; }},
+       [](Behaviour& b) { b.sg_ingress_open = true; }, {}, true},
   };
   return all;
 }
@@ -109,7 +109,7 @@ const std::vector<Unexercised>& unexercised_requirements() {
 std::optional<std::string> apply_faults(LabModel& m, const std::vector<std::string>& names) {
   for (const auto& n : names) {
     const Fault* f = find_fault(n);
-    if (!f) return n;
+    if (!f || (m.flavour == Flavour::ovn && !f->on_ovn)) return n;
     f->apply(m.behaviour);
   }
   return std::nullopt;

@@ -15,10 +15,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <span>
 #include <thread>
 
 #include "v6c/host/host.hpp"
 #include "v6c/lab/config.hpp"
+#include "v6c/lab/ovn.hpp"
 #include "v6c/lab/run.hpp"
 
 namespace v6c::lab {
@@ -41,21 +43,15 @@ using Sysctls = std::vector<std::pair<std::string, std::string>>;  // path under
 
 // Writes sysctls inside a namespace from this thread (setns and back): no exec per value.
 void write_sysctls(const std::string& netns, const Sysctls& values) {
-  int self = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-  if (self < 0 || !host::enter_netns(netns)) {
-    const int saved = errno;
-    if (self >= 0) ::close(self);
-    throw host::HostError("cannot enter namespace " + netns + ": " + std::strerror(saved));
-  }
   std::string failed;
-  for (const auto& [path, value] : values) {
-    std::ofstream f("/proc/sys/" + path);
-    f << value;
-    f.flush();
-    if (!f) failed = path;
-  }
-  ::setns(self, CLONE_NEWNET);
-  ::close(self);
+  host::in_netns(netns, [&] {
+    for (const auto& [path, value] : values) {
+      std::ofstream f("/proc/sys/" + path);
+      f << value;
+      f.flush();
+      if (!f) failed = path;
+    }
+  });
   if (!failed.empty()) throw host::HostError("[" + netns + "] cannot set /proc/sys/" + failed);
 }
 
@@ -161,8 +157,19 @@ struct Tool {
   const char* name;
   const char* package;
 };
-const Tool kTools[] = {{"ip", "iproute2"},           {"radvd", "radvd"},     {"dnsmasq", "dnsmasq-base"},
-                       {"nft", "nftables"},          {"ip6tables-restore", "iptables"}};
+const Tool kRadvdTools[] = {{"ip", "iproute2"}, {"radvd", "radvd"}, {"dnsmasq", "dnsmasq-base"}, {"nft", "nftables"},
+                            {"ip6tables-restore", "iptables"}};
+// dnsmasq stays: it is the upstream DNS server in both flavours.
+const Tool kOvnTools[] = {{"ip", "iproute2"},
+                          {"dnsmasq", "dnsmasq-base"},
+                          {"ovsdb-tool", "openvswitch-common"},
+                          {"ovsdb-server", "openvswitch-common"},
+                          {"ovs-vswitchd", "openvswitch-switch"},
+                          {"ovs-vsctl", "openvswitch-switch"},
+                          {"ovn-northd", "ovn-central"},
+                          {"ovn-nbctl", "ovn-common"},
+                          {"ovn-sbctl", "ovn-common"},
+                          {"ovn-controller", "ovn-host"}};
 
 }  // namespace
 
@@ -172,9 +179,10 @@ std::string unique_prefix() {
   return kLabPrefixBase + std::to_string(::getpid()) + (n > 1 ? "x" + std::to_string(n) : "") + "-";
 }
 
-std::optional<std::string> missing_environment() {
+std::optional<std::string> missing_environment(Flavour flavour) {
   if (!host::is_root()) return "the lab needs root (network namespaces, nftables): run it with sudo";
-  for (const auto& t : kTools)
+  const auto& tools = flavour == Flavour::ovn ? std::span<const Tool>(kOvnTools) : std::span<const Tool>(kRadvdTools);
+  for (const auto& t : tools)
     if (!host::have_tool(t.name))
       return std::string("the lab needs ") + t.name + ": install the Debian package " + t.package;
   return std::nullopt;
@@ -210,20 +218,16 @@ void Lab::teardown() {
   timings_.teardown = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
 }
 
-void Lab::build() {
-  const auto& m = model_;
-  const auto& b = m.behaviour;
-  std::string tmpl = "/tmp/" + m.prefix + "XXXXXX";
-  if (!::mkdtemp(tmpl.data())) throw host::HostError("mkdtemp " + tmpl + ": " + std::strerror(errno));
-  dir_ = tmpl;
-  ::chmod(dir_.c_str(), 0755);
+namespace {
 
+// The build's steps, in order. The ovn flavour replaces the router, DHCP, switch, filter and
+// daemon steps with one of its own (ovn.hpp); the rest is the same for both flavours.
+
+void add_namespaces(const LabModel& m) {
   const auto namespaces = m.all_netns();
   std::vector<std::string> root;
   for (const auto& n : namespaces) root.push_back("netns add " + n);
   host::ip_batch(root);
-  up_ = true;
-
   // Before any link exists, so every new interface inherits them: no DAD (the agents run
   // their own), no kernel RA processing in the lab's hosts (the agents observe RAs instead).
   const Sysctls quiet = {{"net/ipv6/conf/default/accept_dad", "0"}, {"net/ipv6/conf/all/accept_dad", "0"},
@@ -238,47 +242,53 @@ void Lab::build() {
     if (n == m.upstream_ns()) s.push_back({"net/ipv6/icmp/ratemask", "255"});
     if (n == m.switch_ns()) {
       s.push_back({"net/ipv6/conf/default/disable_ipv6", "1"});  // the bridges are L2 only
-      s.push_back({"net/bridge/bridge-nf-call-ip6tables", "1"});
+      if (m.flavour == Flavour::radvd) s.push_back({"net/bridge/bridge-nf-call-ip6tables", "1"});
     }
     write_sysctls(n, s);
   }
+}
 
-  // Links, created straight into their namespaces: no name ever appears in the root namespace.
-  const std::string R = m.router_ns(), D = m.dhcp_ns(), S = m.switch_ns(), U = m.upstream_ns(), F = m.far_ns();
-  const auto& up = m.upstream;
-  root.clear();
-  root.push_back(veth(kRouterGatewayIfname, R, kUpstreamProviderIfname, U, kProviderMtu));
-  root.push_back(veth(kUpstreamFarIfname, U, kVmIfname, F, up.far_mtu));
+std::string intruder_port(const LabModel& m) { return "tap" + std::to_string(m.networks.front().index) + "i"; }
+std::string rogue_port(const LabModel& m) { return "tap" + std::to_string(m.networks.front().index) + "g"; }
+
+// Links, created straight into their namespaces: no name ever appears in the root namespace.
+// The router's ports live in the router namespace (radvd) or are OVN's, whose gateway port
+// reaches upstream through the switch namespace's provider bridge.
+void add_links(const LabModel& m) {
+  const auto& b = m.behaviour;
+  const std::string S = m.switch_ns(), U = m.upstream_ns();
+  const bool ovn = m.flavour == Flavour::ovn;
+  std::vector<std::string> root;
+  root.push_back(veth(kRouterGatewayIfname, ovn ? S : m.router_ns(), kUpstreamProviderIfname, U, kProviderMtu));
+  root.push_back(veth(kUpstreamFarIfname, U, kVmIfname, m.far_ns(), m.upstream.far_mtu));
   for (const auto& n : m.networks) {
-    root.push_back(veth(router_port_ifname(n), R, n.router.bridge_port, S, n.mtu, n.router.mac));
-    root.push_back(veth(dhcp_port_ifname(n), D, n.dhcp.bridge_port, S, n.mtu, n.dhcp.mac));
+    if (!ovn) root.push_back(veth(router_port_ifname(n), m.router_ns(), n.router.bridge_port, S, n.mtu, n.router.mac));
+    root.push_back(veth(dhcp_port_ifname(n), m.dhcp_ns(), n.dhcp.bridge_port, S, n.mtu, n.dhcp.mac));
     for (const auto& vm : n.vms)
-      if (!m.is_guest(vm))  // a guest's port is a tap, made in the switch namespace below
+      if (!m.is_guest(vm))  // a guest's port is a tap, made in the switch namespace by build_bridges
         root.push_back(veth(kVmIfname, m.ns(vm.netns_suffix), vm.bridge_port, S, n.mtu, vm.mac));
   }
   const auto& first = m.networks.front();
-  const std::string intruder_port = "tap" + std::to_string(first.index) + "i";
-  const std::string rogue_port = "tap" + std::to_string(first.index) + "g";
   if (b.duplicate_address)
-    root.push_back(veth(kVmIfname, m.intruder_ns(), intruder_port, S, first.mtu,
+    root.push_back(veth(kVmIfname, m.intruder_ns(), intruder_port(m), S, first.mtu,
                         neutron_mac(first.index, kIntruderPortNumber)));
   if (b.rogue_router)
-    root.push_back(veth(kVmIfname, m.rogue_ns(), rogue_port, S, first.mtu, neutron_mac(first.index, kRoguePortNumber)));
+    root.push_back(veth(kVmIfname, m.rogue_ns(), rogue_port(m), S, first.mtu, neutron_mac(first.index, kRoguePortNumber)));
   host::ip_batch(root);
+}
 
-  // The routers report Address Unreachable after 3 unanswered NSs: 0.15 s here instead of
-  // Linux's 3 s (a new namespace has no neigh/default to inherit from, so per interface).
-  auto fast_nd = [](const std::vector<std::string>& ifnames) {
-    Sysctls s;
-    for (const auto& i : ifnames) s.push_back({"net/ipv6/neigh/" + i + "/retrans_time_ms", std::to_string(kLabNdRetransMs)});
-    return s;
-  };
-  std::vector<std::string> router_ifs = {kRouterGatewayIfname};
-  for (const auto& n : m.networks) router_ifs.push_back(router_port_ifname(n));
-  write_sysctls(R, fast_nd(router_ifs));
-  write_sysctls(U, fast_nd({kUpstreamProviderIfname, kUpstreamFarIfname}));
+// The routers report Address Unreachable after 3 unanswered NSs: 0.15 s here instead of
+// Linux's 3 s (a new namespace has no neigh/default to inherit from, so per interface).
+Sysctls fast_nd(const std::vector<std::string>& ifnames) {
+  Sysctls s;
+  for (const auto& i : ifnames) s.push_back({"net/ipv6/neigh/" + i + "/retrans_time_ms", std::to_string(kLabNdRetransMs)});
+  return s;
+}
 
-  // Upstream: the provider's router, the external host and the DNS server, and the far link.
+// Upstream: the provider's router, the external host and the DNS server, and the far link.
+void build_upstream(const LabModel& m) {
+  const auto& up = m.upstream;
+  write_sysctls(m.upstream_ns(), fast_nd({kUpstreamProviderIfname, kUpstreamFarIfname}));
   std::vector<std::string> u = {"link set lo up", "link set " + kUpstreamProviderIfname + " up",
                                 "link set " + kUpstreamFarIfname + " up",
                                 addr(up.gateway, kSubnetPrefixLength, kUpstreamProviderIfname),
@@ -286,42 +296,54 @@ void Lab::build() {
                                 addr(up.far_upstream, kSubnetPrefixLength, kUpstreamFarIfname)};
   for (const auto& n : m.networks)
     u.push_back("route add " + n.prefix.str() + "/64 via " + up.router_gateway_port.str());
-  host::ip_batch(u, U);
+  host::ip_batch(u, m.upstream_ns());
   host::ip_batch({"link set lo up", "link set " + kVmIfname + " up", addr(up.far_host, kSubnetPrefixLength, kVmIfname),
                   "route add default via " + up.far_upstream.str()},
-                 F);
+                 m.far_ns());
+}
 
-  // Router (qrouter): gateway port, one qr- port per tenant subnet holding its gateway_ip.
+// Router (qrouter): gateway port, one qr- port per tenant subnet holding its gateway_ip.
+void build_router(const LabModel& m) {
+  const std::string R = m.router_ns();
+  std::vector<std::string> router_ifs = {kRouterGatewayIfname};
+  for (const auto& n : m.networks) router_ifs.push_back(router_port_ifname(n));
+  write_sysctls(R, fast_nd(router_ifs));
   std::vector<std::string> r = {"link set lo up", "link set " + kRouterGatewayIfname + " up",
-                                addr(up.router_gateway_port, kSubnetPrefixLength, kRouterGatewayIfname),
-                                "route add default via " + up.gateway.str()};
+                                addr(m.upstream.router_gateway_port, kSubnetPrefixLength, kRouterGatewayIfname),
+                                "route add default via " + m.upstream.gateway.str()};
   for (const auto& n : m.networks) {
     r.push_back("link set " + router_port_ifname(n) + " up");
     r.push_back(addr(n.gateway_ip, kSubnetPrefixLength, router_port_ifname(n)));
   }
   host::ip_batch(r, R);
-  if (b.gw_not_router) {
+  if (m.behaviour.gw_not_router) {
     Sysctls s;  // a per-interface forwarding of 0 clears the NA router flag; routing goes on
     for (const auto& n : m.networks) s.push_back({"net/ipv6/conf/" + router_port_ifname(n) + "/forwarding", "0"});
     write_sysctls(R, s);
   }
+}
 
-  // DHCP (qdhcp): one port per network holding the DHCP port's fixed IP.
+// DHCP (qdhcp, or OVN's ovnmeta): one port per network holding the DHCP port's fixed IP and
+// the metadata address, which Neutron's metadata proxy holds in that namespace.
+void build_dhcp_ports(const LabModel& m) {
   std::vector<std::string> d = {"link set lo up"};
   for (const auto& n : m.networks) {
     d.push_back("link set " + dhcp_port_ifname(n) + " up");
     d.push_back(addr(port_address(n.dhcp), kSubnetPrefixLength, dhcp_port_ifname(n)));
-    // Neutron's metadata proxy holds the metadata address in the DHCP (or ovnmeta) namespace.
-    if (!b.metadata_absent) d.push_back("addr add " + kMetadataAddress + " dev " + dhcp_port_ifname(n) + " nodad");
+    if (!m.behaviour.metadata_absent) d.push_back("addr add " + kMetadataAddress + " dev " + dhcp_port_ifname(n) + " nodad");
     // Lab only (timing): dnsmasq looks up a DHCPv6 client's MAC in the neighbour table and,
     // when it is missing, pings the client and sleeps 100 ms before it answers.
-    for (const auto& vm : n.vms)
-      d.push_back("neigh replace " + wire::link_local_of(vm.mac).str() + " lladdr " + vm.mac.str() + " dev " +
-                  dhcp_port_ifname(n) + " nud permanent");
+    if (m.flavour == Flavour::radvd)
+      for (const auto& vm : n.vms)
+        d.push_back("neigh replace " + wire::link_local_of(vm.mac).str() + " lladdr " + vm.mac.str() + " dev " +
+                    dhcp_port_ifname(n) + " nud permanent");
   }
-  host::ip_batch(d, D);
+  host::ip_batch(d, m.dhcp_ns());
+}
 
-  // Switch: a bridge per network, every port attached.
+// Switch: a Linux bridge per network, every port attached.
+void build_bridges(const LabModel& m) {
+  const auto& b = m.behaviour;
   std::vector<std::string> s = {"link set lo up"};
   for (const auto& n : m.networks) {
     s.push_back("link add " + n.bridge + " type bridge mcast_snooping 0");
@@ -333,84 +355,122 @@ void Lab::build() {
         s.insert(s.end(), {"tuntap add dev " + vm.bridge_port + " mode tap",
                            "link set " + vm.bridge_port + " mtu " + std::to_string(n.mtu)});
     }
-    if (&n == &first && b.duplicate_address) ports.push_back(intruder_port);
-    if (&n == &first && b.rogue_router) ports.push_back(rogue_port);
+    if (&n == &m.networks.front() && b.duplicate_address) ports.push_back(intruder_port(m));
+    if (&n == &m.networks.front() && b.rogue_router) ports.push_back(rogue_port(m));
     for (const auto& p : ports) s.push_back("link set " + p + " master " + n.bridge + " up");
   }
-  host::ip_batch(s, S);
+  host::ip_batch(s, m.switch_ns());
+}
 
-  // VMs: configured as cloud-init would from Neutron's facts, default route via the router port.
-  // The victim's kernel acts on RAs as a VM's does (accept_ra 1, forwarding off), so a rogue
-  // RA that gets through changes its routes and addresses, which the victim reports.
+// VMs: configured as cloud-init would from Neutron's facts, default route via the router port.
+// The victim's kernel acts on RAs as a VM's does (accept_ra 1, forwarding off), so a rogue
+// RA that gets through changes its routes and addresses, which the victim reports.
+void configure_vms(const LabModel& m) {
   for (const auto& n : m.networks)
-    for (const auto& vm : n.vms)
+    for (const auto& vm : n.vms) {
+      if (m.is_guest(vm)) continue;  // a guest's own init and agent configure it
       if (vm.role == kVictimRole) write_sysctls(m.ns(vm.netns_suffix), {{"net/ipv6/conf/" + kVmIfname + "/accept_ra", "1"}});
-  for (const auto& n : m.networks)
-    for (const auto& vm : n.vms)
-      if (!m.is_guest(vm))  // a guest's own init and agent configure it
-        host::ip_batch({"link set lo up", "link set " + kVmIfname + " up",
-                        addr(port_address(vm), kSubnetPrefixLength, kVmIfname),
-                        "route add default via " + wire::link_local_of(n.router.mac).str() + " dev " + kVmIfname},
-                       m.ns(vm.netns_suffix));
-  if (b.duplicate_address) {
+      host::ip_batch({"link set lo up", "link set " + kVmIfname + " up",
+                      addr(port_address(vm), kSubnetPrefixLength, kVmIfname),
+                      "route add default via " + wire::link_local_of(n.router.mac).str() + " dev " + kVmIfname},
+                     m.ns(vm.netns_suffix));
+    }
+  const auto& first = m.networks.front();
+  if (m.behaviour.duplicate_address)
     host::ip_batch({"link set lo up", "link set " + kVmIfname + " up",
                     addr(port_address(address_vm(first)), kSubnetPrefixLength, kVmIfname)},
                    m.intruder_ns());
-  }
-  if (b.rogue_router) host::ip_batch({"link set lo up", "link set " + kVmIfname + " up"}, m.rogue_ns());
+  if (m.behaviour.rogue_router) host::ip_batch({"link set lo up", "link set " + kVmIfname + " up"}, m.rogue_ns());
+}
 
-  // Port security and security groups.
-  write_file(dir_ + "/portsec.nft", port_security_nft(m));
-  host::must({"nft", "-f", dir_ + "/portsec.nft"}, S);
-  write_file(dir_ + "/sg.rules", security_group_rules(m));
-  host::must({"ip6tables-restore", dir_ + "/sg.rules"}, S);
+// Port security and security groups on the bridges; fault rules in the router.
+void apply_filters(const LabModel& m, const std::string& dir) {
+  write_file(dir + "/portsec.nft", port_security_nft(m));
+  host::must({"nft", "-f", dir + "/portsec.nft"}, m.switch_ns());
+  write_file(dir + "/sg.rules", security_group_rules(m));
+  host::must({"ip6tables-restore", dir + "/sg.rules"}, m.switch_ns());
   const std::string rr = router_rules(m);
   if (rr.find("-A ") != std::string::npos) {
-    write_file(dir_ + "/router.rules", rr);
-    host::must({"ip6tables-restore", dir_ + "/router.rules"}, R);
+    write_file(dir + "/router.rules", rr);
+    host::must({"ip6tables-restore", dir + "/router.rules"}, m.router_ns());
   }
+}
 
-  // Daemons. Each daemonizes; teardown finds it by namespace, so --keep and `lab down` work
-  // after this process is gone.
-  std::vector<std::string> ready;  // a file each daemon writes once it listens
-  if (uses_advertiser(m)) {
-    const auto agent = find_agent(fs::read_symlink("/proc/self/exe"));
-    if (agent.empty()) throw host::HostError("v6agent not found (the router role needs it): set V6C_AGENT");
-    for (const auto& n : m.networks) {
-      const std::string base = dir_ + "/router-" + n.name;
-      write_file(base + ".plan.json", advertiser_plan(m, n).dump(2));
-      // setsid -f: it leaves our process group and outlives us like radvd (--keep, lab down);
-      // no inherited pipe keeps host::must waiting. The pcap appears once its raw socket is open.
-      host::must({"sh", "-c", "exec setsid -f \"$@\" </dev/null >/dev/null 2>>\"$0\"", base + ".log", agent.string(),
-                  "run", base + ".plan.json", "-q", "--pcap", base + ".pcap"},
-                 R);
-      ready.push_back(base + ".pcap");
-    }
-  } else {
-    write_file(dir_ + "/radvd.conf", radvd_conf(m));
-    host::must({"radvd", "-C", dir_ + "/radvd.conf", "-p", dir_ + "/radvd.pid", "-m", "logfile", "-l",
-                dir_ + "/radvd.log"},
-               R);
-    ready.push_back(dir_ + "/radvd.pid");
+// The router's RAs: radvd, or v6agent's advertise procedure for a late answer. Returns the
+// file each writes once it sends.
+std::vector<std::string> start_advertisers(const LabModel& m, const std::string& dir) {
+  if (!uses_advertiser(m)) {
+    write_file(dir + "/radvd.conf", radvd_conf(m));
+    host::must({"radvd", "-C", dir + "/radvd.conf", "-p", dir + "/radvd.pid", "-m", "logfile", "-l", dir + "/radvd.log"},
+               m.router_ns());
+    return {dir + "/radvd.pid"};
   }
-  if (b.rogue_router) {
-    write_file(dir_ + "/rogue-radvd.conf", rogue_radvd_conf(m, kVmIfname));
-    host::must({"radvd", "-C", dir_ + "/rogue-radvd.conf", "-p", dir_ + "/rogue-radvd.pid", "-m", "logfile", "-l",
-                dir_ + "/rogue-radvd.log"},
+  const auto agent = find_agent(fs::read_symlink("/proc/self/exe"));
+  if (agent.empty()) throw host::HostError("v6agent not found (the router role needs it): set V6C_AGENT");
+  std::vector<std::string> ready;
+  for (const auto& n : m.networks) {
+    const std::string base = dir + "/router-" + n.name;
+    write_file(base + ".plan.json", advertiser_plan(m, n).dump(2));
+    // setsid -f: it leaves our process group and outlives us like radvd (--keep, lab down);
+    // no inherited pipe keeps host::must waiting. The pcap appears once its raw socket is open.
+    host::must({"sh", "-c", "exec setsid -f \"$@\" </dev/null >/dev/null 2>>\"$0\"", base + ".log", agent.string(), "run",
+                base + ".plan.json", "-q", "--pcap", base + ".pcap"},
+               m.router_ns());
+    ready.push_back(base + ".pcap");
+  }
+  return ready;
+}
+
+// Daemons of the radvd flavour: the router's advertiser, the rogue router, dnsmasq per
+// DHCPv6 network. Each daemonizes; teardown finds it by namespace, so --keep and `lab down`
+// work after this process is gone.
+void start_neutron_agents(const LabModel& m, const std::string& dir) {
+  auto ready = start_advertisers(m, dir);
+  if (m.behaviour.rogue_router) {
+    write_file(dir + "/rogue-radvd.conf", rogue_radvd_conf(m, kVmIfname));
+    host::must({"radvd", "-C", dir + "/rogue-radvd.conf", "-p", dir + "/rogue-radvd.pid", "-m", "logfile", "-l",
+                dir + "/rogue-radvd.log"},
                m.rogue_ns());
+    ready.push_back(dir + "/rogue-radvd.pid");
   }
   for (const auto& n : m.networks) {
-    auto argv = dnsmasq_argv(m, n, dir_ + "/dhcp-" + n.name);
+    auto argv = dnsmasq_argv(m, n, dir + "/dhcp-" + n.name);
     if (argv.empty()) continue;
-    fs::create_directory(dir_ + "/dhcp-" + n.name);
-    write_file(dir_ + "/dhcp-" + n.name + "/host", dnsmasq_hosts(m, n));
-    write_file(dir_ + "/dhcp-" + n.name + "/addn_hosts", dnsmasq_addn_hosts(n));
-    write_file(dir_ + "/dhcp-" + n.name + "/opts", dnsmasq_opts(m, n));
-    host::must(argv, D);
+    fs::create_directory(dir + "/dhcp-" + n.name);
+    write_file(dir + "/dhcp-" + n.name + "/host", dnsmasq_hosts(m, n));
+    write_file(dir + "/dhcp-" + n.name + "/addn_hosts", dnsmasq_addn_hosts(n));
+    write_file(dir + "/dhcp-" + n.name + "/opts", dnsmasq_opts(m, n));
+    host::must(argv, m.dhcp_ns());
   }
-  if (!b.dns_down) host::must(dns_server_argv(m, dir_), U);
   for (const auto& f : ready) wait_for_file(f, "the router's advertiser");
-  if (b.rogue_router) wait_for_file(dir_ + "/rogue-radvd.pid", "rogue radvd");
+}
+
+}  // namespace
+
+void Lab::build() {
+  const auto& m = model_;
+  const auto start = Clock::now();
+  std::string tmpl = "/tmp/" + m.prefix + "XXXXXX";
+  if (!::mkdtemp(tmpl.data())) throw host::HostError("mkdtemp " + tmpl + ": " + std::strerror(errno));
+  dir_ = tmpl;
+  ::chmod(dir_.c_str(), 0755);
+  up_ = true;
+  add_namespaces(m);
+  add_links(m);
+  build_upstream(m);
+  build_dhcp_ports(m);
+  configure_vms(m);
+  if (m.flavour == Flavour::ovn) {
+    const auto at = build_ovn(m, dir_);  // switch, router, DHCPv6, security groups and daemons: OVN's
+    timings_.daemons_up = std::chrono::duration_cast<std::chrono::microseconds>(at.daemons_up - start);
+    timings_.bound = std::chrono::duration_cast<std::chrono::microseconds>(at.bound - start);
+  } else {
+    build_router(m);
+    build_bridges(m);
+    apply_filters(m, dir_);
+    start_neutron_agents(m, dir_);
+  }
+  if (!m.behaviour.dns_down) host::must(dns_server_argv(m, dir_), m.upstream_ns());
 }
 
 std::vector<std::string> down(const std::string& prefix) {

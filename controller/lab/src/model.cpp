@@ -10,6 +10,8 @@ namespace {
 constexpr int kRouterPortNumber = 1;
 constexpr int kDhcpPortNumber = 2;
 constexpr int kFirstVmPortNumber = 16;
+constexpr std::uint8_t kWrongAddressFlip = 0x80;  // dhcp-wrong-address: another host in the /64
+const char* kWrongDnsServer = "2001:db8:ff::99";  // dhcp-wrong-dns: an address nobody serves
 
 struct ModeLayout {
   const std::string& mode;
@@ -65,7 +67,8 @@ RaTimers LabModel::ra_timers() const {
 }
 
 std::vector<std::string> LabModel::all_netns() const {
-  std::vector<std::string> names = {upstream_ns(), far_ns(), router_ns(), dhcp_ns(), switch_ns()};
+  std::vector<std::string> names = {upstream_ns(), far_ns(), dhcp_ns(), switch_ns()};
+  if (flavour == Flavour::radvd) names.push_back(router_ns());  // OVN's router is logical
   for (const auto& [net, port] : vm_ports())
     if (!is_guest(*port)) names.push_back(ns(port->netns_suffix));
   if (behaviour.duplicate_address) names.push_back(intruder_ns());
@@ -154,6 +157,17 @@ const LabPort& address_vm(const LabNetwork& n) {
   for (const auto& vm : n.vms)
     if (vm.role == model::kRoleAddress) return vm;
   throw std::logic_error("network " + n.name + " has no address VM");
+}
+
+Ip6 leased_address(const LabModel& m, const LabNetwork& n, const LabPort& p) {
+  Ip6 a = port_address(p);
+  if (m.behaviour.dhcp_wrong_address && n.mode == kStateful && &p == &address_vm(n)) a.bytes[15] ^= kWrongAddressFlip;
+  return a;
+}
+
+std::vector<Ip6> dhcp_dns_servers(const LabModel& m, const LabNetwork& n) {
+  if (m.behaviour.dhcp_no_dns) return {ip(kWrongDnsServer)};
+  return n.dns_servers;
 }
 
 model::Facts to_facts(const LabModel& m) {

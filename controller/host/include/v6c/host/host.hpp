@@ -3,6 +3,7 @@
 // name. Nothing here touches a host file.
 #pragma once
 #include <chrono>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <sys/types.h>
@@ -35,6 +36,9 @@ bool have_tool(const std::string& name);  // on PATH and executable
 bool is_root();
 // Moves the calling thread into the named network namespace; false (errno set) if it cannot.
 bool enter_netns(const std::string& netns);
+// Runs fn with the calling thread inside netns, then moves the thread back (no exec): for
+// sysctls and ioctls. Throws HostError when it cannot enter.
+void in_netns(const std::string& netns, const std::function<void()>& fn);
 // From now on only the calling thread starts processes; any other thread that tries blocks
 // for good. For the thread that tears down after a signal and then ends the process: what
 // it lists is then all there is. Returns once no child is between fork and exec.

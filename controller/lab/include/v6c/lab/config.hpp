@@ -26,17 +26,16 @@ inline const std::string kMetadataRoute = "fe80::a9fe:a9fe/128";
 inline const std::string kMetadataAddress = "fe80::a9fe:a9fe/128";  // held by the metadata proxy
 
 // radvd.conf for the router namespace: one interface block per tenant network, as
-// neutron/agent/linux/ra.py renders it (flavour radvd) or with OVN's constants (flavour ovn).
+// neutron/agent/linux/ra.py renders it (the radvd flavour; OVN sends its own RAs).
 std::string radvd_conf(const LabModel& m);
 // A second router on the first network (fault rogue-router): the same template, lower preference.
 std::string rogue_radvd_conf(const LabModel& m, const std::string& ifname);
 
-// Whether the router's RAs come from v6agent's advertise procedure instead of radvd: the
-// ovn flavour (OVN's router lifetime 65535 is more than radvd accepts) and a router that
-// answers RSs late (radvd always answers within MAX_RA_DELAY_TIME).
+// Whether the router's RAs come from v6agent's advertise procedure instead of radvd: a
+// router that answers RSs late (radvd always answers within MAX_RA_DELAY_TIME).
 bool uses_advertiser(const LabModel& m);
 // The RA the router sends on one network, field by field what radvd sends for radvd_conf()
-// (its defaults where ra.py sets nothing) or OVN's constants.
+// (its defaults where ra.py sets nothing).
 wire::RouterAdvert router_advert(const LabModel& m, const LabNetwork& n);
 // The plan (v6agent-plan/1) that makes v6agent the router on one network's qr- port.
 nlohmann::json advertiser_plan(const LabModel& m, const LabNetwork& n);

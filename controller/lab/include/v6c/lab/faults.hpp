@@ -17,6 +17,7 @@ struct Fault {
   std::string description;
   void (*apply)(Behaviour&);
   std::vector<std::string> also_breaks = {};  // requirements that rest on the broken one
+  bool on_ovn = false;       // the ovn flavour's build honours it (in its northbound database)
 };
 
 const std::vector<Fault>& faults();
@@ -29,7 +30,8 @@ struct Unexercised {
 };
 const std::vector<Unexercised>& unexercised_requirements();
 
-// Applies the named faults in order; returns the first unknown name, if any.
+// Applies the named faults in order; returns the first name that is unknown or that the
+// model's flavour cannot build, if any.
 std::optional<std::string> apply_faults(LabModel& m, const std::vector<std::string>& names);
 
 }  // namespace v6c::lab

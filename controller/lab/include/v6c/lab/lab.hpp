@@ -14,12 +14,15 @@ namespace v6c::lab {
 // A per-run name prefix: "v6c-l<pid>-", then "v6c-l<pid>x2-", … for further labs in one process.
 std::string unique_prefix();
 
-// Nothing missing: nullopt. Otherwise one line naming what to do (run as root, install a package).
-std::optional<std::string> missing_environment();
+// Nothing missing for this flavour: nullopt. Otherwise one line naming what to do (run as
+// root, install a package).
+std::optional<std::string> missing_environment(Flavour flavour);
 
 // How long each phase took, for scripts/bench.
 struct Timings {
   std::chrono::microseconds setup{0}, teardown{0};
+  // The ovn flavour, from the build's start: its daemons running, every port bound.
+  std::chrono::microseconds daemons_up{0}, bound{0};
 };
 
 class Lab {

@@ -41,13 +41,6 @@ inline constexpr RaTimers kNeutronRaTimers{30, 100};
 inline constexpr RaTimers kOvnRaTimers{200, 600};
 inline constexpr RaTimers kSlowLabRaTimers{3, 4};  // radvd's smallest allowed (MinRtrAdvInterval ≥ 3 s)
 
-// OVN's RA constants (ovn lib/ovn-l7.h), which radvd can imitate.
-inline constexpr std::uint8_t kOvnCurHopLimit = 255;
-inline constexpr std::uint32_t kOvnRouterLifetime = 65535;  // RFC 8319 maximum
-// radvd 2.19 refuses a router lifetime above 9000 s (RFC 4861's old bound): the ovn flavour's
-// RAs come from v6agent's advertise procedure instead (config.hpp, advertiser_plan).
-inline constexpr std::uint32_t kRadvdMaxRouterLifetime = 9000;
-
 // Which security group a VM port belongs to. Neutron's default group admits ingress from
 // its own members; the attacker sits in a group of its own so its unsolicited traffic is
 // what the default group must drop.
@@ -147,9 +140,9 @@ struct LabModel {
   RaTimers ra_timers() const;
   // Namespace names.
   std::string ns(const std::string& suffix) const { return prefix + suffix; }
-  std::string router_ns() const { return ns("router"); }
+  std::string router_ns() const { return ns("router"); }  // radvd flavour only
   std::string dhcp_ns() const { return ns("dhcp"); }
-  std::string switch_ns() const { return ns("switch"); }
+  std::string switch_ns() const { return ns("switch"); }  // bridges, or OVS and OVN
   std::string upstream_ns() const { return ns("up"); }
   std::string far_ns() const { return ns("far"); }
   std::string intruder_ns() const { return ns("dup"); }
@@ -176,6 +169,12 @@ model::Facts to_facts(const LabModel& m);
 
 // The address a VM port really uses on the wire (the EUI-64 or allocated fixed IP).
 Ip6 port_address(const LabPort& p);
+
+// What the DHCPv6 server leases a port on a stateful network: its fixed IP, unless the fault
+// dhcp-wrong-address spoils the address VM's.
+Ip6 leased_address(const LabModel& m, const LabNetwork& n, const LabPort& p);
+// The DNS servers DHCPv6 hands out: the subnet's, unless the fault dhcp-wrong-dns replaces them.
+std::vector<Ip6> dhcp_dns_servers(const LabModel& m, const LabNetwork& n);
 
 // The network's address VM (role "address": it forms its address and runs nothing else). The
 // faults that spoil one VM's address aim at it, so that only the address checks fail: the
