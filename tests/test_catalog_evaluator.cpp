@@ -211,3 +211,51 @@ TEST_CASE("facts, results and security observations survive JSON", "[catalog]") 
   CHECK(na.evidence.back().pcap == "vm2-victim.pcap");
   CHECK(w.run("attack_blocked", {{"attacks", {"na-spoof-peer"}}}).status == Status::error);
 }
+
+TEST_CASE("evidence carries the exchange it belongs to, in time order", "[catalog]") {
+  World w;
+  w.make_stateful();
+  w.security.attacks.front().received.push_back(
+      packet(healthy_ra(), wire::link_local_of(w.net().ports[0].mac), w.net().ports[0].mac, wire::kAllNodes, 7));
+  auto r = evaluate(load_catalog(default_catalog_path()), w.facts, w.observations());
+  auto messages = [](const Evidence& e) {
+    std::vector<std::string> out;
+    for (const auto& f : e.exchange) out.push_back(f.message.substr(0, f.message.find(' ')));
+    return out;
+  };
+  SECTION("RS → RA, the RA cited") {
+    const auto& e = verdict(r, "ra-answered").evidence.front();
+    CHECK(messages(e) == std::vector<std::string>{"RS", "RA"});
+    CHECK(e.exchange[0].to == "ff02::2");
+    CHECK(e.exchange[1].packet == e.packet);
+  }
+  SECTION("Solicit → Advertise → Request → Reply") {
+    const auto& e = verdict(r, "dhcp6-stateful-address").evidence.front();
+    CHECK(messages(e) == std::vector<std::string>{"DHCPv6", "DHCPv6", "DHCPv6", "DHCPv6"});
+    CHECK(e.exchange.front().message == "DHCPv6 Solicit");
+    CHECK(e.exchange.back().message == "DHCPv6 Reply");
+  }
+  SECTION("echo requests the agent counted, then the Packet Too Big that was captured") {
+    const auto& v = verdict(r, "ptb-delivered");
+    REQUIRE_FALSE(v.evidence.empty());
+    const auto& ex = v.evidence.front().exchange;
+    REQUIRE(ex.size() == 3);
+    CHECK((ex[0].reported && ex[1].reported && !ex[2].reported));
+    CHECK(ex[1].message == "echo request 1450 bytes");
+    CHECK(ex[2].message == "Packet Too Big MTU 1280");
+    CHECK(ex[2].from == kGateway.str());
+  }
+  SECTION("an attack: what the attacker sent, then what reached the victim") {
+    const auto& e = verdict(r, "sec-ra-guard").evidence.front();
+    REQUIRE(e.exchange.size() == 2);
+    CHECK((e.exchange[0].from == "vm1" && e.exchange[0].to == "vm2" && e.exchange[0].reported));
+    CHECK(e.exchange[0].message == "rogue-ra ×3 sent");
+    CHECK(e.exchange[1].packet == 7);
+  }
+  SECTION("the exchange survives the result's JSON") {
+    json j = r;
+    Result back;
+    from_json(j, back);
+    CHECK(verdict(back, "ra-answered").evidence.front().exchange == verdict(r, "ra-answered").evidence.front().exchange);
+  }
+}

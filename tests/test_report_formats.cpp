@@ -63,6 +63,36 @@ std::string read(const fs::path& p) {
 
 const std::string kDocs = std::string(V6C_SOURCE_DIR) + "/docs";
 
+// A headless Chromium command line; a test that needs Chromium fails without it (scripts/setup
+// installs it).
+std::string chromium(const fs::path& dir, const std::string& args) {
+  INFO("chromium is not installed (scripts/setup installs it)");
+  REQUIRE(run("command -v chromium >/dev/null 2>&1") == 0);
+  return "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+         "--disable-background-networking --disable-component-update --disable-sync --user-data-dir=" +
+         (dir / "profile").string() + " " + args + " 2>/dev/null";
+}
+
+// The page as Chromium parsed it (its DOM, serialised).
+std::string dump_dom(const fs::path& dir, const fs::path& page) {
+  const auto out = dir / "dom.html";
+  CHECK(run(chromium(dir, "--dump-dom file://" + page.string()) + " >" + out.string()) == 0);
+  return read(out);
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// The text from `from` up to the next `to` (empty when `from` is missing).
+std::string between(const std::string& text, const std::string& from, const std::string& to) {
+  const auto start = text.find(from);
+  if (start == std::string::npos) return "";
+  return text.substr(start, text.find(to, start) - start);
+}
+
 }  // namespace
 
 TEST_CASE("the mixed result has every status", "[report]") {
@@ -152,19 +182,89 @@ TEST_CASE("HTML output is self-contained and renders in headless Chromium", "[re
 
   INFO("chromium renders the report (scripts/setup installs it)");
   REQUIRE(run("command -v chromium >/dev/null 2>&1") == 0);
-  const auto png = dir.path / "report.png";
-  const auto profile = dir.path / "profile";
-  const std::string cmd = "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-                          "--disable-background-networking --disable-component-update --disable-sync "
-                          "--user-data-dir=" + profile.string() + " --screenshot=" + png.string() +
-                          " --window-size=1280,2000 file://" + file.string() + " >/dev/null 2>&1";
-  CHECK(run(cmd) == 0);
+  // A blank page of the same size is the baseline: a rendered report with tables, colour and
+  // diagrams compresses far worse.
+  const auto blank = dir.path / "blank.html";
+  std::ofstream(blank) << "<!DOCTYPE html><html><body></body></html>";
+  const auto png = dir.path / "report.png", blank_png = dir.path / "blank.png";
+  CHECK(run(chromium(dir.path, "--screenshot=" + png.string() + " --window-size=1280,2000 file://" + file.string())) == 0);
+  CHECK(run(chromium(dir.path, "--screenshot=" + blank_png.string() + " --window-size=1280,2000 file://" +
+                                   blank.string())) == 0);
   REQUIRE(fs::exists(png));
-  // A blank page compresses to a few kB; a rendered report with tables and colour is far larger.
-  constexpr std::uintmax_t kBlankPngBytes = 20'000;
-  CHECK(fs::file_size(png) > kBlankPngBytes);
+  REQUIRE(fs::exists(blank_png));
+  constexpr std::uintmax_t kOverBlank = 5;
+  CHECK(fs::file_size(png) > kOverBlank * fs::file_size(blank_png));
   const auto head = read(png).substr(0, 8);
   CHECK(head == std::string("\x89PNG\r\n\x1a\n", 8));
+}
+
+TEST_CASE("HTML report draws the topology and each check's exchange", "[report]") {
+  auto r = mixed_result();
+  std::ostringstream o;
+  report::render_html(r, o);
+  const auto html = o.str();
+  const auto topology = between(html, "<h2>Topology</h2>", "</figure>");
+  CHECK_THAT(topology, Catch::Contains("<svg") && Catch::Contains(">router</text>") &&
+                           Catch::Contains(">external target</text>") && Catch::Contains(">far host</text>"));
+  CHECK_THAT(topology, Catch::Contains(">vm1</text>") && Catch::Contains(">VM, probe</text>") &&
+                           Catch::Contains(">att</text>") && Catch::Contains(">att attacks vic</text>"));
+  CHECK_THAT(topology, Catch::Contains("net1 · slaac · 2001:db8:1::/64 · router 2001:db8:1::1 · MTU 1450"));
+
+  // RS → RA: lanes for vm1, the all-routers group and the router; the cited RA in bold.
+  const auto ra = between(html, "id=\"ra-flags@net1\"", "</details>");
+  CHECK_THAT(ra, Catch::Contains(">ff02::2 (all routers)</text>") && Catch::Contains(">RS</text>"));
+  CHECK_THAT(ra, Catch::Contains("font-weight=\"bold\">#2 RA M=0 O=1"));
+  CHECK(ra.find(">RS</text>") < ra.find(">#2 RA"));
+  // echo request → Time Exceeded: the requests counted (dashed), the error captured, times relative.
+  const auto hop = between(html, "id=\"icmp6-errors@net1\"", "</details>");
+  CHECK_THAT(hop, Catch::Contains("stroke-dasharray") && Catch::Contains("echo request ×3") &&
+                      Catch::Contains("Time Exceeded code 0") && Catch::Contains(">+0.0 ms</text>"));
+
+  // Chromium parses every diagram as SVG: as many svg elements in its DOM as the page has.
+  TempDir dir;
+  const auto file = dir.path / "report.html";
+  std::ofstream(file) << html;
+  const auto dom = dump_dom(dir.path, file);
+  CHECK(count(dom, "<svg") == count(html, "<svg"));
+  CHECK(count(html, "<svg") > 10);
+  CHECK_THAT(dom, Catch::Contains("<title>tested topology"));
+}
+
+TEST_CASE("hostile strings from the wire stay text in the HTML and its diagrams", "[report]") {
+  const std::string hostile =
+      "</text></svg></figure><script>alert(1)</script><img src=x onerror=alert(2)>&amp;\"'\x01\xff\xc3(";
+  auto r = mixed_result();
+  std::ostringstream plain;
+  report::render_html(r, plain);
+  r.facts.backend = hostile;
+  r.facts.networks[0].name = hostile;
+  r.facts.networks[0].ports[0].name = hostile;
+  for (auto& v : r.verdicts)
+    for (auto& e : v.evidence) {
+      e.host = e.procedure = e.summary = e.decoded = hostile;
+      for (auto& f : e.exchange) f.message = f.from = hostile;
+    }
+  std::ostringstream o;
+  report::render_html(r, o);
+  const auto html = o.str();
+  CHECK_THAT(html, !Catch::Contains("<script") && !Catch::Contains("<img"));
+  CHECK(count(html, "<svg") == count(plain.str(), "<svg"));
+  CHECK(count(html, "<svg") == count(html, "</svg>"));
+
+  // Each diagram is well-formed XML (an unescaped byte or a broken UTF-8 sequence is not).
+  TempDir dir;
+  for (std::size_t at = html.find("<svg"), n = 0; at != std::string::npos; at = html.find("<svg", at + 1), ++n) {
+    const auto svg = dir.path / ("d" + std::to_string(n) + ".svg");
+    std::ofstream(svg) << html.substr(at, html.find("</svg>", at) + 6 - at);
+    CAPTURE(n);
+    CHECK(run("xmllint --noout " + svg.string()) == 0);
+  }
+  const auto file = dir.path / "report.html";
+  std::ofstream(file) << html;
+  const auto dom = dump_dom(dir.path, file);
+  CHECK_THAT(dom, !Catch::Contains("<script") && !Catch::Contains("<img"));
+  CHECK_THAT(dom, Catch::Contains("&lt;/text&gt;&lt;/svg&gt;&lt;/figure&gt;&lt;script&gt;"));
+  CHECK(count(dom, "<svg") == count(html, "<svg"));
 }
 
 TEST_CASE("SCS output follows the harness contract", "[report]") {

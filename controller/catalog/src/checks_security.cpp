@@ -13,6 +13,14 @@ namespace {
 
 using namespace detail;
 
+// The ladder of one attack: the attacker's count of what it sent, then what the victim captured.
+std::vector<Frame> attack_exchange(const SecurityObservations& s, const Attack& a) {
+  std::vector<Frame> out{{0, 0, s.attacker, s.victim, "", "", a.id + " ×" + std::to_string(a.sent) + " sent", true}};
+  for (const auto& p : a.received)
+    if (out.size() < kMaxExchangeFrames) out.push_back(packet_frame(p));
+  return out;
+}
+
 // One attack's part of the verdict: ERROR when it was not sent, FAIL when anything arrived.
 Outcome attack_outcome(const SecurityObservations& s, const std::string& id, const std::string& expected) {
   auto it = std::find_if(s.attacks.begin(), s.attacks.end(), [&](const Attack& a) { return a.id == id; });
@@ -30,7 +38,9 @@ Outcome attack_outcome(const SecurityObservations& s, const std::string& id, con
   if (it->received.empty() && changed.empty()) {
     std::string none = s.attacker + " sent " + std::to_string(it->sent) + " " + id + ", " + s.victim + " captured none";
     if (s.victim_state_read) none += " and its routes, addresses and neighbours did not change";
-    return pass(expected, actual, {note_evidence(v, id, none)});
+    auto ev = note_evidence(v, id, none);
+    ev.exchange = attack_exchange(s, *it);
+    return pass(expected, actual, {ev});
   }
   std::vector<Evidence> ev;
   for (const auto& p : it->received) ev.push_back(packet_evidence(v, id, p, id + " from " + s.attacker + " reached " + s.victim, ""));
@@ -38,6 +48,7 @@ Outcome attack_outcome(const SecurityObservations& s, const std::string& id, con
     ev.push_back(note_evidence(v, id, s.victim + "'s kernel after " + id + ": " + c->what + " " + c->change + ": " + c->detail));
     actual += "; " + c->what + " " + c->change + ": " + c->detail;
   }
+  for (auto& e : ev) e.exchange = attack_exchange(s, *it);
   return fail(expected, actual, ev);
 }
 

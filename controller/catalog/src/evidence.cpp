@@ -1,5 +1,6 @@
 #include "v6c/catalog/evidence.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <sstream>
@@ -96,7 +97,87 @@ struct FieldWriter {
   }
 };
 
+bool earlier(const Frame& a, const Frame& b) { return a.time_us < b.time_us; }
+
+// The frames of one procedure, from what its agent recorded: packets where it kept them,
+// otherwise what it counted, at the procedure's start.
+struct ExchangeWriter {
+  const wire::AgentReport& agent;
+  const wire::ProcedureRecord& rec;
+  std::vector<Frame>& out;
+
+  void packets(const std::vector<wire::Packet>& ps) const {
+    for (const auto& p : ps) out.push_back(packet_frame(p));
+  }
+  void reported(const wire::Ip6& from, const std::string& to, const std::string& message) const {
+    out.push_back({rec.started_us, 0, from.str(), to, agent.mac.str(), "", message, true});
+  }
+  std::string own_link_local() const { return agent.link_local ? agent.link_local->str() : ""; }
+
+  void operator()(const std::monostate&) const {}
+  void operator()(const wire::DiscoverResult& r) const {
+    packets(r.sent);
+    packets(r.ras);
+  }
+  void operator()(const wire::DadResult& r) const {
+    reported(wire::Ip6{}, wire::solicited_node(r.address).str(),
+             "DAD NS ×" + std::to_string(r.ns_sent) + " for " + r.address.str());
+    packets(r.conflicts);
+  }
+  void operator()(const wire::Dhcp6Result& r) const { packets(r.exchange); }
+  void operator()(const wire::NeighborResult& r) const {
+    out.push_back({rec.started_us, 0, own_link_local(), wire::solicited_node(r.target).str(), agent.mac.str(), "",
+                   "NS ×" + std::to_string(r.ns_sent) + " for " + r.target.str(), true});
+    if (r.na) out.push_back(packet_frame(*r.na));
+  }
+  void operator()(const wire::EchoResult& r) const {
+    const std::string size = r.size > 0 ? ", " + std::to_string(r.size) + " bytes" : "";
+    reported(r.source, r.target.str(),
+             "echo request ×" + std::to_string(r.sent) + size + ", hop limit " + std::to_string(r.hop_limit));
+    packets(r.replies);
+    packets(r.errors);
+  }
+  void operator()(const wire::PmtuResult& r) const {
+    for (const auto& step : r.steps) {
+      reported(r.source, r.target.str(), "echo request " + std::to_string(step.size) + " bytes");
+      if (step.ptb) out.push_back(packet_frame(*step.ptb));
+    }
+  }
+  void operator()(const wire::DnsResult& r) const {
+    out.push_back({rec.started_us, 0, own_link_local(), r.server.str(), agent.mac.str(), "", "AAAA? " + r.name, true});
+    packets(r.errors);
+    if (r.rcode)
+      out.push_back({rec.started_us, 0, r.server.str(), own_link_local(), "", agent.mac.str(),
+                     "answer rcode " + std::to_string(*r.rcode) + ", " + std::to_string(r.aaaa.size()) + " AAAA", true});
+  }
+  void operator()(const wire::AdvertiseResult& r) const {
+    if (r.first) out.push_back(packet_frame(*r.first));
+  }
+  void operator()(const wire::AttackResult& r) const {
+    for (const auto& a : r.attacks)
+      if (a.sample) out.push_back(packet_frame(*a.sample));
+  }
+  void operator()(const wire::VictimResult& r) const {
+    for (const auto& a : r.received) packets(a.packets);
+  }
+};
+
+std::vector<Frame> exchange_of(const HostObservations& h, std::string_view procedure) {
+  std::vector<Frame> out;
+  if (!h.report) return out;
+  for (const auto& rec : h.report->procedures)
+    if (rec.id == procedure) std::visit(ExchangeWriter{*h.report, rec, out}, rec.result);
+  std::stable_sort(out.begin(), out.end(), earlier);
+  if (out.size() > kMaxExchangeFrames) out.resize(kMaxExchangeFrames);
+  return out;
+}
+
 }  // namespace
+
+Frame packet_frame(const wire::Packet& p) {
+  return {p.ctx.time_us, p.ctx.index,        p.ctx.src_ip.str(),    p.ctx.dst_ip.str(),
+          p.ctx.src_mac.str(), p.ctx.dst_mac.str(), wire::describe(p.msg), false};
+}
 
 std::string clock_time(std::int64_t time_us) {
   std::time_t seconds = static_cast<std::time_t>(time_us / kUsPerSecond);
@@ -137,6 +218,12 @@ Evidence packet_evidence(const HostObservations& h, std::string_view procedure, 
               p.ctx.src_ip.str() + " at " + clock_time(p.ctx.time_us) + ", pcap " + h.pcap + " #" +
               std::to_string(p.ctx.index) + ")";
   e.decoded = decode_fields(p);
+  e.exchange = exchange_of(h, procedure);
+  // The packet itself is always in its ladder, also when the procedure's record did not keep it.
+  auto own = packet_frame(p);
+  if (std::find(e.exchange.begin(), e.exchange.end(), own) == e.exchange.end()) {
+    e.exchange.insert(std::upper_bound(e.exchange.begin(), e.exchange.end(), own, earlier), own);
+  }
   return e;
 }
 
@@ -150,6 +237,7 @@ Evidence note_evidence(const HostObservations& h, std::string_view procedure, co
   if (h.report)
     for (const auto& rec : h.report->procedures)
       if (rec.id == procedure) e.time_us = rec.started_us;
+  e.exchange = exchange_of(h, procedure);
   return e;
 }
 

@@ -8,9 +8,25 @@ namespace v6c::catalog {
 
 using nlohmann::json;
 
+void to_json(json& j, const Frame& v) {
+  j = json{{"time_us", v.time_us}, {"packet", v.packet},   {"from", v.from},       {"to", v.to},
+           {"from_mac", v.from_mac}, {"to_mac", v.to_mac}, {"message", v.message}, {"reported", v.reported}};
+}
+
+void from_json(const json& j, Frame& v) {
+  v.time_us = j.value("time_us", std::int64_t{0});
+  v.packet = j.value("packet", 0u);
+  j.at("from").get_to(v.from);
+  j.at("to").get_to(v.to);
+  v.from_mac = j.value("from_mac", std::string());
+  v.to_mac = j.value("to_mac", std::string());
+  j.at("message").get_to(v.message);
+  v.reported = j.value("reported", false);
+}
+
 void to_json(json& j, const Evidence& v) {
   j = json{{"host", v.host},       {"procedure", v.procedure}, {"pcap", v.pcap},     {"packet", v.packet},
-           {"time_us", v.time_us}, {"summary", v.summary},     {"decoded", v.decoded}};
+           {"time_us", v.time_us}, {"summary", v.summary},     {"decoded", v.decoded}, {"exchange", v.exchange}};
 }
 
 void from_json(const json& j, Evidence& v) {
@@ -21,6 +37,7 @@ void from_json(const json& j, Evidence& v) {
   v.time_us = j.value("time_us", std::int64_t{0});
   j.at("summary").get_to(v.summary);
   v.decoded = j.value("decoded", std::string());
+  v.exchange = j.value("exchange", std::vector<Frame>{});  // results before the ladder diagrams have none
 }
 
 void to_json(json& j, const Verdict& v) {

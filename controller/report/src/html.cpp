@@ -2,6 +2,7 @@
 // each verdict with its evidence, decoded packets and links to the pcaps.
 #include <ostream>
 
+#include "diagram.hpp"
 #include "util.hpp"
 #include "v6c/catalog/evidence.hpp"
 #include "v6c/report/report.hpp"
@@ -26,6 +27,8 @@ details { margin: .4em 0; border: 1px solid #ddd; border-radius: .3em; padding: 
 summary { cursor: pointer; }
 pre { background: #f6f6f6; padding: .5em; overflow-x: auto; font-size: .9em; }
 .muted { color: #666; }
+figure { margin: .6em 0; overflow-x: auto; } figcaption { color: #666; font-size: .85em; }
+svg.diagram { display: block; background: #fff; }
 )";
 
 std::string badge(Status s) {
@@ -49,6 +52,10 @@ void render_html(const Result& r, std::ostream& out) {
       << " (" << s.not_measured << " not measured)</span><span>" << badge(Status::error) << " " << s.error
       << "</span><strong>" << xml_escape(detail::must_line(s)) << "</strong></p>\n";
 
+  out << "<h2>Topology</h2>\n<figure>\n";
+  detail::topology_svg(r.facts, out);
+  out << "<figcaption>what was tested, from the facts: networks, router, VMs and their roles</figcaption></figure>\n";
+
   out << "<h2>Summary</h2>\n<table><tr><th>status</th><th>level</th><th>requirement</th><th>scope</th><th>detail</th></tr>\n";
   for (const auto& v : r.verdicts)
     out << "<tr><td>" << badge(v.status) << "</td><td>" << catalog::to_string(v.level) << "</td><td><a href=\"#"
@@ -68,6 +75,7 @@ void render_html(const Result& r, std::ostream& out) {
       if (!v->actual.empty()) out << "<tr><th>actual</th><td>" << xml_escape(v->actual) << "</td></tr>\n";
       if (!v->reason.empty()) out << "<tr><th>reason</th><td>" << xml_escape(v->reason) << "</td></tr>\n";
       out << "</table>\n";
+      detail::ladder_figures(*v, r.facts, out);
       for (const auto& e : v->evidence) {
         out << "<p>" << xml_escape(e.host.empty() ? "" : e.host + " ") << "<span class=\"muted\">" << xml_escape(e.procedure)
             << "</span>: " << xml_escape(e.summary);

@@ -68,6 +68,8 @@ int exit_code(const Result& r);
 std::string iso8601_utc(std::int64_t time_us);
 std::int64_t now_us();
 
+void to_json(nlohmann::json& j, const Frame& v);
+void from_json(const nlohmann::json& j, Frame& v);
 void to_json(nlohmann::json& j, const Evidence& v);
 void from_json(const nlohmann::json& j, Evidence& v);
 void to_json(nlohmann::json& j, const Verdict& v);

@@ -20,6 +20,20 @@ std::string_view to_string(Status s);  // "PASS", "FAIL", "WARN", "SKIP", "ERROR
 std::optional<Level> parse_level(std::string_view text);
 std::optional<Status> parse_status(std::string_view text);
 
+// One frame of the exchange an observation belongs to: the HTML report draws these as a
+// ladder diagram. A frame the agent only counted or summarised (echo requests, a DNS answer,
+// attack frames) has `reported` set, the procedure's start as its time (0: unknown) and the
+// count in its message.
+struct Frame {
+  std::int64_t time_us = 0;      // microseconds since the Unix epoch
+  std::uint32_t packet = 0;      // number in the observer's pcap; 0: not there (sent, or reported)
+  std::string from, to;          // IPv6 addresses as on the wire, or a host name when none is known
+  std::string from_mac, to_mac;  // empty when not known
+  std::string message;           // "RS", "DHCPv6 Reply", "echo request ×3, 1280 bytes"
+  bool reported = false;
+  bool operator==(const Frame&) const = default;
+};
+
 // One observation a verdict rests on: which VM, which procedure, which packet.
 struct Evidence {
   std::string host;        // the agent (VM) that observed it
@@ -29,6 +43,7 @@ struct Evidence {
   std::int64_t time_us = 0;  // capture time, microseconds since the Unix epoch; 0: none
   std::string summary;     // one line: what was seen, against what, and the clause
   std::string decoded;     // the packet's fields, one per line (HTML report)
+  std::vector<Frame> exchange;  // the procedure's frames in time order, this packet among them
 };
 
 // What a check found, before the requirement's level is applied. status is pass, fail,
