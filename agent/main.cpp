@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "diagnose.hpp"
 #include "plan.hpp"
 #include "text.hpp"
 #include "v6c/wire/frames.hpp"
@@ -22,12 +23,14 @@ using nlohmann::json;
 
 // Exit codes (README "v6agent exit codes").
 enum : int {
-  kOk = 0,             // every procedure ran
+  kOk = 0,             // every procedure ran; diagnose: IPv6 works, every link of the chain holds
   kProcedureError = 1, // at least one procedure could not run (its record says why)
+  kIpv6Broken = 1,     // diagnose: a link of the chain is broken (the summary names the first)
   kUsage = 2,          // bad arguments or plan
   kNoPermission = 3,   // no CAP_NET_RAW
   kNoInterface = 4,    // the interface does not exist
   kInternal = 5,
+  kUndecided = 6,      // diagnose: no link found broken, but one was not checked (the summary says why)
 };
 
 // SIGTERM/SIGINT end a router role cleanly: it stops advertising and reports.
@@ -55,59 +58,73 @@ void write_frames(const Options& opt, const std::string& run, const std::string&
   std::fclose(out);
 }
 
+// One run on one interface: the link (and its pcap), the report, the text as it goes.
+struct Session {
+  v6c::probe::Link link;
+  std::unique_ptr<v6c::probe::PcapWriter> pcap;
+  v6c::wire::AgentReport report;
+  bool text;
+
+  Session(const Options& opt, const std::string& ifname, const std::string& plan_host)
+      : link(ifname), text(opt.json_out != "-" && !opt.quiet) {
+    if (!opt.pcap_out.empty()) {
+      pcap = std::make_unique<v6c::probe::PcapWriter>(opt.pcap_out);
+      link.record_to(pcap.get());
+    }
+    report.agent_version = V6C_VERSION;
+    char hostname[256] = {};
+    gethostname(hostname, sizeof hostname - 1);
+    report.host = !opt.host.empty() ? opt.host : !plan_host.empty() ? plan_host : std::string(hostname);
+    report.interface = ifname;
+    report.mac = link.mac();
+    report.mtu = link.mtu();
+    report.link_local = link.kernel_link_local();
+    report.started_us = v6c::probe::Link::now_us();
+    if (text) std::fputs(v6c::agent::render_header(report).c_str(), stdout);
+  }
+
+  void add(v6c::wire::ProcedureRecord rec) {
+    if (text) std::printf("\n%s", v6c::agent::render_record(rec).c_str());
+    std::fflush(stdout);
+    report.procedures.push_back(std::move(rec));
+  }
+
+  // The report as JSON and as console frames, where the options ask for them.
+  void write(const Options& opt, const std::string& run) const {
+    if (!opt.frames_out.empty()) write_frames(opt, run, json(report).dump());
+    if (opt.json_out.empty()) return;
+    json j = report;
+    if (opt.json_out == "-") {
+      std::cout << j.dump(2) << "\n";
+      return;
+    }
+    std::ofstream out(opt.json_out);
+    out << j.dump(2) << "\n";
+    if (!out) throw std::runtime_error("cannot write " + opt.json_out);
+  }
+};
+
 int run_plan(const Options& opt, json plan) {
   using namespace v6c;
   agent::validate_plan(plan);
   std::string ifname = opt.interface.empty() ? plan.value("interface", "") : opt.interface;
   if (ifname.empty()) throw agent::PlanError("no interface: give -i IFACE or \"interface\" in the plan");
-
-  probe::Link link(ifname);
-  std::unique_ptr<probe::PcapWriter> pcap;
-  if (!opt.pcap_out.empty()) {
-    pcap = std::make_unique<probe::PcapWriter>(opt.pcap_out);
-    link.record_to(pcap.get());
-  }
-  wire::AgentReport report;
-  report.agent_version = V6C_VERSION;
-  char hostname[256] = {};
-  gethostname(hostname, sizeof hostname - 1);
-  report.host = !opt.host.empty() ? opt.host : plan.value("host", std::string(hostname));
-  report.interface = ifname;
-  report.mac = link.mac();
-  report.mtu = link.mtu();
-  report.link_local = link.kernel_link_local();
-  report.started_us = probe::Link::now_us();
+  Session session(opt, ifname, plan.value("host", ""));
+  auto& link = session.link;
 
   std::signal(SIGTERM, on_stop_signal);
   std::signal(SIGINT, on_stop_signal);
   agent::Runner runner(link, &g_stop);
   // Cloud plans: the VM's kernel holds no global address, the agent answers peers' echoes.
   if (plan.value("answer_echo", false)) link.answer_echo(true);
-  bool text = opt.json_out != "-" && !opt.quiet;
-  if (text) std::fputs(agent::render_header(report).c_str(), stdout);
   int rc = kOk;
   for (const auto& spec : plan["procedures"]) {
     if (g_stop) break;
     auto rec = runner.run(spec);
     if (rec.status != "ok") rc = kProcedureError;
-    if (text) std::printf("\n%s", agent::render_record(rec).c_str());
-    std::fflush(stdout);
-    report.procedures.push_back(std::move(rec));
+    session.add(std::move(rec));
   }
-  if (!opt.frames_out.empty()) {
-    std::string run = plan.value("run", report.host);
-    write_frames(opt, run, json(report).dump());
-  }
-  if (!opt.json_out.empty()) {
-    json j = report;
-    if (opt.json_out == "-") {
-      std::cout << j.dump(2) << "\n";
-    } else {
-      std::ofstream out(opt.json_out);
-      out << j.dump(2) << "\n";
-      if (!out) throw std::runtime_error("cannot write " + opt.json_out);
-    }
-  }
+  session.write(opt, plan.value("run", session.report.host));
   // Keep answering peers (ND and echo) after the report is out, until they are done too.
   const auto serve = std::chrono::milliseconds(plan.value("serve_ms", 0));
   if (serve.count() > 0) {
@@ -116,6 +133,21 @@ int run_plan(const Options& opt, json plan) {
     while (!g_stop && probe::Clock::now() < until) link.receive(until);
   }
   return rc;
+}
+
+// `v6agent diagnose`: the exit code says whether IPv6 works here.
+int run_diagnose(const Options& opt, const v6c::agent::DiagnoseOptions& dopt) {
+  using namespace v6c;
+  Session session(opt, opt.interface, "");
+  agent::Runner runner(session.link);
+  auto& steps = session.report.diagnosis;
+  steps = agent::diagnose(runner, dopt, [&](wire::ProcedureRecord rec) { session.add(std::move(rec)); });
+  if (session.text) std::fputs(agent::render_diagnosis(steps).c_str(), stdout);
+  session.write(opt, session.report.host);
+  if (agent::first_broken(steps)) return kIpv6Broken;
+  for (const auto& st : steps)
+    if (st.state != wire::LinkState::holds) return kUndecided;
+  return kOk;
 }
 
 // Least privilege (docs/agent.md "Privileges"): raw sockets are all the agent needs the kernel's
@@ -246,7 +278,18 @@ int main(int argc, char** argv) {
 
   auto* diag = app.add_subcommand("diagnose", "Why does this host have no IPv6? RA, SLAAC, DHCPv6, router, DNS in turn");
   iface(diag);
-  diag->callback([&] { plan = v6c::agent::diagnose_plan(); });
+  v6c::agent::DiagnoseOptions dopt;
+  std::string diag_target;
+  bool diagnosing = false;
+  diag->add_option("--name", dopt.name,
+                   "Name the resolver is asked (default: the network's domain, from DNSSL or DHCPv6)");
+  diag->add_option("--target", diag_target, "An address beyond the router that should answer echoes");
+  diag->callback([&] {
+    diagnosing = true;
+    if (diag_target.empty()) return;
+    dopt.target = v6c::wire::Ip6::parse(diag_target);
+    if (!dopt.target) throw v6c::agent::PlanError("--target: not an IPv6 address: " + diag_target);
+  });
 
   auto* run = app.add_subcommand("run", "Run the procedures of a plan file (schema v6agent-plan/1)");
   iface(run, false);
@@ -268,7 +311,7 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
-    return run_plan(opt, plan);
+    return diagnosing ? run_diagnose(opt, dopt) : run_plan(opt, plan);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? kOk : kUsage;
   } catch (const v6c::agent::PlanError& e) {

@@ -84,19 +84,6 @@ void validate_plan(const json& plan) {
   }
 }
 
-json diagnose_plan() {
-  return json{{"schema", kPlanSchema},
-              {"procedures",
-               json::array({
-                   {{"id", "discover"}, {"kind", "discover"}, {"window_ms", 1500}},
-                   {{"id", "dad"}, {"kind", "dad"}, {"prefix", "@ra-prefix"}},
-                   {{"id", "dhcp6"}, {"kind", "dhcp6"}, {"stateful", "@ra-flags"}},
-                   {{"id", "nd-router"}, {"kind", "neighbor"}, {"target", "@ra-router"}},
-                   {{"id", "echo-router"}, {"kind", "echo"}, {"target", "@ra-router"}},
-                   {{"id", "dns"}, {"kind", "dns"}, {"server", "@dns"}, {"name", "localhost"}},
-               })}};
-}
-
 std::optional<wire::Ip6> Runner::resolve_opt(const json& spec, const char* key) {
   if (!spec.contains(key)) return std::nullopt;
   if (!spec[key].is_string()) throw PlanError(std::string("parameter '") + key + "' must be a string");
@@ -199,14 +186,7 @@ wire::ProcedureRecord Runner::run(const json& spec) {
       rec.result = probe::dad(link_, o);
     } else if (rec.kind == "dhcp6") {
       probe::Dhcp6Options o;
-      if (spec.contains("stateful") && spec["stateful"] == "@ra-flags") {
-        const auto* ra = state_.first_ra ? state_.first_ra->as<wire::RouterAdvert>() : nullptr;
-        if (!ra || (!ra->managed && !ra->other))
-          throw probe::LinkError(probe::LinkError::Kind::other, "the RA asks for no DHCPv6 (M=0, O=0)");
-        o.stateful = ra->managed;
-      } else {
-        o.stateful = param(spec, "stateful", true);
-      }
+      o.stateful = param(spec, "stateful", true);
       o.timeout = milliseconds(param(spec, "timeout_ms", 3000));
       o.retries = param(spec, "retries", 2);
       rec.result = probe::dhcp6(link_, o);

@@ -57,7 +57,4 @@ class Runner {
 // Checks a whole plan before anything is sent; throws PlanError naming the bad field.
 void validate_plan(const nlohmann::json& plan);
 
-// The built-in troubleshooting plan: what `v6agent diagnose` runs.
-nlohmann::json diagnose_plan();
-
 }  // namespace v6c::agent

@@ -1,5 +1,7 @@
 #include "text.hpp"
 
+#include "diagnose.hpp"
+
 #include <cstdio>
 #include <string>
 #include <type_traits>
@@ -38,10 +40,25 @@ std::string preference(int p) {
 
 std::string line(const char* label, const std::string& value) { return fmt("    %-26s: %s\n", label, value.c_str()); }
 
+std::string checksum_note(const wire::Context& c) {
+  if (c.checksum_offloaded) return ", checksum not computed (offload)";
+  return c.checksum_ok ? "" : ", BAD CHECKSUM";
+}
+
+// Each departure from the message format on its own line, with its bytes.
+std::string departures_note(const wire::Context& c) {
+  std::string s;
+  for (const auto& d : c.departures) {
+    s += "\n      FORMAT: " + d.what + ", at offset " + std::to_string(d.offset) + ":";
+    for (auto b : d.bytes) s += fmt(" %02x", b);
+  }
+  return s;
+}
+
 std::string where(const wire::Packet& p) {
   return "from " + p.ctx.src_ip.str() + " (" + p.ctx.src_mac.str() + ") at " + clock_time(p.ctx.time_us) +
-         ", hop limit " + std::to_string(p.ctx.hop_limit) + (p.ctx.checksum_ok ? "" : ", BAD CHECKSUM") +
-         (p.ctx.fragmented ? ", FRAGMENTED" : "") + (p.ctx.ext_headers.empty() ? "" : ", behind extension headers");
+         ", hop limit " + std::to_string(p.ctx.hop_limit) + checksum_note(p.ctx) +
+         (p.ctx.fragmented ? ", FRAGMENTED" : "") + (p.ctx.ext_headers.empty() ? "" : ", behind extension headers") + departures_note(p.ctx);
 }
 
 std::string render_ra(const wire::Packet& p) {
@@ -177,7 +194,10 @@ std::string render_result(const wire::ProcedureResult& result) {
               (r.duplicate ? "DUPLICATE" : "unique"), " (", r.ns_sent, " DAD NS sent)\n");
           for (const auto& c : r.conflicts) put(o, "    conflict: ", wire::describe(c.msg), " ", where(c), "\n");
         } else if constexpr (std::is_same_v<T, wire::Dhcp6Result>) {
-          put(o, "  ", r.mode, ": ", r.outcome);
+          put(o, "  ", r.mode, ": ",
+              r.outcome == wire::kDhcp6EmptyAdvertise
+                  ? "an Advertise without addresses and without a status code (RFC 8415 §18.3.9)"
+                  : r.outcome);
           if (r.elapsed_ms) o += fmt(" in %.1f ms", *r.elapsed_ms);
           o += "\n";
           if (r.address) put(o, "    address      ", r.address->str(), "\n");
@@ -234,6 +254,25 @@ std::string render_record(const wire::ProcedureRecord& rec) {
   std::string s = rec.id + (rec.id == rec.kind ? "" : " (" + rec.kind + ")") + ": ";
   if (rec.status != "ok") return s + "ERROR: " + rec.error + "\n";
   return s + fmt("%.0f ms\n", rec.duration_ms) + render_result(rec.result);
+}
+
+std::string render_diagnosis(const std::vector<wire::DiagnosisStep>& steps) {
+  std::string s = "\nWhy has this host no IPv6? The chain, link by link:\n";
+  const wire::DiagnosisStep* unchecked = nullptr;
+  for (const auto& st : steps) {
+    const char* state = st.state == wire::LinkState::holds    ? "holds"
+                        : st.state == wire::LinkState::broken ? "BROKEN"
+                                                              : "not tried";
+    s += fmt("  %-22s %-10s ", link_name(st.link), state) + st.why + "\n";
+    if (st.state == wire::LinkState::not_tried && !unchecked) unchecked = &st;
+  }
+  if (const auto* b = first_broken(steps))
+    return s + "Answer: the first broken link is the " + link_name(b->link) + ": " + b->why + "\nCheck next: " +
+           b->next + "\n";
+  if (unchecked)
+    return s + "Answer: no link found broken, but the " + link_name(unchecked->link) + " was not checked: " +
+           unchecked->why + (unchecked->next.empty() ? "" : "\nCheck next: " + unchecked->next) + "\n";
+  return s + "Answer: IPv6 works on this link: every link of the chain holds\n";
 }
 
 std::string render_header(const wire::AgentReport& r) {

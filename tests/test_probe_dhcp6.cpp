@@ -5,12 +5,14 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <thread>
 
 #include "netlab.hpp"
 #include "v6c/probe/procedures.hpp"
+#include "v6c/wire/build.hpp"
 
 using namespace v6c;
 using namespace std::chrono_literals;
@@ -325,6 +327,60 @@ TEST_CASE("dhcp6 with no server gives up at its deadline", "[link][dhcp6]") {
     CHECK(first.elapsed_time_cs == std::optional<std::uint16_t>(0));
     REQUIRE(again.elapsed_time_cs);
     CHECK(*again.elapsed_time_cs >= 90);  // ≥ 0.9 s: RT is IRT ± 10% (RFC 8415 §15)
+  }
+  CHECK(test::nothing_left(prefix));
+}
+
+TEST_CASE("an Advertise without addresses and without a status code is reported as exactly that", "[link][dhcp6]") {
+  REQUIRE(host::is_root());
+  std::string prefix;
+  {
+    Lab lab;
+    prefix = lab.net.prefix;
+    const auto server_mac = *wire::Mac::parse(lab.net.r_mac);
+    // A server that answers every Solicit with an Advertise holding its and the client's
+    // identifiers and nothing else: no IA_NA, no Status Code (against RFC 8415 §18.3.9).
+    std::atomic<bool> done{false};
+    std::atomic<int> advertised{0};
+    std::exception_ptr server_error;
+    std::thread server([&] {
+      try {
+        test::in_netns(lab.net.r->name(), [&] {
+          probe::Link link(lab.net.r_if);
+          link.set_filter("ip6 and udp dst port 547");
+          while (!done) {
+            auto p = link.receive(probe::Clock::now() + 100ms);
+            const auto* solicit = p ? p->as<Dhcp6Message>() : nullptr;
+            if (!solicit || solicit->type != Dhcp6Type::solicit) continue;
+            Dhcp6Message adv;
+            adv.type = Dhcp6Type::advertise;
+            adv.transaction_id = solicit->transaction_id;
+            adv.src_port = kServerPort;
+            adv.dst_port = kClientPort;
+            adv.client_id = solicit->client_id;
+            adv.server_id = wire::Duid{3, 1, 0, 0, {server_mac.bytes.begin(), server_mac.bytes.end()}, {}};
+            link.send(wire::build_dhcp6({server_mac, p->ctx.src_mac, wire::link_local_of(server_mac), p->ctx.src_ip, 1},
+                                        adv));
+            ++advertised;
+          }
+        });
+      } catch (...) {
+        server_error = std::current_exception();
+      }
+    });
+    probe::Dhcp6Options o = options(true);
+    o.timeout = 2500ms;
+    auto r = lab.run(o);
+    done = true;
+    server.join();
+    if (server_error) std::rethrow_exception(server_error);
+    INFO("outcome " << r.outcome);
+    CHECK(advertised >= 1);
+    CHECK(r.outcome == wire::kDhcp6EmptyAdvertise);
+    CHECK_FALSE(r.address);
+    auto seen = types(dhcp6_packets(r));
+    CHECK(std::count(seen.begin(), seen.end(), Dhcp6Type::advertise) >= 1);
+    CHECK(std::count(seen.begin(), seen.end(), Dhcp6Type::request) == 0);
   }
   CHECK(test::nothing_left(prefix));
 }

@@ -8,8 +8,15 @@
 #include <thread>
 #include <atomic>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+
 #include "netlab.hpp"
 #include "v6c/probe/procedures.hpp"
+#include "v6c/wire/build.hpp"
 
 using namespace v6c;
 using namespace std::chrono_literals;
@@ -423,6 +430,73 @@ TEST_CASE("Packet Too Big from a router forwarding onto a smaller-MTU link", "[l
     CHECK(ptb->invoking_dst == ip("2001:db8:2::2"));
     REQUIRE(hop1.errors.size() == 1);
     CHECK(hop1.errors.front().as<wire::IcmpError>()->kind == wire::IcmpErrorKind::time_exceeded);
+  }
+  CHECK(test::nothing_left(prefix));
+}
+
+namespace {
+
+// One UDP datagram from the namespace's own stack, as any program there would send it.
+void send_udp_from_stack(const std::string& netns, const Ip6& to, std::uint16_t port) {
+  test::in_netns(netns, [&] {
+    int fd = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) throw std::runtime_error("udp socket");
+    sockaddr_in6 sa{};
+    sa.sin6_family = AF_INET6;
+    sa.sin6_port = htons(port);
+    std::memcpy(&sa.sin6_addr, to.bytes.data(), 16);
+    const char data[] = "offloaded";
+    const auto sent = ::sendto(fd, data, sizeof data, 0, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+    ::close(fd);
+    if (sent != static_cast<ssize_t>(sizeof data)) throw std::runtime_error("udp sendto");
+  });
+}
+
+}  // namespace
+
+TEST_CASE("a checksum left to offload is not computed, not bad; a wrong one is still bad", "[link][checksum]") {
+  std::string prefix;
+  {
+    test::NetPair net("pk");
+    prefix = net.prefix;
+    net.r->must({"ethtool", "-K", net.r_if, "tx", "on"});  // veth's default, made sure of
+    net.r->must({"ip", "addr", "add", "2001:db8:7::1/64", "dev", net.r_if, "nodad"});
+    net.h->must({"ip", "addr", "add", "2001:db8:7::2/64", "dev", net.h_if, "nodad"});
+    constexpr std::uint16_t kPort = 9, kCraftedPort = 40000;  // to discard
+    constexpr std::size_t kUdpChecksumAt = 14 + 40 + 6;  // Ethernet, IPv6, UDP ports and length
+    std::vector<wire::Packet> seen;
+    test::in_netns(net.h->name(), [&] {
+      probe::Link link(net.h_if);
+      link.set_filter("ip6 and udp dst port 9");
+      send_udp_from_stack(net.r->name(), ip("2001:db8:7::2"), kPort);
+      test::in_netns(net.r->name(), [&] {
+        probe::Link r(net.r_if);
+        const std::uint8_t payload[] = {'w', 'r', 'o', 'n', 'g'};
+        auto frame = wire::build_udp({*Mac::parse(net.r_mac), *Mac::parse(net.h_mac), ip("2001:db8:7::1"),
+                                      ip("2001:db8:7::2"), 64},
+                                     kCraftedPort, kPort, payload);
+        frame.at(kUdpChecksumAt) ^= 0xff;
+        r.send(frame);
+      });
+      const auto deadline = probe::Clock::now() + 3s;
+      while (seen.size() < 2)
+        if (auto p = link.receive(deadline)) seen.push_back(*p); else break;
+    });
+    REQUIRE(seen.size() == 2);
+    // The crafted one may come first: the stack's waits for neighbour discovery.
+    auto from_port = [&](std::uint16_t port) -> const wire::Packet* {
+      for (const auto& p : seen)
+        if (p.as<wire::OtherPacket>() && p.as<wire::OtherPacket>()->src_port == port) return &p;
+      return nullptr;
+    };
+    const auto* crafted_p = from_port(kCraftedPort);
+    REQUIRE(crafted_p);
+    const auto& crafted = *crafted_p;
+    const auto& stack = &seen[0] == crafted_p ? seen[1] : seen[0];
+    CHECK(stack.ctx.checksum_offloaded);
+    CHECK(stack.ctx.checksum_ok);
+    CHECK_FALSE(crafted.ctx.checksum_offloaded);
+    CHECK_FALSE(crafted.ctx.checksum_ok);
   }
   CHECK(test::nothing_left(prefix));
 }

@@ -96,6 +96,10 @@ const Dhcp6Message* best_advertise(const std::vector<Dhcp6Message>& advertises) 
   return best;
 }
 
+std::string status_outcome(const wire::Dhcp6Status& s) {
+  return "status " + std::to_string(s.code) + ": " + s.message;
+}
+
 class Client {
  public:
   Client(Link& link, const Dhcp6Options& o, wire::Dhcp6Result& result)
@@ -151,6 +155,7 @@ class Client {
         // said is kept for the outcome if nothing better comes.
         if (m.type == Dhcp6Type::solicit && answer->type == Dhcp6Type::advertise && !offered_address(*answer)) {
           if (!refusal_) refusal_ = failure(*answer);
+          empty_advertise_ = true;
           continue;
         }
         answers.push_back(*answer);
@@ -163,7 +168,12 @@ class Client {
     return answers;
   }
 
-  const std::optional<wire::Dhcp6Status>& refusal() const { return refusal_; }
+  // Why no Advertise was taken: the first one's refusal, an Advertise that offered nothing
+  // and said nothing, or none at all.
+  std::string no_offer() const {
+    if (refusal_) return status_outcome(*refusal_);
+    return empty_advertise_ ? wire::kDhcp6EmptyAdvertise : "no-advertise";
+  }
 
   std::optional<double> elapsed_ms() const {
     if (!first_sent_ || !last_answer_) return std::nullopt;
@@ -188,11 +198,8 @@ class Client {
   wire::Duid duid_;
   std::optional<Clock::time_point> first_sent_, last_answer_;
   std::optional<wire::Dhcp6Status> refusal_;  // the first status of an Advertise that offered no address
+  bool empty_advertise_ = false;               // an Advertise offered no address
 };
-
-std::string status_outcome(const wire::Dhcp6Status& s) {
-  return "status " + std::to_string(s.code) + ": " + s.message;
-}
 
 // What the final Reply (or a refusing Advertise) says, into the result.
 void read_reply(const Dhcp6Message& reply, wire::Dhcp6Result& r) {
@@ -237,7 +244,7 @@ wire::Dhcp6Result dhcp6(Link& link, const Dhcp6Options& o) {
   solicit.rapid_commit = o.rapid_commit;
   std::vector<Dhcp6Message> advertises = client.exchange(solicit, true);
   if (advertises.empty()) {
-    result.outcome = client.refusal() ? status_outcome(*client.refusal()) : "no-advertise";
+    result.outcome = client.no_offer();
     return result;
   }
   // RFC 8415 §18.2.1: with Rapid Commit the server may answer the Solicit with its Reply.

@@ -110,6 +110,8 @@ Link::Link(const std::string& ifname) : name_(ifname), h_(std::make_unique<Handl
   int one = 1, rcvbuf = kReceiveBuffer;
   ::setsockopt(h_->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);  // ours are recorded when sent
   ::setsockopt(h_->fd, SOL_SOCKET, SO_TIMESTAMP, &one, sizeof one);
+  // tp_status says when a checksum is still the sender's partial one (offload on veth/virtio).
+  ::setsockopt(h_->fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof one);
   ::setsockopt(h_->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   set_filter("ip6");
 }
@@ -220,7 +222,7 @@ std::optional<wire::Packet> Link::receive(Deadline deadline) {
   auto& buf = h_->buf;
   for (;;) {
     iovec iov{buf.data(), buf.size()};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timeval))];
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timeval)) + CMSG_SPACE(sizeof(tpacket_auxdata))];
     msghdr msg{};
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
@@ -229,15 +231,22 @@ std::optional<wire::Packet> Link::receive(Deadline deadline) {
     ssize_t n = ::recvmsg(h_->fd, &msg, MSG_DONTWAIT);
     if (n >= 0) {
       std::int64_t t = now_us();
-      for (auto* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+      bool checksum_pending = false;
+      for (auto* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
         if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMP) {
           timeval tv;
           std::memcpy(&tv, CMSG_DATA(c), sizeof tv);
           t = static_cast<std::int64_t>(tv.tv_sec) * 1000000 + tv.tv_usec;
+        } else if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA) {
+          tpacket_auxdata aux;
+          std::memcpy(&aux, CMSG_DATA(c), sizeof aux);
+          checksum_pending = (aux.tp_status & TP_STATUS_CSUMNOTREADY) != 0;
         }
+      }
       std::span<const std::uint8_t> frame(buf.data(), static_cast<std::size_t>(n));
       if (recorder_) recorder_->write(frame, t);
       auto p = wire::decode_frame(frame, t, ++seen_);
+      if (checksum_pending) wire::mark_checksum_offloaded(p);
       if (answer_ns(p) || answer_echo_request(p)) continue;
       return p;
     }

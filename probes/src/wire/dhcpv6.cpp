@@ -60,11 +60,6 @@ constexpr std::size_t kDuidEnFixed = 4;    // enterprise number
 constexpr std::size_t kDuidLlFixed = 2;    // hardware type
 constexpr std::size_t kUuidBytes = 16;     // RFC 6355 §4
 
-// RFC 1035 §2.3.4 limits; RFC 8415 §10 forbids compression in DHCPv6.
-constexpr std::size_t kMaxLabelBytes = 63;
-constexpr std::size_t kMaxNameBytes = 255;
-constexpr std::uint8_t kCompressionBits = 0xc0;
-
 std::string option_name(std::uint16_t code) {
   switch (code) {
     case kOptClientId: return "Client Identifier";
@@ -103,6 +98,8 @@ struct Option {
   std::uint16_t code = 0;
   Span data;
 };
+
+Span payload_header(Span payload) { return payload.first(kClientHeaderBytes); }
 
 // RFC 8415 §21.1: the one TLV walk, for the message and for options nested in IA_NA and
 // IA Address. `where` names the container in problem texts.
@@ -209,30 +206,10 @@ Problem decode_ia_na(const Option& o, IaNa& ia) {
 // RFC 8415 §10: a list of uncompressed RFC 1035 names. Names are text without the
 // trailing dot; the root name is ".".
 Problem decode_domain_list(const Option& o, std::vector<std::string>& names) {
-  Span d = o.data;
   std::size_t at = 0;
-  while (at < d.size()) {
+  while (at < o.data.size()) {
     std::string name;
-    std::size_t name_bytes = 0;
-    for (;;) {
-      if (at >= d.size()) return label(o.code) + ": name \"" + name + "\" has no terminating zero label";
-      std::size_t length = d[at++];
-      name_bytes += 1 + length;
-      if (length == 0) break;
-      if ((length & kCompressionBits) == kCompressionBits)
-        return label(o.code) + ": compression pointer at byte " + std::to_string(at - 1) +
-               " (not allowed, RFC 8415 §10)";
-      if (length > kMaxLabelBytes)
-        return label(o.code) + ": label length " + std::to_string(length) + " over 63";
-      if (length > d.size() - at)
-        return label(o.code) + ": label overruns option: length " + std::to_string(length) + ", " +
-               std::to_string(d.size() - at) + " bytes left";
-      if (!name.empty()) name += '.';
-      name.append(d.begin() + static_cast<std::ptrdiff_t>(at), d.begin() + static_cast<std::ptrdiff_t>(at + length));
-      at += length;
-    }
-    if (name_bytes > kMaxNameBytes)
-      return label(o.code) + ": name of " + std::to_string(name_bytes) + " bytes, over 255";
+    if (auto p = detail::read_plain_name(o.data, at, name)) return label(o.code) + ": " + *p + " (RFC 8415 §10)";
     names.push_back(name.empty() ? "." : name);
   }
   return std::nullopt;
@@ -329,6 +306,66 @@ Message decode_payload(Span payload, std::uint16_t src_port, std::uint16_t dst_p
   for (const Option& o : options)
     if (auto p = decode_option(o, m)) return malformed(*p);
   return m;
+}
+
+// Departures (RFC 8415 §16, §21) of a message that decoded: `at` gives an option's offset.
+struct DepartureFinder {
+  Span payload;
+  std::vector<Departure>& out;
+  std::size_t at(const Option& o) const {
+    return static_cast<std::size_t>(o.data.data() - payload.data()) - kOptionHeaderBytes;
+  }
+  void add(const Option& o, const std::string& what) const {
+    out.push_back(detail::departure(what, at(o), payload.subspan(at(o), kOptionHeaderBytes + o.data.size())));
+  }
+};
+
+bool once_only(std::uint16_t code) {  // RFC 8415 Appendix C
+  switch (code) {
+    case kOptClientId: case kOptServerId: case kOptOro: case kOptPreference: case kOptElapsedTime:
+    case kOptStatusCode: case kOptRapidCommit: case kOptDnsServers: case kOptDomainList: case kOptInfoRefreshTime:
+      return true;
+    default: return false;
+  }
+}
+
+void ia_na_departures(const DepartureFinder& f, const Option& o) {
+  if (o.data.size() < kIaNaFixedBytes) return;
+  const std::uint32_t t1 = be32(o.data, 4), t2 = be32(o.data, 8);
+  if (t1 > t2 && t2 > 0)
+    f.add(o, "IA_NA T1 " + std::to_string(t1) + " s after T2 " + std::to_string(t2) +
+                 " s: a client discards the IA_NA (RFC 8415 §21.4)");
+  std::vector<Option> nested;
+  if (split_options(o.data.subspan(kIaNaFixedBytes), "IA_NA", nested)) return;
+  for (const Option& n : nested) {
+    if (n.code != kOptIaAddr || n.data.size() < kIaAddrFixedBytes) continue;
+    const std::uint32_t preferred = be32(n.data, kIp6Bytes), valid = be32(n.data, kIp6Bytes + 4);
+    if (preferred > valid)
+      f.add(n, "IA Address " + ip6_at(n.data, 0).str() + ": preferred lifetime " + std::to_string(preferred) +
+                   " s longer than valid lifetime " + std::to_string(valid) +
+                   " s: a client discards it (RFC 8415 §21.6)");
+  }
+}
+
+void message_departures(const DepartureFinder& f, Dhcp6Type type, const std::vector<Option>& options) {
+  const bool from_server = type == Dhcp6Type::advertise || type == Dhcp6Type::reply;
+  std::vector<std::uint16_t> seen;
+  for (const Option& o : options) {
+    if (once_only(o.code) && std::count(seen.begin(), seen.end(), o.code))
+      f.add(o, label(o.code) + " appears more than once (RFC 8415 Appendix C)");
+    seen.push_back(o.code);
+    if (o.code == kOptIaAddr) f.add(o, "IA Address outside an IA_NA (RFC 8415 §21.6)");
+    if (o.code == kOptPreference && type != Dhcp6Type::advertise)
+      f.add(o, "Preference in a " + to_string(type) + ": only an Advertise carries it (RFC 8415 §21.8)");
+    if (o.code == kOptElapsedTime && from_server)
+      f.add(o, "Elapsed Time in a " + to_string(type) + ": only clients send it (RFC 8415 §21.9)");
+    if (o.code == kOptIaNa) ia_na_departures(f, o);
+  }
+  for (std::uint16_t needed : {kOptServerId, kOptClientId})
+    if (from_server && !std::count(seen.begin(), seen.end(), needed))
+      f.out.push_back(detail::departure(to_string(type) + " without " + option_name(needed) +
+                                            ": a client discards it (RFC 8415 §16.3, §16.10)",
+                                        0, payload_header(f.payload)));
 }
 
 // Encoding: a byte sink whose options patch in their own length.
@@ -513,6 +550,16 @@ Message decode_dhcp6(std::span<const std::uint8_t> payload, std::uint16_t src_po
   } catch (const std::exception& e) {
     return Malformed{std::string("DHCPv6 decode failed: ") + e.what(), payload.size()};
   }
+}
+
+std::vector<Departure> dhcp6_departures(std::span<const std::uint8_t> payload) {
+  std::vector<Departure> out;
+  if (payload.size() < kClientHeaderBytes) return out;
+  const auto type = static_cast<Dhcp6Type>(payload[0]);
+  std::vector<Option> options;
+  if (is_relay(type) || split_options(payload.subspan(kClientHeaderBytes), "message", options)) return out;
+  message_departures({payload, out}, type, options);
+  return out;
 }
 
 }  // namespace detail

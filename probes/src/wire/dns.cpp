@@ -5,6 +5,7 @@
 #include <tins/rawpdu.h>
 #include <tins/udp.h>
 
+#include "decode.hpp"
 #include "nd_options.hpp"
 #include "v6c/wire/build.hpp"
 
@@ -32,6 +33,32 @@ std::size_t skip_name(std::span<const std::uint8_t> m, std::size_t off) {
 }
 
 }  // namespace
+
+namespace detail {
+
+std::optional<std::string> read_plain_name(std::span<const std::uint8_t> d, std::size_t& at, std::string& name) {
+  constexpr std::size_t kMaxLabelBytes = 63, kMaxNameBytes = 255;  // RFC 1035 §2.3.4
+  std::size_t name_bytes = 0;
+  for (;;) {
+    if (at >= d.size()) return "name \"" + name + "\" has no terminating zero label";
+    const std::size_t length = d[at++];
+    name_bytes += 1 + length;
+    if (length == 0) break;
+    if ((length & kPointer) == kPointer) return "compression pointer at byte " + std::to_string(at - 1);
+    if (length & kPointer) return "reserved label type at byte " + std::to_string(at - 1);
+    if (length > kMaxLabelBytes) return "label length " + std::to_string(length) + " over 63";
+    if (length > d.size() - at)
+      return "label overruns option: length " + std::to_string(length) + ", " + std::to_string(d.size() - at) +
+             " bytes left";
+    if (!name.empty()) name += '.';
+    name.append(d.begin() + static_cast<std::ptrdiff_t>(at), d.begin() + static_cast<std::ptrdiff_t>(at + length));
+    at += length;
+  }
+  if (name_bytes > kMaxNameBytes) return "name of " + std::to_string(name_bytes) + " bytes, over 255";
+  return std::nullopt;
+}
+
+}  // namespace detail
 
 std::vector<std::uint8_t> encode_aaaa_query(std::uint16_t id, const std::string& name) {
   std::vector<std::uint8_t> q = {static_cast<std::uint8_t>(id >> 8), static_cast<std::uint8_t>(id), 0x01, 0x00,

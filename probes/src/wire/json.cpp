@@ -45,6 +45,13 @@ void from_json(const json& j, Mac& v) {
 }
 
 // Message structs: field names as in the headers, byte strings as hex.
+void to_json(json& j, const Departure& v) { j = {{"what", v.what}, {"offset", v.offset}, {"bytes", to_hex(v.bytes)}}; }
+void from_json(const json& j, Departure& v) {
+  v.what = j.at("what");
+  v.offset = j.value("offset", std::size_t{0});
+  v.bytes = from_hex(j.value("bytes", ""));
+}
+
 void to_json(json& j, const RawOption& v) { j = {{"type", v.type}, {"data", to_hex(v.data)}}; }
 void from_json(const json& j, RawOption& v) {
   v.type = j.at("type");
@@ -135,7 +142,9 @@ void to_json(json& j, const Packet& v) {
   const auto& c = v.ctx;
   j = {{"index", c.index}, {"time_us", c.time_us}, {"src_mac", c.src_mac}, {"dst_mac", c.dst_mac},
        {"src_ip", c.src_ip}, {"dst_ip", c.dst_ip}, {"hop_limit", c.hop_limit}, {"ext_headers", c.ext_headers},
-       {"fragmented", c.fragmented}, {"checksum_ok", c.checksum_ok}, {"summary", describe(v.msg)}};
+       {"fragmented", c.fragmented}, {"checksum_ok", c.checksum_ok},
+       {"checksum_offloaded", c.checksum_offloaded}, {"summary", describe(v.msg)}};
+  if (!c.departures.empty()) j["departures"] = c.departures;
   const char* kind = kKinds[v.msg.index()];
   j["kind"] = kind;
   std::visit([&](const auto& m) { j[kind] = m; }, v.msg);
@@ -154,6 +163,8 @@ void from_json(const json& j, Packet& v) {
   c.ext_headers = j.value("ext_headers", std::vector<std::uint8_t>{});
   c.fragmented = j.value("fragmented", false);
   c.checksum_ok = j.value("checksum_ok", true);
+  c.checksum_offloaded = j.value("checksum_offloaded", false);
+  c.departures = j.value("departures", std::vector<Departure>{});
   c.raw = from_hex(j.value("raw", ""));
   std::string kind = j.at("kind");
   v.msg = message_from(kind, j.at(kind));

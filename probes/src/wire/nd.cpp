@@ -10,6 +10,9 @@ namespace {
 constexpr std::uint8_t kNeighborSolicit = 135, kNeighborAdvert = 136;
 constexpr std::size_t kNsNaBody = 20;     // flags/reserved + target
 constexpr std::size_t kRedirectBody = 36; // reserved + target + destination
+constexpr std::uint8_t kNaReservedFlags = 0x1f;  // after R, S, O (RFC 4861 §4.4)
+constexpr std::size_t kTargetAt = 8;
+constexpr std::uint8_t kOptSourceLla = 1, kOptTargetLla = 2, kOptRedirected = 4;
 
 }  // namespace
 
@@ -61,6 +64,36 @@ Message decode_neighbor(std::span<const std::uint8_t> icmp) {
     return false;
   });
   return r;
+}
+
+std::vector<Departure> neighbor_departures(std::span<const std::uint8_t> icmp, const Context& ctx) {
+  const std::uint8_t type = icmp[0];
+  const std::string name = type == kNeighborSolicit ? "NS" : type == kNeighborAdvert ? "NA" : "Redirect";
+  std::vector<Departure> out;
+  if (icmp[1] != 0)
+    out.push_back(departure(name + " code " + std::to_string(icmp[1]) + ", must be 0 (RFC 4861 §7.1, §8.1)", 1,
+                            icmp.subspan(1, 1)));
+  const bool na = type == kNeighborAdvert;
+  if (na ? (icmp[4] & kNaReservedFlags) || any_set(icmp.subspan(5, 3)) : any_set(icmp.subspan(4, 4)))
+    out.push_back(departure(name + " Reserved is not zero (RFC 4861 §4)", 4, icmp.subspan(4, 4)));
+  if (type == 137) {
+    nd_option_departures(icmp, kRedirectBody, "Redirect", {kOptTargetLla, kOptRedirected}, out);
+    return out;
+  }
+  if (icmp[kTargetAt] == 0xff)
+    out.push_back(departure(name + " target is a multicast address (RFC 4861 §7.1.1, §7.1.2)", kTargetAt,
+                            icmp.subspan(kTargetAt, 16)));
+  if (na && (icmp[4] & 0x40) && ctx.dst_ip.is_multicast())
+    out.push_back(departure("NA to a multicast address with the Solicited flag set (RFC 4861 §7.1.2)", 4,
+                            icmp.subspan(4, 1)));
+  if (na) {
+    nd_option_departures(icmp, kNsNaBody, "NA", {kOptTargetLla}, out);
+  } else if (ctx.src_ip.is_unspecified()) {  // RFC 4861 §7.1.1: DAD's NS carries no source link-layer address
+    nd_option_departures(icmp, kNsNaBody, "NS from ::", {}, out);
+  } else {
+    nd_option_departures(icmp, kNsNaBody, "NS", {kOptSourceLla}, out);
+  }
+  return out;
 }
 
 }  // namespace detail

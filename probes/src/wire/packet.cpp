@@ -37,29 +37,51 @@ bool checksum_valid(const Ip6& src, const Ip6& dst, std::uint8_t next, std::span
   return sum == 0xffff;
 }
 
-Message decode_icmpv6(std::span<const std::uint8_t> icmp) {
-  if (icmp.size() < 4) return Malformed{"truncated ICMPv6 header", icmp.size()};
+// The message, and its departures from the format when it decoded (the ND family alone
+// knows its format's details).
+void decode_icmpv6(Packet& p, std::span<const std::uint8_t> icmp) {
+  if (icmp.size() < 4) {
+    p.msg = Malformed{"truncated ICMPv6 header", icmp.size()};
+    return;
+  }
+  const auto decoded = [&p] { return !std::holds_alternative<Malformed>(p.msg); };
   switch (icmp[0]) {
     case 133:
     case 134:
-      return detail::decode_router_discovery(icmp);
+      p.msg = detail::decode_router_discovery(icmp);
+      if (decoded()) p.ctx.departures = detail::router_discovery_departures(icmp);
+      return;
     case 135:
     case 136:
     case 137:
-      return detail::decode_neighbor(icmp);
+      p.msg = detail::decode_neighbor(icmp);
+      if (decoded()) p.ctx.departures = detail::neighbor_departures(icmp, p.ctx);
+      return;
     case 1:
     case 2:
     case 3:
     case 4:
     case 128:
     case 129:
-      return detail::decode_echo_or_error(icmp);
+      p.msg = detail::decode_echo_or_error(icmp);
+      return;
     default:
-      return OtherPacket{kIcmpv6, icmp[0], 0, 0, icmp.size()};
+      p.msg = OtherPacket{kIcmpv6, icmp[0], 0, 0, icmp.size()};
   }
 }
 
 }  // namespace
+
+namespace detail {
+Departure departure(std::string what, std::size_t offset, std::span<const std::uint8_t> bytes) {
+  return {std::move(what), offset, {bytes.begin(), bytes.end()}};
+}
+}  // namespace detail
+
+void mark_checksum_offloaded(Packet& p) {
+  p.ctx.checksum_offloaded = true;
+  p.ctx.checksum_ok = true;  // unverifiable, not wrong
+}
 
 Packet decode_frame(std::span<const std::uint8_t> frame, std::int64_t time_us, std::uint32_t index) {
   Packet p;
@@ -127,7 +149,7 @@ Packet decode_frame(std::span<const std::uint8_t> frame, std::int64_t time_us, s
   if (next == kIcmpv6) {
     // A first fragment holds only part of the message: its checksum cannot be verified.
     if (!p.ctx.fragmented) p.ctx.checksum_ok = checksum_valid(p.ctx.src_ip, p.ctx.dst_ip, next, rest);
-    p.msg = decode_icmpv6(rest);
+    decode_icmpv6(p, rest);
     return p;
   }
   if (next == kUdp) {
@@ -142,6 +164,7 @@ Packet decode_frame(std::span<const std::uint8_t> frame, std::int64_t time_us, s
                 (dport == kDhcpClientPort || dport == kDhcpServerPort);
     if (dhcp) {
       p.msg = detail::decode_dhcp6(udp.subspan(8), sport, dport);
+      if (!std::holds_alternative<Malformed>(p.msg)) p.ctx.departures = detail::dhcp6_departures(udp.subspan(8));
     } else {
       p.msg = OtherPacket{kUdp, 0, sport, dport, udp.size() - 8};
     }

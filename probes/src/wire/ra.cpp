@@ -14,6 +14,8 @@ constexpr std::uint8_t kRouterSolicit = 133, kRouterAdvert = 134;
 constexpr std::size_t kRsBody = 4;   // reserved
 constexpr std::size_t kRaBody = 12;  // hop limit, flags, lifetime, reachable, retrans
 constexpr std::uint8_t kProxyFlag = 0x04;  // RFC 4389 §4.1.3.3; libtins does not expose it
+constexpr std::uint8_t kRaReservedFlags = 0x03;  // after M, O, H, Prf, P (RFC 4861 §4.2, RFC 4191, RFC 4389)
+constexpr unsigned kReservedPreference = 2;      // RFC 4191 §2.2: Prf 10
 
 // RFC 4191 §2.1: 2-bit preference, 11 (binary) is -1, 10 is reserved.
 int preference_of(unsigned bits) {
@@ -109,6 +111,28 @@ Message decode_router_discovery(std::span<const std::uint8_t> icmp) {
     }
   });
   return ra;
+}
+
+std::vector<Departure> router_discovery_departures(std::span<const std::uint8_t> icmp) {
+  const bool advert = icmp[0] == kRouterAdvert;
+  const std::string name = advert ? "RA" : "RS";
+  std::vector<Departure> out;
+  if (icmp[1] != 0)
+    out.push_back(departure(name + " code " + std::to_string(icmp[1]) + ", must be 0 (RFC 4861 §6.1)", 1,
+                            icmp.subspan(1, 1)));
+  if (!advert) {
+    if (any_set(icmp.subspan(4, 4)))
+      out.push_back(departure("RS Reserved is not zero (RFC 4861 §4.1)", 4, icmp.subspan(4, 4)));
+    nd_option_departures(icmp, kRsBody, "RS", {1}, out);
+    return out;
+  }
+  if (icmp[5] & kRaReservedFlags)
+    out.push_back(departure("RA reserved flag bits set (RFC 4861 §4.2)", 5, icmp.subspan(5, 1)));
+  if (((icmp[5] >> 3) & 3) == kReservedPreference)
+    out.push_back(departure("RA default router preference 10 is reserved: read as medium (RFC 4191 §2.2)", 5,
+                            icmp.subspan(5, 1)));
+  nd_option_departures(icmp, kRaBody, "RA", {1, 3, 5, 24, 25, 31}, out);
+  return out;
 }
 
 }  // namespace detail

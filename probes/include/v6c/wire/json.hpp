@@ -33,6 +33,8 @@ void from_json(const nlohmann::json& j, Ip6& v);
 void to_json(nlohmann::json& j, const Mac& v);
 void from_json(const nlohmann::json& j, Mac& v);
 void to_json(nlohmann::json& j, const RawOption& v);
+void to_json(nlohmann::json& j, const Departure& v);
+void from_json(const nlohmann::json& j, Departure& v);
 void from_json(const nlohmann::json& j, RawOption& v);
 
 // RA fields are public: plans give an RA to advertise in this shape.
@@ -75,7 +77,16 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(VictimResult, window_ms, announc
                                                 attacker_done, control_received, rs_sent, ns_sent, ras, nas,
                                                 received, incomplete, state_before, state_after, state_changes,
                                                 state_error)
+NLOHMANN_JSON_SERIALIZE_ENUM(ChainLink, {{ChainLink::router_advert, "router_advert"},
+                                         {ChainLink::address, "address"},
+                                         {ChainLink::default_router, "default_router"},
+                                         {ChainLink::reachability, "reachability"},
+                                         {ChainLink::resolver, "resolver"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(LinkState, {{LinkState::holds, "holds"},
+                                         {LinkState::broken, "broken"},
+                                         {LinkState::not_tried, "not_tried"}})
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DiagnosisStep, link, state, why, next)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AgentReport, schema, agent_version, host, interface, mac, mtu,
-                                                link_local, started_us, procedures)
+                                                link_local, started_us, procedures, diagnosis)
 
 }  // namespace v6c::wire

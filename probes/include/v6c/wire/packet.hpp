@@ -16,6 +16,17 @@
 
 namespace v6c::wire {
 
+// A departure from the message format that did not stop decoding (a reserved field set, an
+// option of the wrong length or in the wrong message, lifetimes that contradict each other):
+// what, where in the message (from its first byte: the ICMPv6 type, the DHCPv6 msg-type),
+// and the bytes concerned.
+struct Departure {
+  std::string what;
+  std::size_t offset = 0;
+  std::vector<std::uint8_t> bytes;
+  bool operator==(const Departure&) const = default;
+};
+
 // What the network said about a packet besides its message: the facts RFC validity rules
 // are checked against (RFC 4861 §6.1.2, RFC 6980), recorded rather than judged here.
 struct Context {
@@ -28,6 +39,10 @@ struct Context {
   std::vector<std::uint8_t> ext_headers;
   bool fragmented = false;    // a Fragment header was present
   bool checksum_ok = true;    // ICMPv6/UDP checksum over the pseudo-header (RFC 8200 §8.1)
+  // The sender's kernel left the checksum to offload and the frame was captured before
+  // anything computed it (TP_STATUS_CSUMNOTREADY on veth and virtio): it cannot be judged.
+  bool checksum_offloaded = false;
+  std::vector<Departure> departures;  // of the message from its format (RFC 4861 §4, RFC 8415 §21, ...)
   std::vector<std::uint8_t> raw;  // the whole frame as captured
 };
 
@@ -57,6 +72,9 @@ struct Packet {
 
 // Decodes one Ethernet II frame. Never throws for any input bytes.
 Packet decode_frame(std::span<const std::uint8_t> frame, std::int64_t time_us = 0, std::uint32_t index = 0);
+
+// A captured frame whose checksum the kernel had not computed yet: not judged wrong.
+void mark_checksum_offloaded(Packet& p);
 
 // Short human label: "RA", "NS", "DHCPv6 Reply", "malformed (truncated RA, 37 bytes)".
 std::string describe(const Message& msg);

@@ -33,11 +33,15 @@ struct DadResult {
   bool duplicate = false;
 };
 
+// An Advertise came, but it offered no address and no status code saying why: RFC 8415
+// §18.3.9 has a server that will assign none say NoAddrsAvail.
+inline constexpr const char* kDhcp6EmptyAdvertise = "advertise-without-address";
+
 // DHCPv6 as a userspace client (RFC 8415 §18).
 struct Dhcp6Result {
   std::string mode;            // "stateful" (Solicit/Request) or "stateless" (Information-Request)
   std::vector<Packet> exchange;   // everything sent and received, in order
-  std::string outcome;         // "ok", "no-advertise", "no-reply", "status <code>: <message>"
+  std::string outcome;         // "ok", "no-advertise", kDhcp6EmptyAdvertise, "no-reply", "status <code>: <message>"
   std::optional<Ip6> address;  // IA_NA address from the Reply (stateful)
   std::vector<Ip6> dns_servers;
   std::vector<std::string> domains;
@@ -187,6 +191,19 @@ struct ProcedureRecord {
   ProcedureResult result;
 };
 
+// `v6agent diagnose`: what a host needs for IPv6, link by link, each needing the one before.
+enum class ChainLink { router_advert, address, default_router, reachability, resolver };
+enum class LinkState { holds, broken, not_tried };
+
+// One link of the chain as the diagnosis found it, in network terms: why it holds or is
+// broken, and what to check next when it is not.
+struct DiagnosisStep {
+  ChainLink link = ChainLink::router_advert;
+  LinkState state = LinkState::not_tried;
+  std::string why;
+  std::string next;  // what to check next; empty when it holds
+};
+
 // Everything one agent run reports: schema "v6agent/1" (docs/agent-json.md).
 struct AgentReport {
   std::string schema = "v6agent/1";
@@ -198,6 +215,7 @@ struct AgentReport {
   std::optional<Ip6> link_local;
   std::int64_t started_us = 0;
   std::vector<ProcedureRecord> procedures;
+  std::vector<DiagnosisStep> diagnosis;  // `v6agent diagnose` only
 };
 
 }  // namespace v6c::wire
