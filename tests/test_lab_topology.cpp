@@ -290,7 +290,7 @@ TEST_CASE("lab, ovn flavour: a real OVN serves the topology", "[lab][ovn]") {
       auto r = host::run({"rdisc6", "-1", "-r", "3", "-w", "1000", kVmIfname}, a1_ns, 10s);
       CAPTURE(r.out, r.err);
       CHECK(contains(r.out, "Prefix                   : 2001:db8:1::/64"));
-      CHECK(contains(r.out, "Link MTU                 :         1450"));
+      CHECK(contains(r.out, "MTU                      :         1450 bytes"));
       CHECK(contains(r.out, "from " + wire::link_local_of(slaac.router.mac).str()));
     }
     SECTION("OVN's DHCPv6 server leases the port's fixed IP") {
