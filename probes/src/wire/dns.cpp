@@ -45,7 +45,6 @@ std::optional<std::string> read_plain_name(std::span<const std::uint8_t> d, std:
     name_bytes += 1 + length;
     if (length == 0) break;
     if ((length & kPointer) == kPointer) return "compression pointer at byte " + std::to_string(at - 1);
-    if (length & kPointer) return "reserved label type at byte " + std::to_string(at - 1);
     if (length > kMaxLabelBytes) return "label length " + std::to_string(length) + " over 63";
     if (length > d.size() - at)
       return "label overruns option: length " + std::to_string(length) + ", " + std::to_string(d.size() - at) +
