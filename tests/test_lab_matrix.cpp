@@ -133,10 +133,18 @@ TEST_CASE("The conforming lab, radvd flavour: nothing fails, warns or errors", "
 }
 
 // Where stock OVN (Debian 12: 23.03 with Open vSwitch 3.1) departs from a requirement, by
-// "id @ scope": docs/lab.md "Where OVN departs" gives each its upstream reference. Every other
+// "id @ scope": docs/lab.md "Where OVN departs" says what is known of each cause. Every other
 // verdict of the conforming ovn lab passes or skips.
 const std::map<std::string, Status> kOvnDepartures = {
-    {"ra-rdnss @ slaac", Status::warn},  // Neutron sets no ipv6_ra_configs:rdnss
+    {"ra-rdnss @ slaac (slaac)", Status::warn},  // Neutron sets no ipv6_ra_configs:rdnss
+    // The router port answers no echo to its link-local address (docs/lab.md: not yet traced).
+    {"gw-echo @ slaac (slaac)", Status::fail},
+    {"gw-echo @ stless (dhcpv6-stateless)", Status::fail},
+    {"gw-echo @ stful (dhcpv6-stateful)", Status::fail},
+    // No RA guard: a VM's RA reaches its neighbours (docs/lab.md "Where OVN departs").
+    {"sec-ra-guard @ slaac (slaac)", Status::fail},
+    {"sec-ra-guard @ stless (dhcpv6-stateless)", Status::fail},
+    {"sec-ra-guard @ stful (dhcpv6-stateful)", Status::fail},
 };
 
 TEST_CASE("The conforming lab, ovn flavour: what stock OVN departs from, and nothing else", "[lab][ovn]") {
