@@ -176,7 +176,7 @@ HarnessView read_as_harness(const host::CommandResult& r, const std::vector<std:
 
 }  // namespace
 
-TEST_CASE("v6conform scs as the SCS harness runs it: every requested id answered, exit 0", "[cloud]") {
+TEST_CASE("v6conform scs as the SCS harness runs it: every requested id answered, exit 0", "[.][cloud][harness]") {
   // The testcases the dev cloud meets (docs/cloud-run.md lists what it does not), from the
   // API, the probe VMs in all three modes and the attacker and victim.
   const std::string prefix = "scs-xxxx-v6-";
@@ -430,7 +430,7 @@ struct ProxiedCloud {
 
 }  // namespace
 
-TEST_CASE("v6conform run through 10% API faults: the verdicts of a clean run, nothing left", "[cloud]") {
+TEST_CASE("v6conform run through 10% API faults: the verdicts of a clean run, nothing left", "[.][cloud][proxy]") {
   REQUIRE(left_over("_scs-v6c-").empty());
   INFO("fault proxy seed " << kFaultSeed);
   ProxiedCloud cloud(0.10);
@@ -458,7 +458,7 @@ TEST_CASE("v6conform run through 10% API faults: the verdicts of a clean run, no
   CHECK(left_over("_scs-v6c-").empty());
 }
 
-TEST_CASE("the network API down for good: exit 3, one clear line; cleanup afterwards leaves nothing", "[cloud]") {
+TEST_CASE("the network API down for good: exit 3, one clear line; cleanup afterwards leaves nothing", "[.][cloud][proxy]") {
   REQUIRE(left_over("_scs-v6c-").empty());
   ProxiedCloud cloud(0.0);
   // Down once the run has made something: the router is the first create.
@@ -496,7 +496,7 @@ TEST_CASE("the network API down for good: exit 3, one clear line; cleanup afterw
   CHECK(left_over("_scs-v6c-").empty());
 }
 
-TEST_CASE("SIGKILL at a random moment of a faulty run, then cleanup: nothing left", "[cloud]") {
+TEST_CASE("SIGKILL at a random moment of a faulty run, then cleanup: nothing left", "[.][cloud][proxy]") {
   REQUIRE(left_over("_scs-v6c-").empty());
   for (const std::uint64_t seed : {kFaultSeed, kFaultSeed + 1, kFaultSeed + 2}) {
     INFO("fault proxy seed " << seed);
