@@ -79,9 +79,9 @@ const std::vector<Fault>& faults() {
       {"no-na-filter", "sec-na-spoof", "VMs may advertise any target in a Neighbor Advertisement",
        [](Behaviour& b) { b.na_filter_off = true; }},
       {"redirect-admitted", "sec-redirect", "the security group admits ICMPv6 Redirects",
-       [](Behaviour& b) { b.sg_admits_redirect = true; }, {}, true},
+       [](Behaviour& b) { b.sg_admits_redirect = true; }},
       {"sg-open", "sec-default-sg", "the default security group admits all unsolicited inbound traffic",
-       [](Behaviour& b) { b.sg_ingress_open = true; }, {}, true},
+       [](Behaviour& b) { b.sg_ingress_open = true; }},
   };
   return all;
 }
