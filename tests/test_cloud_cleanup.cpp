@@ -229,7 +229,7 @@ TEST_CASE("cleanup_by_prefix: only our project's resources whose names carry the
     fake.on(Method::get, "/v2/images", 403, {{"message", "You are not authorized to list images."}});
     const auto outcome = cleanup_by_prefix(*cloud.session, kDefaultPrefix, [](auto) {});
     REQUIRE(outcome.failed.size() == 1);
-    CHECK(outcome.failed[0].rfind("listing images: permission denied: GET " + kGlance + "images: 403", 0) == 0);
+    CHECK(outcome.failed[0].rfind("listing images: image API: permission denied: GET " + kGlance + "images: 403", 0) == 0);
     CHECK(outcome.deleted.size() == 9);
   }
   SECTION("an empty prefix is refused before anything is listed") {

@@ -80,6 +80,7 @@ void FakeOpenStack::serve_keystone(tcp::socket& socket) {
                        {{"expires_at", "2099-01-01T00:00:00.000000Z"},
                         {"user", {{"id", "u1"}, {"name", "u"}}},
                         {"project", {{"id", kProjectId}, {"name", "v6c"}}},
+                        {"roles", {{{"id", "r1"}, {"name", "member"}}}},
                         {"catalog", catalog}}}};
   int n;
   {

@@ -158,9 +158,9 @@ std::string Session::endpoint(const std::string& service_type) {
   return find_endpoint(token().catalog, service_type, config_.region_name, config_.interface);
 }
 
-std::string Session::service_of(const std::string& url) {
+std::string Session::service_of(const Token& token, const std::string& url) const {
   std::string service, longest;  // Nova at host:8774 and Neutron at host: the longer prefix names it
-  for (const auto& e : token().catalog)
+  for (const auto& e : token.catalog)
     if (!e.url.empty() && e.url.size() > longest.size() && url.rfind(e.url, 0) == 0) {
       service = e.service_type;
       longest = e.url;
@@ -170,7 +170,8 @@ std::string Session::service_of(const std::string& url) {
 }
 
 Response Session::call(Request request) {
-  const auto service = service_of(request.url);
+  const auto current = token();  // once: a token near its expiry is renewed by each token()
+  const auto service = service_of(current, request.url);
   const auto in = service.empty() ? std::string() : service + " API: ";
   auto send_with = [&](const std::string& token_id) {
     auto r = request;
@@ -183,7 +184,7 @@ Response Session::call(Request request) {
       throw Unreachable(in + e.what());
     }
   };
-  const auto used = token().id;
+  const auto used = current.id;
   auto response = send_with(used);
   if (response.status == 401) {
     {

@@ -72,7 +72,7 @@ class Session {
   // authenticate once more and resend (a 401 means the cloud did nothing).
   Response call(Request request);
   // The catalogue's service type whose endpoint `url` is under ("network"); empty if none.
-  std::string service_of(const std::string& url);
+  std::string service_of(const Token& token, const std::string& url) const;
   // JSON in, JSON out; null for an empty body (204).
   nlohmann::json call_json(Method method, const std::string& url, const nlohmann::json* body = nullptr);
   nlohmann::json call_json(const Request& request);
