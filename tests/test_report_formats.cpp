@@ -208,11 +208,12 @@ TEST_CASE("HTML report draws the topology and each check's exchange", "[report]"
                            Catch::Contains(">att</text>") && Catch::Contains(">att attacks vic</text>"));
   CHECK_THAT(topology, Catch::Contains("net1 · slaac · 2001:db8:1::/64 · router 2001:db8:1::1 · MTU 1450"));
 
-  // RS → RA: lanes for vm1, the all-routers group and the router; the cited RA in bold.
+  // RS → RA: lanes for vm1 and the router; the RS first, the cited RA in bold.
   const auto ra = between(html, "id=\"ra-flags@net1\"", "</details>");
-  CHECK_THAT(ra, Catch::Contains(">ff02::2 (all routers)</text>") && Catch::Contains(">RS</text>"));
+  CHECK_THAT(ra, Catch::Contains(">vm1</text>") && Catch::Contains(">router</text>") &&
+                     Catch::Contains(">#1 RS</text>"));
   CHECK_THAT(ra, Catch::Contains("font-weight=\"bold\">#2 RA M=0 O=1"));
-  CHECK(ra.find(">RS</text>") < ra.find(">#2 RA"));
+  CHECK(ra.find(">#1 RS</text>") < ra.find(">#2 RA"));
   // echo request → Time Exceeded: the requests counted (dashed), the error captured, times relative.
   const auto hop = between(html, "id=\"icmp6-errors@net1\"", "</details>");
   CHECK_THAT(hop, Catch::Contains("stroke-dasharray") && Catch::Contains("echo request ×3") &&

@@ -89,7 +89,8 @@ void render_html(const Result& r, std::ostream& out) {
     }
   }
   out << "<h2>Facts</h2>\n<details><summary>what the network should look like</summary><pre>"
-      << xml_escape(nlohmann::json(r.facts).dump(2)) << "</pre></details>\n</body></html>\n";
+      << xml_escape(nlohmann::json(r.facts).dump(2, ' ', false, nlohmann::json::error_handler_t::replace))
+      << "</pre></details>\n</body></html>\n";
 }
 
 }  // namespace v6c::report

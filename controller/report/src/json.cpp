@@ -6,7 +6,10 @@
 
 namespace v6c::report {
 
-void render_json(const Result& r, std::ostream& out) { out << nlohmann::json(r).dump(2) << "\n"; }
+// Bytes from the wire that are not UTF-8 become U+FFFD: JSON holds only text.
+void render_json(const Result& r, std::ostream& out) {
+  out << nlohmann::json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
 
 Result load_result(const std::filesystem::path& file) {
   std::ifstream in(file);
