@@ -113,7 +113,7 @@ TEST_CASE("SCS pre-flight: a plain project member, as the token's roles say", "[
   CHECK(unprivileged_member_problem(Roles{"member", "load-balancer_member"}).empty());
   CHECK_THAT(unprivileged_member_problem(Roles{"member", "admin"}), Catch::Contains("admin role"));
   CHECK_THAT(unprivileged_member_problem(Roles{"manager", "member"}), Catch::Contains("manager role"));
-  CHECK_THAT(unprivileged_member_problem(Roles{"reader"}), Catch::Contains("lacks the member role") &&
+  CHECK_THAT(unprivileged_member_problem(Roles{"reader"}), Catch::Contains("lack the member role") &&
                                                                 Catch::Contains("roles: reader"));
   CHECK_THAT(unprivileged_member_problem(Roles{}), Catch::Contains("roles: none"));
   CHECK_FALSE(unprivileged_member_problem(Roles{"Member"}).empty());  // role names are exact, as Keystone's policies

@@ -62,8 +62,10 @@ struct Canvas {
          << "</text>\n";
   }
   void line(int x1, int y1, int x2, int y2, std::string_view attrs = "") {
-    body << "<line x1=\"" << x1 << "\" y1=\"" << y1 << "\" x2=\"" << x2 << "\" y2=\"" << y2 << "\" stroke=\"#444\""
-         << (attrs.empty() ? "" : " ") << attrs << "/>\n";
+    // The default colour unless attrs names one: an attribute given twice is not XML.
+    const bool coloured = attrs.find("stroke=") != std::string_view::npos;
+    body << "<line x1=\"" << x1 << "\" y1=\"" << y1 << "\" x2=\"" << x2 << "\" y2=\"" << y2 << "\""
+         << (coloured ? "" : " stroke=\"#444\"") << (attrs.empty() ? "" : " ") << attrs << "/>\n";
   }
   // A filled triangle pointing at (x, y) from direction (dx, dy), each -1, 0 or 1.
   void head(int x, int y, int dx, int dy) {
