@@ -383,6 +383,11 @@ TEST_CASE("provision: only what the selected testcases need is built", "[run]") 
     CHECK(t.facts.networks[0].name.ends_with("-sec"));
     CHECK(t.vms.size() == 2);  // attacker and victim
     CHECK(t.vms[0].plan["procedures"][0]["kind"] != "discover");
+    // They boot apart in a cloud: each waits for the other as long as a peer may take to boot.
+    for (const auto& vm : t.vms) {
+      const auto& p = vm.plan["procedures"][0];
+      CHECK(p.value(p["kind"] == "attack" ? "wait_ms" : "listen_ms", 0) == o.peer_patience.count());
+    }
   }
   SECTION("scs-0126's testcases: the modes' subnets for the API facts, no VM") {
     catalog::select_scs_testcases(c, {"scs-0126-default-subnetpool", "scs-0126-rbac-restricted"});

@@ -364,6 +364,9 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
   // `v6conform scs`), and only in the network this run created for them.
   security.network_is_ours = o.security;
   security.attacks = o.security ? catalog::requested_attacks(c) : std::vector<std::string>{};
+  // Attacker and victim boot seconds to minutes apart in a cloud (the lab starts them together):
+  // each waits for the other as long as any peer may take to boot; both stop soon after the attack.
+  security.wait_ms = security.listen_ms = static_cast<std::uint32_t>(o.peer_patience.count());
   for (auto& vm : t.vms) {
     const auto& net = *std::find_if(f.networks.begin(), f.networks.end(), [&](const auto& n) { return n.name == vm.network; });
     const auto& port = *std::find_if(net.ports.begin(), net.ports.end(), [&](const auto& p) { return p.name == vm.name; });
