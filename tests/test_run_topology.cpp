@@ -226,6 +226,27 @@ TEST_CASE("provision: a network per mode behind one router, facts from Neutron's
     CHECK(peers == 2);  // east-west: the two other networks, through the router
   }
 
+  // The probe VMs' ports are in the project's default group and the agents'; the agents' group
+  // admits echo requests and nothing else of ICMPv6 (errors come through as related traffic).
+  int ports = 0, icmp_rules = 0;
+  for (const auto& r : cloud.fake.requests) {
+    if (r.method != Method::post) continue;
+    if (r.url.ends_with("/v2.0/ports")) {
+      const auto groups = json::parse(r.body)["port"]["security_groups"];
+      CHECK(groups.size() == 2);
+      CHECK(std::count(groups.begin(), groups.end(), "sg-default") == 1);
+      ++ports;
+    }
+    if (r.url.ends_with("/v2.0/security-group-rules")) {
+      const auto rule = json::parse(r.body)["security_group_rule"];
+      if (rule.value("protocol", "") != "ipv6-icmp") continue;
+      CHECK(rule.value("port_range_min", 0) == 128);
+      ++icmp_rules;
+    }
+  }
+  CHECK(ports == 3);
+  CHECK(icmp_rules == 1);
+
   // The api section passes on a conforming cloud ...
   for (const auto& [id, status] : api_verdicts(c, t.facts)) {
     CAPTURE(id);

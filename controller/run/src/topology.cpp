@@ -14,6 +14,7 @@ namespace {
 
 constexpr int kPrefixLength = 64;  // RFC 4291 §2.5.4: SLAAC needs a /64
 constexpr std::string_view kPeerMode = "slaac";
+constexpr int kIcmpv6EchoRequest = 128;  // RFC 4443 §4.1; Neutron takes an ICMP type as port_range_min
 // The CIDR of the mismatched-mode attempts when the user gave none: a documentation /64 that
 // no subnet is ever created in (the attempts must be refused; one that is not is deleted).
 constexpr const char* kInvalidModesCidr = "2001:db8:ffff:fffe::/64";
@@ -150,14 +151,17 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
   f.api["router_gateway"] = {{"network", gateway_net ? gateway_net->value("name", std::string()) : ""},
                              {"external_fixed_ips", gw_ips}};
 
-  // The agents' security group: ICMPv6 from anywhere (echo-in), everything among the agents.
+  // The agents' security group: echo requests from anywhere (echo-in), everything among the
+  // agents. No other ICMPv6: the errors the VMs provoke must come through as the default
+  // group lets them, as related traffic (icmp6-errors).
   const auto group = groups.create_security_group({{"name", resource_name(o, "agents")},
                                                    {"description", "v6conform agents"}});
   t.security_group_id = group.value("id", std::string());
   rules.create_security_group_rule({{"security_group_id", t.security_group_id},
                                     {"direction", "ingress"},
                                     {"ethertype", "IPv6"},
-                                    {"protocol", "ipv6-icmp"}});
+                                    {"protocol", "ipv6-icmp"},
+                                    {"port_range_min", kIcmpv6EchoRequest}});
   rules.create_security_group_rule({{"security_group_id", t.security_group_id},
                                     {"direction", "ingress"},
                                     {"ethertype", "IPv6"},
@@ -193,15 +197,17 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
     int status = 0;
     std::vector<AgentVm> vms;
   };
-  // sec-default-sg (scs-0115) is about the project's default group: the victim is in it and
-  // the attacker is not, so the attacker's unsolicited packets must be dropped. Everyone else
-  // is in the agents' group.
+  // sec-default-sg (scs-0115) is about the project's default group: the victim is in it alone
+  // and the attacker is not, so the attacker's unsolicited packets must be dropped. The probe
+  // VMs are in it too (icmp6-errors: "through the default security group"), and in the agents'.
   std::string default_group;
-  if (o.security)
-    for (const auto& g : groups.list_security_groups({{"name", "default"}, {"project_id", s.project_id()}}))
-      default_group = g.value("id", std::string());
+  for (const auto& g : groups.list_security_groups({{"name", "default"}, {"project_id", s.project_id()}}))
+    default_group = g.value("id", std::string());
   auto group_for = [&](const std::string& role) {
-    return role == catalog::kRoleVictim && !default_group.empty() ? default_group : t.security_group_id;
+    json ids = json::array();
+    if (role != catalog::kRoleVictim || default_group.empty()) ids.push_back(t.security_group_id);
+    if (role != catalog::kRoleAttacker && !default_group.empty()) ids.push_back(default_group);
+    return ids;
   };
   auto build = [&](std::size_t i) {
     Built b;
@@ -249,7 +255,7 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
     for (const auto& [what, role] : specs[i].vms) {
       const auto vm_name = net_name + "-" + what;
       const auto port = ports.create_port(
-          {{"name", vm_name}, {"network_id", b.network_id}, {"security_groups", json::array({group_for(role)})}});
+          {{"name", vm_name}, {"network_id", b.network_id}, {"security_groups", group_for(role)}});
       n.ports.push_back(port_facts(port, vm_name, role));
       b.vms.push_back({vm_name, net_name, port.value("id", std::string()), "", json()});
     }
