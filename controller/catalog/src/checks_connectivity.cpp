@@ -253,7 +253,7 @@ Outcome icmp6_errors(const CheckInput& in) {
     if (!unreach) return *te;
     auto du = icmp_error_seen(h, proc::kUnreachFar, IcmpErrorKind::dest_unreachable, "Destination Unreachable", expected);
     if (te && te->status == Status::pass && du.status == Status::fail) {
-      unsent = host_name(h) + ": " + du.actual + ", while the router's Time Exceeded passed the same security group: the "
+      unsent = du.actual + ", while the router's Time Exceeded passed the same security group: the "
                "router sent none (icmp6-addr-unreachable)";
       return *te;
     }
