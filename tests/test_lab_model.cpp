@@ -467,9 +467,9 @@ TEST_CASE("The ovn flavour's northbound database as Neutron's ML2/OVN driver wri
     CHECK(find_command(nb, {"set", "Logical_Switch_Port", "a1", "dhcpv6_options=@dhcp1"}).empty());
     CHECK_FALSE(find_command(nb, {"set", "Logical_Switch_Port", "a3", "dhcpv6_options=@dhcp3"}).empty());
   }
-  SECTION("security groups: the drop group at 1001, the default group's allow-related rules at 1002") {
-    CHECK_FALSE(find_command(nb, {"acl-add", "neutron_pg_drop", "from-lport", "1001", "inport == @neutron_pg_drop && ip", "drop"}).empty());
-    CHECK_FALSE(find_command(nb, {"acl-add", "neutron_pg_drop", "to-lport", "1001", "outport == @neutron_pg_drop && ip", "drop"}).empty());
+  SECTION("security groups: the drop group at 1000, the default group's allow-related rules at 1002") {
+    CHECK_FALSE(find_command(nb, {"acl-add", "neutron_pg_drop", "from-lport", "1000", "inport == @neutron_pg_drop && ip", "drop"}).empty());
+    CHECK_FALSE(find_command(nb, {"acl-add", "neutron_pg_drop", "to-lport", "1000", "outport == @neutron_pg_drop && ip", "drop"}).empty());
     CHECK_FALSE(find_command(nb, {"acl-add", "pg_default", "to-lport", "1002",
                                   "outport == @pg_default && ip6 && ip6.src == $pg_default_ip6", "allow-related"}).empty());
     const auto drop = find_command(nb, {"pg-add", "neutron_pg_drop"});
