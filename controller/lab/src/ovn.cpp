@@ -253,7 +253,7 @@ void checksums_off(const LabModel& m) {
   std::vector<std::string> switch_side = {kRouterGatewayIfname};
   for (const auto& n : m.networks) {
     switch_side.push_back(n.dhcp.bridge_port);
-    tx_checksum_off(m.dhcp_ns(), {dhcp_port_ifname(n)});
+    tx_checksum_off(m.dhcp_ns(n), {dhcp_port_ifname(n)});
     for (const auto& vm : n.vms) {
       if (m.is_guest(vm)) continue;
       switch_side.push_back(vm.bridge_port);
