@@ -9,6 +9,7 @@
 #include <set>
 
 #include "netlab.hpp"
+#include "ovn_release.hpp"
 #include "v6c/catalog/catalog.hpp"
 #include "v6c/host/host.hpp"
 #include "v6c/lab/faults.hpp"
@@ -160,19 +161,6 @@ TEST_CASE("The conforming lab, radvd flavour: what Neutron's defaults depart fro
   CHECK(passed > base.size() / 2);
 }
 
-// OVN's port security drops a port's own Neighbor Advertisements (its NA flows match hop limit
-// 225) from 22.06 until ovn bb7157467, released in 22.09.3, 22.12.2, 23.03.2, 23.06.2, 23.09.0.
-bool ovn_drops_own_nas() {
-  const auto r = host::run({"ovn-controller", "--version"});
-  int major = 0, minor = 0, patch = 0;
-  REQUIRE(std::sscanf(r.out.c_str(), "ovn-controller %d.%d.%d", &major, &minor, &patch) == 3);
-  const std::pair<int, int> branch{major, minor};
-  if (branch < std::pair{22, 6} || branch >= std::pair{23, 9}) return false;
-  const std::map<std::pair<int, int>, int> fixed_in = {{{22, 9}, 3}, {{22, 12}, 2}, {{23, 3}, 2}, {{23, 6}, 2}};
-  const auto it = fixed_in.find(branch);
-  return it == fixed_in.end() || patch < it->second;  // 22.06 released no fix
-}
-
 // Where stock OVN (Debian 12: 23.03.1 with Open vSwitch 3.1) departs from a requirement, by
 // "id @ scope": docs/lab.md "Where OVN departs" says the cause of each. Every other verdict of
 // the conforming ovn lab passes or skips.
@@ -186,7 +174,7 @@ std::map<std::string, Status> ovn_departures() {
   };
   // No echo reply from the router port's link-local address: the router cannot learn the VM's
   // link-local address, whose NA port security drops.
-  if (ovn_drops_own_nas())
+  if (test::ovn_drops_own_nas())
     for (const auto* scope : {"slaac (slaac)", "stless (dhcpv6-stateless)", "stful (dhcpv6-stateful)"})
       d.emplace(std::string("gw-echo @ ") + scope, Status::fail);
   return d;
