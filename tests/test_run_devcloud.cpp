@@ -228,9 +228,10 @@ HarnessView read_as_harness(const host::CommandResult& r, const std::vector<std:
 
 }  // namespace
 
-TEST_CASE("v6conform scs as the SCS harness runs it: every requested id answered, exit 0", "[.][cloud][harness]") {
-  // The testcases the dev cloud meets (docs/cloud-run.md lists what it does not), from the
-  // API, the probe VMs in all three modes and the attacker and victim.
+TEST_CASE("v6conform scs as the SCS harness runs it: every requested id answered, exit 0", "[cloud][harness]") {
+  // The testcases the dev cloud can answer (docs/cloud-run.md lists what it does not), from the
+  // API, the probe VMs in all three modes and the attacker and victim; on OVN, the two it fails
+  // (docs/devcloud.md, "Findings per backend").
   const std::string prefix = "scs-xxxx-v6-";
   std::vector<std::string> asked = {"scs-0126-default-subnetpool", "scs-0126-subnetpool-64",
                                     "scs-0126-default-provider-network", "scs-0126-rbac-restricted"};
@@ -239,6 +240,11 @@ TEST_CASE("v6conform scs as the SCS harness runs it: every requested id answered
                          "gw-echo", "east-west", "sec-ra-guard", "sec-default-sg"})
     asked.push_back(prefix + id);
   std::sort(asked.begin(), asked.end());  // {testcases}: the ids sorted, space-separated
+  std::set<std::string> failing;
+  if (devcloud_backend() == "ovn") {
+    failing.insert(prefix + "sec-ra-guard");
+    if (test::ovn_drops_own_nas()) failing.insert(prefix + "gw-echo");
+  }
   REQUIRE(left_over("_scs-v6c-").empty());
   // The spec's script, run from the spec's directory with the argument template filled in;
   // V6CONFORM and V6C_IMAGE_DIR reach it through the environment, as the harness passes its own.
@@ -250,13 +256,16 @@ TEST_CASE("v6conform scs as the SCS harness runs it: every requested id answered
   CAPTURE(r.out, r.err);
   const auto view = read_as_harness(r, asked);
   CHECK(r.status == 0);
-  CHECK(view.alarming.empty());
   CHECK(view.ignored.empty());
   for (const auto& id : asked) {
     CAPTURE(id);
     REQUIRE(view.results.contains(id));
-    CHECK(view.results.at(id) == "PASS");
+    CHECK(view.results.at(id) == (failing.contains(id) ? "FAIL" : "PASS"));
   }
+  // An error line fails the harness's run: one per failed testcase, none otherwise.
+  CHECK(view.alarming.size() == failing.size());
+  for (const auto& line : view.alarming)
+    CHECK(std::any_of(failing.begin(), failing.end(), [&](const auto& id) { return line.find(id) != std::string::npos; }));
   CHECK(left_over("_scs-v6c-").empty());
 }
 
@@ -482,14 +491,15 @@ struct ProxiedCloud {
 
 }  // namespace
 
-TEST_CASE("v6conform run through 10% API faults: the verdicts of a clean run, nothing left", "[.][cloud][proxy]") {
+TEST_CASE("v6conform run through 10% API faults: the verdicts of a clean run, nothing left", "[cloud][proxy]") {
+  const auto backend = devcloud_backend();
   REQUIRE(left_over("_scs-v6c-").empty());
   INFO("fault proxy seed " << kFaultSeed);
   ProxiedCloud cloud(0.10);
   test::TempDir out("cfault");
   const auto started = std::chrono::steady_clock::now();
-  auto r = host::run(cloud.v6conform({"run", "--os-cloud", kProxied, "--image-dir", image_dir().string(), "--external-target", kExternalTarget,
-                                      "--format", "json", "--output-dir", out.path.string()}),
+  auto r = host::run(cloud.v6conform({"run", "--os-cloud", kProxied, "--image-dir", image_dir().string(), "--external-target",
+                                      kExternalTarget, "--security", "--format", "json", "--output-dir", out.path.string()}),
                      "", kRunTimeout);
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
   CAPTURE(r.out, r.err, cloud.proxy->injected().size());
@@ -500,9 +510,10 @@ TEST_CASE("v6conform run through 10% API faults: the verdicts of a clean run, no
   CAPTURE(by["FAIL"], by["ERROR"]);
   // The same verdicts as the fault-free run above.
   CHECK(by["ERROR"].empty());
-  CHECK(by["FAIL"] == std::vector<std::string>{"api-invalid-modes"});
+  CHECK(short_ids(by["FAIL"]) == expected_departures(backend, "FAIL"));
+  if (backend == "ovn") CHECK(short_ids(by["WARN"]) == expected_departures(backend, "WARN"));
   CHECK(r.status == 1);
-  for (const auto* id : {"ra-answered", "gw-echo", "east-west", "north-south-out", "north-south-in"})
+  for (const auto* id : {"ra-answered", "east-west", "north-south-in"})
     CHECK(std::count_if(by["PASS"].begin(), by["PASS"].end(), [&](const auto& v) { return v.starts_with(std::string(id) + "@"); }) == 3);
   // The faults were met and said: retried calls are in the result.
   CHECK(cloud.proxy->injected().size() > 0);
@@ -510,7 +521,7 @@ TEST_CASE("v6conform run through 10% API faults: the verdicts of a clean run, no
   CHECK(left_over("_scs-v6c-").empty());
 }
 
-TEST_CASE("the network API down for good: exit 3, one clear line; cleanup afterwards leaves nothing", "[.][cloud][proxy]") {
+TEST_CASE("the network API down for good: exit 3, one clear line; cleanup afterwards leaves nothing", "[cloud][proxy]") {
   REQUIRE(left_over("_scs-v6c-").empty());
   ProxiedCloud cloud(0.0);
   // Down once the run has made something: the router is the first create.
@@ -548,7 +559,7 @@ TEST_CASE("the network API down for good: exit 3, one clear line; cleanup afterw
   CHECK(left_over("_scs-v6c-").empty());
 }
 
-TEST_CASE("SIGKILL at a random moment of a faulty run, then cleanup: nothing left", "[.][cloud][proxy]") {
+TEST_CASE("SIGKILL at a random moment of a faulty run, then cleanup: nothing left", "[cloud][proxy]") {
   REQUIRE(left_over("_scs-v6c-").empty());
   for (const std::uint64_t seed : {kFaultSeed, kFaultSeed + 1, kFaultSeed + 2}) {
     INFO("fault proxy seed " << seed);
@@ -560,7 +571,7 @@ TEST_CASE("SIGKILL at a random moment of a faulty run, then cleanup: nothing lef
     {
       // The API section only: provisioning is where the creates are, and it takes seconds.
       host::Process run(cloud.v6conform({"scs", "-c", kProxied, "scs-0126-default-subnetpool",
-                                         "scs-0126-rbac-restricted", "scs-0126-external-ipv6"}),
+                                         "scs-0126-rbac-restricted", "scs-0126-subnetpool-64"}),
                         "", log);
       std::this_thread::sleep_for(kill_after);
       ::kill(run.pid(), SIGKILL);
