@@ -213,12 +213,16 @@ Outcome ptb_delivered(const CheckInput& in) {
   });
 }
 
+// The first ICMPv6 error of this kind that an echo series drew, if any.
+const wire::Packet* first_error(const wire::EchoResult& e, IcmpErrorKind kind) {
+  for (const auto& p : e.errors)
+    if (const auto* err = p.as<wire::IcmpError>(); err && err->kind == kind) return &p;
+  return nullptr;
+}
+
 bool saw_icmp_error(const HostObservations& h, std::string_view id, IcmpErrorKind kind) {
   auto found = find_result<wire::EchoResult>(h, id);
-  return found.result && std::any_of(found.result->errors.begin(), found.result->errors.end(), [&](const auto& p) {
-           const auto* err = p.template as<wire::IcmpError>();
-           return err && err->kind == kind;
-         });
+  return found.result && first_error(*found.result, kind);
 }
 
 Outcome icmp_error_seen(const HostObservations& h, std::string_view id, IcmpErrorKind kind, const std::string& name,
@@ -227,10 +231,9 @@ Outcome icmp_error_seen(const HostObservations& h, std::string_view id, IcmpErro
   if (!found.result) return found.problem;
   const auto& e = *found.result;
   if (e.sent == 0) return error(host_name(h) + ": " + std::string(id) + " sent nothing");
-  for (const auto& p : e.errors)
-    if (const auto* err = p.as<wire::IcmpError>(); err && err->kind == kind)
-      return on_host(h, pass(expected, name + " from " + p.ctx.src_ip.str(),
-                             {packet_evidence(h, id, p, name + " for " + e.target.str(), "RFC 4890 §4.3.1")}));
+  if (const auto* p = first_error(e, kind))
+    return on_host(h, pass(expected, name + " from " + p->ctx.src_ip.str(),
+                           {packet_evidence(h, id, *p, name + " for " + e.target.str(), "RFC 4890 §4.3.1")}));
   return on_host(h, fail(expected, "no " + name + " for " + e.target.str() + " (" + std::to_string(e.errors.size()) +
                                        " other errors)",
                          {note_evidence(h, id, std::to_string(e.sent) + " sent to " + e.target.str() + ", no " + name)}));
@@ -285,12 +288,12 @@ Outcome icmp6_addr_unreachable(const CheckInput& in) {
     if (!found.result) return found.problem;
     const auto& e = *found.result;
     if (e.sent == 0) return error(host_name(h) + ": " + std::string(proc::kUnreachFar) + " sent nothing");
-    for (const auto& p : e.errors)
-      if (const auto* err = p.as<wire::IcmpError>(); err && err->kind == IcmpErrorKind::dest_unreachable) {
-        const auto actual = "Destination Unreachable code " + std::to_string(err->code) + " from " + p.ctx.src_ip.str();
-        auto ev = packet_evidence(h, proc::kUnreachFar, p, actual, "RFC 4443 §3.1");
-        return on_host(h, err->code == 3 ? pass(expected, actual, {ev}) : fail(expected, actual, {ev}));
-      }
+    if (const auto* p = first_error(e, IcmpErrorKind::dest_unreachable)) {
+      const auto code = p->as<wire::IcmpError>()->code;
+      const auto actual = "Destination Unreachable code " + std::to_string(code) + " from " + p->ctx.src_ip.str();
+      auto ev = packet_evidence(h, proc::kUnreachFar, *p, actual, "RFC 4443 §3.1");
+      return on_host(h, code == 3 ? pass(expected, actual, {ev}) : fail(expected, actual, {ev}));
+    }
     if (!saw_icmp_error(h, proc::kHoplimitFar, IcmpErrorKind::time_exceeded))
       return not_measured(host_name(h) + ": no Destination Unreachable, and no Time Exceeded either: a filter may have "
                           "dropped both (icmp6-errors)");
