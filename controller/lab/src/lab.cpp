@@ -100,8 +100,7 @@ std::vector<pid_t> daemons_of(const std::string& prefix) {
   for (const auto& e : fs::directory_iterator("/proc", ec)) {
     const auto name = e.path().filename().string();
     if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(e.path() / "cmdline", std::ios::binary);
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string cmdline = host::process_cmdline(std::stoi(name));
     for (auto at = cmdline.find(dir); at != std::string::npos; at = cmdline.find(dir, at + 1)) {
       auto lab_dir = cmdline.substr(at + 5, cmdline.find_first_of(std::string("/\0", 2), at + 5) - at - 5);
       if (selected(lab_dir, prefix)) {
