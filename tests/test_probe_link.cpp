@@ -454,7 +454,7 @@ void send_udp_from_stack(const std::string& netns, const Ip6& to, std::uint16_t 
 
 }  // namespace
 
-TEST_CASE("a checksum left to offload is not computed, not bad; a wrong one is still bad", "[link][checksum]") {
+TEST_CASE("a checksum left to offload is not computed, not bad: a wrong one is still bad", "[link][checksum]") {
   std::string prefix;
   {
     test::NetPair net("pk");
