@@ -23,6 +23,8 @@
 #include "netlab.hpp"
 #include "ovn_release.hpp"
 #include "v6c/cloud/cleanup.hpp"
+#include "v6c/cloud/compute.hpp"
+#include "v6c/cloud/neutron.hpp"
 #include "v6c/cloud/config.hpp"
 #include "v6c/cloud/image.hpp"
 #include "v6c/cloud/session.hpp"
@@ -35,6 +37,7 @@ using namespace std::chrono_literals;
 namespace {
 
 const std::string kCloud = "v6c-devcloud";
+const std::string kAdminCloud = "v6c-devcloud-admin";
 const std::string kExternalTarget = "2001:db8:ffff::1";  // devcloud's host beyond the provider router
 constexpr auto kRunTimeout = 20min;
 
@@ -70,6 +73,45 @@ std::vector<std::string> left_over(const std::string& prefix) {
   auto config = cloud::load_cloud_config(kCloud, {}, "/");
   cloud::Connection c(config);
   return cloud::cleanup_by_prefix(c.session, prefix, cloud::real_sleep, true).deleted;
+}
+
+// What an admin sees: resources in any project whose name carries `prefix`, and every
+// resource the member's project holds, as "kind id name". A run's leftovers show in the
+// first even outside the member's project, and in the second whatever their name; compare
+// the second with a listing from before the run (the project's default security group and its
+// rules are always there). Images are left out of the second: the agent image is kept on
+// purpose, reused by name and checksum by the next run.
+struct AdminView {
+  std::set<std::string> named, owned;
+};
+
+AdminView admin_view(const std::string& prefix) {
+  const auto project = cloud::Connection(cloud::load_cloud_config(kCloud, {}, "/")).session.project_id();
+  cloud::Connection admin(cloud::load_cloud_config(kAdminCloud, {}, "/"));
+  AdminView view;
+  auto note = [&](const std::string& kind, const nlohmann::json& r, bool in_project) {
+    const auto name = r.value("name", "");
+    const auto line = kind + " " + r.value("id", "") + " " + name;
+    if (name.find(prefix) != std::string::npos) view.named.insert(line);
+    if (in_project) view.owned.insert(line);
+  };
+  for (const auto& t : {cloud::kNetworkType, cloud::kSubnetType, cloud::kSubnetpoolType, cloud::kRouterType, cloud::kPortType,
+                        cloud::kSecurityGroupType, cloud::kSecurityGroupRuleType, cloud::kRbacPolicyType})
+    for (const auto& r : cloud::NeutronResource(admin.session, t).list())
+      note(t.singular, r, r.value("project_id", r.value("tenant_id", "")) == project);
+  for (const auto& r : cloud::ServersClient(admin.session).list_servers({{"all_tenants", "1"}}))
+    note("server", r, r.value("tenant_id", "") == project);
+  for (const auto& r : cloud::ImagesClient(admin.session).list_images()) note("image", r, false);
+  return view;
+}
+
+// Nothing of a run is left, as an admin sees it: nothing named with the prefix anywhere, and
+// the member's project holds what it held before the run.
+std::vector<std::string> left_over_as_admin(const AdminView& before, const std::string& prefix) {
+  const auto now = admin_view(prefix);
+  std::vector<std::string> left(now.named.begin(), now.named.end());
+  std::set_difference(now.owned.begin(), now.owned.end(), before.owned.begin(), before.owned.end(), std::back_inserter(left));
+  return left;
 }
 
 std::map<std::string, std::vector<std::string>> verdicts_by_status(const nlohmann::json& result) {
@@ -363,6 +405,7 @@ std::unique_ptr<host::Process> run_until_booting(const fs::path& out, const std:
 
 TEST_CASE("v6conform run killed midway: cleanup --prefix leaves nothing", "[cloud]") {
   REQUIRE(left_over("_scs-v6c-").empty());
+  const auto before = admin_view("_scs-v6c-");
   test::TempDir out("ckill");
   const auto log = out.file("run.log");
   {
@@ -372,11 +415,16 @@ TEST_CASE("v6conform run killed midway: cleanup --prefix leaves nothing", "[clou
   }
   CAPTURE(slurp(log));
   REQUIRE_FALSE(left_over("_scs-v6c-").empty());  // the kill did leave something
+  // ... and the admin's view sees it, by name and in the project (a server, its ports).
+  const auto killed = admin_view("_scs-v6c-");
+  CHECK(std::any_of(killed.named.begin(), killed.named.end(), [](const auto& l) { return l.starts_with("server "); }));
+  CHECK(left_over_as_admin(before, "_scs-v6c-").size() > killed.named.size());
   auto r = host::run({V6C_CONTROLLER_BIN, "cleanup", "--os-cloud", kCloud, "--prefix", "_scs-v6c-"}, "", 10min);
   CAPTURE(r.out, r.err);
   CHECK(r.status == 0);
   CHECK(r.out.find("deleted server") != std::string::npos);
   CHECK(left_over("_scs-v6c-").empty());
+  CHECK(left_over_as_admin(before, "_scs-v6c-").empty());
 }
 
 TEST_CASE("v6conform run stopped by SIGTERM deletes what it created and exits 4", "[cloud]") {
@@ -497,6 +545,7 @@ struct ProxiedCloud {
 TEST_CASE("v6conform run through 10% API faults: the verdicts of a clean run, nothing left", "[cloud][proxy]") {
   const auto backend = devcloud_backend();
   REQUIRE(left_over("_scs-v6c-").empty());
+  const auto before = admin_view("_scs-v6c-");
   INFO("fault proxy seed " << kFaultSeed);
   ProxiedCloud cloud(0.10);
   test::TempDir out("cfault");
@@ -522,10 +571,12 @@ TEST_CASE("v6conform run through 10% API faults: the verdicts of a clean run, no
   CHECK(cloud.proxy->injected().size() > 0);
   CHECK(result.contains("api_retries"));
   CHECK(left_over("_scs-v6c-").empty());
+  CHECK(left_over_as_admin(before, "_scs-v6c-").empty());
 }
 
-TEST_CASE("the network API down for good: exit 3, one clear line; cleanup afterwards leaves nothing", "[cloud][proxy]") {
+TEST_CASE("the network API down for good: exit 3, one clear line: cleanup afterwards leaves nothing", "[cloud][proxy]") {
   REQUIRE(left_over("_scs-v6c-").empty());
+  const auto before = admin_view("_scs-v6c-");
   ProxiedCloud cloud(0.0);
   // Down once the run has made something: the router is the first create.
   std::atomic<bool> tripped{false};
@@ -560,10 +611,12 @@ TEST_CASE("the network API down for good: exit 3, one clear line; cleanup afterw
   CAPTURE(clean.out, clean.err);
   CHECK(clean.status == 0);
   CHECK(left_over("_scs-v6c-").empty());
+  CHECK(left_over_as_admin(before, "_scs-v6c-").empty());
 }
 
 TEST_CASE("SIGKILL at a random moment of a faulty run, then cleanup: nothing left", "[cloud][proxy]") {
   REQUIRE(left_over("_scs-v6c-").empty());
+  const auto before = admin_view("_scs-v6c-");
   for (const std::uint64_t seed : {kFaultSeed, kFaultSeed + 1, kFaultSeed + 2}) {
     INFO("fault proxy seed " << seed);
     ProxiedCloud cloud(0.10, seed);
@@ -585,5 +638,6 @@ TEST_CASE("SIGKILL at a random moment of a faulty run, then cleanup: nothing lef
     CAPTURE(clean.out, clean.err);
     CHECK(clean.status == 0);
     CHECK(left_over("_scs-v6c-").empty());
+    CHECK(left_over_as_admin(before, "_scs-v6c-").empty());
   }
 }
