@@ -16,6 +16,7 @@
 #include "text.hpp"
 #include "v6c/wire/frames.hpp"
 #include "v6c/wire/json.hpp"
+#include "v6c/wire/plan.hpp"
 
 namespace {
 
@@ -104,29 +105,29 @@ struct Session {
   }
 };
 
-int run_plan(const Options& opt, json plan) {
+int run_plan(const Options& opt, const v6c::wire::Plan& plan) {
   using namespace v6c;
   agent::validate_plan(plan);
-  std::string ifname = opt.interface.empty() ? plan.value("interface", "") : opt.interface;
+  std::string ifname = opt.interface.empty() ? plan.interface : opt.interface;
   if (ifname.empty()) throw agent::PlanError("no interface: give -i IFACE or \"interface\" in the plan");
-  Session session(opt, ifname, plan.value("host", ""));
+  Session session(opt, ifname, plan.host);
   auto& link = session.link;
 
   std::signal(SIGTERM, on_stop_signal);
   std::signal(SIGINT, on_stop_signal);
   agent::Runner runner(link, &g_stop);
   // Cloud plans: the VM's kernel holds no global address, the agent answers peers' echoes.
-  if (plan.value("answer_echo", false)) link.answer_echo(true);
+  if (plan.answer_echo) link.answer_echo(true);
   int rc = kOk;
-  for (const auto& spec : plan["procedures"]) {
+  for (const auto& p : plan.procedures) {
     if (g_stop) break;
-    auto rec = runner.run(spec);
+    auto rec = runner.run(p);
     if (rec.status != "ok") rc = kProcedureError;
     session.add(std::move(rec));
   }
-  session.write(opt, plan.value("run", session.report.host));
+  session.write(opt, plan.run.value_or(session.report.host));
   // Keep answering peers (ND and echo) after the report is out, until they are done too.
-  const auto serve = std::chrono::milliseconds(plan.value("serve_ms", 0));
+  const auto serve = std::chrono::milliseconds(plan.serve_ms);
   if (serve.count() > 0) {
     const auto until = probe::Clock::now() + serve;
     link.set_filter("icmp6");
@@ -172,9 +173,7 @@ void drop_privileges() {
   prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);  // no set-uid or file capabilities to win back either
 }
 
-json single(json spec) {
-  return json{{"schema", v6c::agent::kPlanSchema}, {"procedures", json::array({std::move(spec)})}};
-}
+v6c::wire::Plan single(v6c::wire::ProcedureSpec spec) { return {.procedures = {{"", std::move(spec)}}}; }
 
 }  // namespace
 
@@ -202,78 +201,77 @@ int main(int argc, char** argv) {
     if (required) o->required();
   };
 
-  json plan;
+  // The subcommands fill the plan's own procedure structs: their defaults are the plan's.
+  v6c::wire::Plan plan;
   auto* discover = app.add_subcommand("discover", "Solicit and show router advertisements (like rdisc6)");
   iface(discover);
-  bool passive = false, first = false;
-  int window_ms = 1500, rs_count = 1;
-  discover->add_flag("--passive", passive, "Send no RS; wait for unsolicited RAs");
-  discover->add_option("-w,--window", window_ms, "Milliseconds to collect RAs")->capture_default_str();
-  discover->add_option("--rs", rs_count, "Router solicitations to send")->capture_default_str();
-  discover->add_flag("-1,--first", first, "Stop at the first RA (like rdisc6 -1)");
-  discover->callback([&] {
-    plan = single({{"kind", "discover"}, {"passive", passive}, {"window_ms", window_ms}, {"rs_count", rs_count},
-                   {"stop_at_first", first}});
-  });
+  v6c::wire::DiscoverSpec d;
+  discover->add_flag("--passive", d.passive, "Send no RS; wait for unsolicited RAs");
+  discover->add_option("-w,--window", d.window_ms, "Milliseconds to collect RAs")->capture_default_str();
+  discover->add_option("--rs", d.rs_count, "Router solicitations to send")->capture_default_str();
+  discover->add_flag("-1,--first", d.stop_at_first, "Stop at the first RA (like rdisc6 -1)");
+  discover->callback([&] { plan = single(d); });
 
   auto* dad = app.add_subcommand("dad", "Form the SLAAC (EUI-64) address for a prefix and run DAD on it");
   iface(dad);
-  std::string prefix;
-  dad->add_option("prefix", prefix, "The /64 prefix, e.g. 2001:db8:1::")->required();
-  dad->callback([&] { plan = single({{"kind", "dad"}, {"prefix", prefix}}); });
+  v6c::wire::DadSpec dd;
+  dad->add_option("prefix", dd.prefix, "The /64 prefix, e.g. 2001:db8:1::")->required();
+  dad->callback([&] { plan = single(dd); });
 
   auto* dhcp = app.add_subcommand("dhcp6", "Run a DHCPv6 exchange as a client (configures nothing)");
   iface(dhcp);
   bool stateless = false;
   dhcp->add_flag("--stateless", stateless, "Information-Request instead of Solicit/Request");
-  dhcp->callback([&] { plan = single({{"kind", "dhcp6"}, {"stateful", !stateless}}); });
+  dhcp->callback([&] { plan = single(v6c::wire::Dhcp6Spec{.stateful = !stateless}); });
 
   auto* nd = app.add_subcommand("neighbor", "Resolve an address with NS/NA (like ndisc6)");
   iface(nd);
-  std::string target, source, gateway;
-  nd->add_option("target", target, "Address to resolve")->required();
-  nd->callback([&] { plan = single({{"kind", "neighbor"}, {"target", target}}); });
+  v6c::wire::NeighborSpec n;
+  nd->add_option("target", n.target, "Address to resolve")->required();
+  nd->callback([&] { plan = single(n); });
 
   auto* ping = app.add_subcommand("ping", "Echo requests of a given size and hop limit; shows replies and errors");
   iface(ping);
-  unsigned size = 104, hop_limit = 64, count = 3;
-  ping->add_option("target", target, "Address to ping")->required();
-  ping->add_option("-s,--size", size, "IPv6 packet size in bytes")->capture_default_str();
-  ping->add_option("-t,--hop-limit", hop_limit, "Hop limit")->capture_default_str();
-  ping->add_option("-c,--count", count, "Requests")->capture_default_str();
+  v6c::wire::EchoSpec e;
+  ping->add_option("target", e.target, "Address to ping")->required();
+  ping->add_option("-s,--size", e.size, "IPv6 packet size in bytes")->capture_default_str();
+  unsigned hop_limit = e.hop_limit;  // a number, not a character, to CLI11
+  ping->add_option("-t,--hop-limit", hop_limit, "Hop limit")->capture_default_str()->check(CLI::Range(0, 255));
+  ping->add_option("-c,--count", e.count, "Requests")->capture_default_str();
+  std::string source, gateway;  // empty: the agent picks (wire::EchoSpec)
+  auto route = [&](auto& spec) {
+    if (!source.empty()) spec.source = source;
+    if (!gateway.empty()) spec.gateway = gateway;
+  };
   ping->add_option("--source", source, "Source address (must be this host's; default link-local)");
   ping->add_option("--gateway", gateway, "Router for an off-link target");
   ping->callback([&] {
-    json s = {{"kind", "echo"}, {"target", target}, {"size", size}, {"hop_limit", hop_limit}, {"count", count}};
-    if (!source.empty()) s["source"] = source;
-    if (!gateway.empty()) s["gateway"] = gateway;
-    plan = single(s);
+    e.hop_limit = static_cast<std::uint8_t>(hop_limit);
+    route(e);
+    plan = single(e);
   });
 
   auto* pmtu = app.add_subcommand("pmtu", "Echo requests of increasing sizes; shows what passes and Packet Too Big");
   iface(pmtu);
-  std::vector<unsigned> sizes{1280, 1400, 1500};
-  pmtu->add_option("target", target, "Address to probe")->required();
-  pmtu->add_option("--sizes", sizes, "IPv6 packet sizes")->delimiter(',')->capture_default_str();
+  v6c::wire::PmtuSpec pm{.sizes = {1280, 1400, 1500}};
+  pmtu->add_option("target", pm.target, "Address to probe")->required();
+  pmtu->add_option("--sizes", pm.sizes, "IPv6 packet sizes")->delimiter(',')->capture_default_str();
   pmtu->add_option("--source", source, "Source address");
   pmtu->add_option("--gateway", gateway, "Router for an off-link target");
   pmtu->callback([&] {
-    json s = {{"kind", "pmtu"}, {"target", target}, {"sizes", sizes}};
-    if (!source.empty()) s["source"] = source;
-    if (!gateway.empty()) s["gateway"] = gateway;
-    plan = single(s);
+    route(pm);
+    plan = single(pm);
   });
 
   auto* dns = app.add_subcommand("dns", "One AAAA query over IPv6 to a DNS server");
   iface(dns);
-  std::string server, name;
-  dns->add_option("server", server, "DNS server address")->required();
-  dns->add_option("name", name, "Name to resolve")->required();
+  v6c::wire::DnsSpec q;
+  dns->add_option("server", q.server, "DNS server address")->required();
+  dns->add_option("name", q.name, "Name to resolve")->required();
   dns->add_option("--source", source, "Source address");
   dns->callback([&] {
-    json s = {{"kind", "dns"}, {"server", server}, {"name", name}};
-    if (!source.empty()) s["source"] = source;
-    plan = single(s);
+    route(q);
+    plan = single(q);
   });
 
   auto* diag = app.add_subcommand("diagnose", "Why does this host have no IPv6? RA, SLAAC, DHCPv6, router, DNS in turn");
@@ -296,17 +294,19 @@ int main(int argc, char** argv) {
   std::string plan_file;
   run->add_option("plan", plan_file, "Plan JSON file, or - for stdin")->required();
   run->callback([&] {
+    json j;
     try {
       if (plan_file == "-") {
-        plan = json::parse(std::cin);
+        j = json::parse(std::cin);
       } else {
         std::ifstream in(plan_file);
         if (!in) throw v6c::agent::PlanError("cannot read plan " + plan_file);
-        plan = json::parse(in);
+        j = json::parse(in);
       }
     } catch (const json::parse_error& e) {
       throw v6c::agent::PlanError("plan " + plan_file + " is not valid JSON: " + e.what());
     }
+    plan = j.get<v6c::wire::Plan>();
   });
 
   try {

@@ -131,12 +131,12 @@ void run_external(const Lab& lab, const catalog::Catalog& c, const model::Facts&
   }
   const auto& up = lab.model().upstream;
   auto plan = catalog::make_external_plan(facts, obs.external_host, options, up.gateway, up.router_gateway_port);
-  plan["interface"] = kUpstreamProviderIfname;
+  plan.interface = kUpstreamProviderIfname;
   const fs::path plan_path = dir / "plan-external.json", report = dir / "external.json", pcap = dir / "external.pcap";
-  std::ofstream(plan_path) << plan.dump(2);
+  std::ofstream(plan_path) << nlohmann::json(plan).dump(2);
   auto r = host::run({agent.string(), "run", plan_path.string(), "--host", obs.external_host, "--json", report.string(),
                       "--pcap", pcap.string(), "-q"},
-                     lab.model().upstream_ns(), kAgentSlack + std::chrono::seconds(2 * plan["procedures"].size()));
+                     lab.model().upstream_ns(), kAgentSlack + std::chrono::seconds(2 * plan.procedures.size()));
   std::ifstream in(report);
   try {
     if (in) {
@@ -167,11 +167,7 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
   security.network_is_ours = true;  // the lab built every network it attacks
   security.attacks = catalog::requested_attacks(c);
   auto plan_for = [&](const model::Network& net, const model::Port& port) {
-    if (auto pair = catalog::security_pair(net); pair && !security.attacks.empty()) {
-      if (&port == pair->attacker) return catalog::make_attacker_plan(net, *pair, options, security);
-      if (&port == pair->victim) return catalog::make_victim_plan(net, *pair, options, security);
-    }
-    return catalog::make_plan(facts, net, port, options);
+    return catalog::plan_for_port(facts, net, port, options, security);
   };
 
   struct Running {
@@ -204,7 +200,7 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
     const fs::path plan = dir / ("plan-" + port.name + ".json");
     r.report = dir / (port.name + ".json");
     r.pcap = dir / (port.name + ".pcap");
-    std::ofstream(plan) << plan_for(net, port).dump(2);
+    std::ofstream(plan) << nlohmann::json(plan_for(net, port)).dump(2);
     r.process = std::make_unique<host::Process>(
         host::Argv{agent.string(), "run", plan.string(), "-i", kVmIfname, "--host", port.name, "--json",
                    r.report.string(), "--pcap", r.pcap.string(), "-q"},

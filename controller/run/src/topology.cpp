@@ -367,30 +367,22 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
   for (auto& vm : t.vms) {
     const auto& net = *std::find_if(f.networks.begin(), f.networks.end(), [&](const auto& n) { return n.name == vm.network; });
     const auto& port = *std::find_if(net.ports.begin(), net.ports.end(), [&](const auto& p) { return p.name == vm.name; });
-    json plan;
-    auto pair = catalog::security_pair(net);
-    if (pair && !security.attacks.empty() && &port == pair->attacker)
-      plan = catalog::make_attacker_plan(net, *pair, options, security);
-    else if (pair && !security.attacks.empty() && &port == pair->victim)
-      plan = catalog::make_victim_plan(net, *pair, options, security);
-    else
-      plan = catalog::make_plan(f, net, port, options);
-    vm.plan = cloud_plan(std::move(plan), vm.name, o);
+    vm.plan = cloud_plan(catalog::plan_for_port(f, net, port, options, security), vm.name, o);
   }
   return t;
 }
 
-json cloud_plan(json plan, const std::string& run, const Options& o) {
-  plan["run"] = run;
-  plan["host"] = run;
+json cloud_plan(wire::Plan plan, const std::string& run, const Options& o) {
+  plan.run = run;
+  plan.host = run;
   // Idle, not power off: a shut-off guest's console is gone on libvirt ("Guest does not have
   // a console available"), and the VMs are deleted right after their reports are read.
-  plan["after"] = "idle";
-  plan["answer_echo"] = true;
-  plan["serve_ms"] = o.serve.count();
-  for (auto& p : plan["procedures"])
-    if (p.value("id", std::string()).starts_with(catalog::proc::kEchoPeerPrefix))
-      p["patience_ms"] = o.peer_patience.count();
+  plan.after = "idle";
+  plan.answer_echo = true;
+  plan.serve_ms = o.serve.count();
+  for (auto& p : plan.procedures)
+    if (auto* echo = std::get_if<wire::EchoSpec>(&p.spec); echo && p.id.starts_with(catalog::proc::kEchoPeerPrefix))
+      echo->patience_ms = o.peer_patience.count();
   return plan;
 }
 
