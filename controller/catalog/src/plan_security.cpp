@@ -89,6 +89,19 @@ wire::Plan plan_for_port(const model::Facts& f, const model::Network& net, const
   return make_plan(f, net, port, o);
 }
 
+void pair_security_reports(const model::Facts& f, const std::vector<std::string>& attacks, Observations& obs,
+                           const std::function<std::string(const model::Port& victim)>& victim_pcap) {
+  if (attacks.empty()) return;
+  auto report = [&](const model::Port* p) -> const wire::AgentReport* {
+    auto it = obs.agents.find(p->name);
+    return it == obs.agents.end() ? nullptr : &it->second;
+  };
+  for (const auto& net : f.networks)
+    if (auto pair = security_pair(net))
+      obs.security[net.name] = security_observations(net, *pair, attacks, report(pair->attacker),
+                                                     report(pair->victim), victim_pcap(*pair->victim));
+}
+
 SecurityObservations security_observations(const model::Network& net, const SecurityPair& pair,
                                            const std::vector<std::string>& attacks,
                                            const wire::AgentReport* attacker, const wire::AgentReport* victim,

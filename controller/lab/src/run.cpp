@@ -27,7 +27,6 @@ using namespace std::chrono_literals;
 
 // Beyond the plan's own windows: process start, pcap open, JSON write.
 constexpr auto kAgentSlack = 20s;
-constexpr std::string_view kSlowSection = "slow";
 
 bool executable(const fs::path& p) { return !p.empty() && ::access(p.c_str(), X_OK) == 0; }
 
@@ -155,7 +154,7 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
   // Periodic RAs take minutes at real intervals: the slow section runs only with --slow,
   // when the lab's radvd advertises every few seconds.
   catalog::Catalog c = full;
-  if (!lab.model().slow) catalog::switch_off_section(c, kSlowSection, "slow section not selected (--slow)");
+  catalog::select_slow_section(c, lab.model().slow, "slow section not selected (--slow)");
   const auto facts = to_facts(lab.model());
   const auto options = catalog::plan_options(c, facts);
   const fs::path dir = out_dir.empty() ? fs::path(lab.files_dir()) : out_dir;
@@ -238,17 +237,8 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
   collect_guests(guests, agents_start + budget, dir, obs);
   if (far) obs.far_seen = far->finish();
   run_external(lab, c, facts, options, dir, agent, !guests.empty(), obs);
-  for (const auto& net : facts.networks) {
-    auto pair = catalog::security_pair(net);
-    if (!pair || security.attacks.empty()) continue;
-    auto report = [&](const model::Port* p) -> const wire::AgentReport* {
-      auto it = obs.agents.find(p->name);
-      return it == obs.agents.end() ? nullptr : &it->second;
-    };
-    obs.security[net.name] = catalog::security_observations(net, *pair, security.attacks, report(pair->attacker),
-                                                            report(pair->victim),
-                                                            (dir / (pair->victim->name + ".pcap")).string());
-  }
+  catalog::pair_security_reports(facts, security.attacks, obs,
+                                 [&](const model::Port& victim) { return (dir / (victim.name + ".pcap")).string(); });
   if (timings) timings->probing = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
   return catalog::evaluate(c, facts, obs);
 }

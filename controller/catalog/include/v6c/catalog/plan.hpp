@@ -2,12 +2,14 @@
 // docs/agent-plan.md). The procedure ids are the names the checks read.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "v6c/catalog/catalog.hpp"
+#include "v6c/catalog/evaluator.hpp"
 #include "v6c/catalog/security.hpp"
 #include "v6c/model/facts.hpp"
 #include "v6c/wire/plan.hpp"
@@ -99,6 +101,12 @@ wire::Plan make_victim_plan(const model::Network& net, const SecurityPair& pair,
 // attacks are requested, make_plan's otherwise. What the lab and a cloud run both call.
 wire::Plan plan_for_port(const model::Facts& f, const model::Network& net, const model::Port& port,
                          const PlanOptions& o, const SecurityPlanOptions& s);
+
+// For each network with an attacker and a victim (when attacks were asked for): what the
+// one sent paired with what the other captured, from the reports in obs.agents, into
+// obs.security. `victim_pcap` names the victim's capture ("" where none leaves the VM).
+void pair_security_reports(const model::Facts& f, const std::vector<std::string>& attacks, Observations& obs,
+                           const std::function<std::string(const model::Port& victim)>& victim_pcap);
 
 // Pairs what the attacker sent with what the victim captured (either report may be missing:
 // then the checks say ERROR, never PASS).
