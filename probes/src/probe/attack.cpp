@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 
+#include "../wire/proto.hpp"
 #include "common.hpp"
 #include "v6c/probe/kernel_state.hpp"
 #include "v6c/probe/procedures.hpp"
@@ -311,7 +312,8 @@ wire::AttackResult attack(Link& link, const AttackOptions& o) {
   wire::AttackResult r;
 
   // Wait for the victim's announcement, or start at the deadline (its clock is not ours).
-  link.set_filter("icmp6 and ip6[40] == 135 and ether src " + p.victim_mac.str());
+  link.set_filter(wire::proto::icmp6_type_filter(wire::proto::icmp6::kNeighborSolicit) + " and ether src " +
+                  p.victim_mac.str());
   const auto start = Clock::now();
   detail::collect(link, start + o.wait, [&](const wire::Packet& pkt) {
     if (marker_of(pkt) != Marker::listening || pkt.ctx.src_mac != p.victim_mac) return false;

@@ -5,20 +5,15 @@
 
 #include <cstring>
 
+#include "proto.hpp"
 #include "decode.hpp"
 
 namespace v6c::wire {
 namespace {
 
-constexpr std::size_t kEthernetHeader = 14;
-constexpr std::size_t kIpv6Header = 40;  // RFC 8200 §3
-constexpr std::uint16_t kEtherTypeIpv6 = 0x86dd;
-constexpr std::uint16_t kEtherTypeVlan = 0x8100;
-constexpr std::uint8_t kHopByHop = 0, kRouting = 43, kFragment = 44, kDstOpts = 60, kAuth = 51;
-constexpr std::uint8_t kIcmpv6 = 58, kUdp = 17;
-constexpr std::uint16_t kDhcpClientPort = 546, kDhcpServerPort = 547;  // RFC 8415 §7.2
+using namespace proto;
 
-std::uint16_t be16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
+constexpr std::uint16_t kDhcpClientPort = 546, kDhcpServerPort = 547;  // RFC 8415 §7.2
 
 // RFC 8200 §8.1: ones'-complement sum over the pseudo-header and the upper-layer packet.
 bool checksum_valid(const Ip6& src, const Ip6& dst, std::uint8_t next, std::span<const std::uint8_t> upper) {
@@ -46,23 +41,23 @@ void decode_icmpv6(Packet& p, std::span<const std::uint8_t> icmp) {
   }
   const auto decoded = [&p] { return !std::holds_alternative<Malformed>(p.msg); };
   switch (icmp[0]) {
-    case 133:
-    case 134:
+    case icmp6::kRouterSolicit:
+    case icmp6::kRouterAdvert:
       p.msg = detail::decode_router_discovery(icmp);
       if (decoded()) p.ctx.departures = detail::router_discovery_departures(icmp);
       return;
-    case 135:
-    case 136:
-    case 137:
+    case icmp6::kNeighborSolicit:
+    case icmp6::kNeighborAdvert:
+    case icmp6::kRedirect:
       p.msg = detail::decode_neighbor(icmp);
       if (decoded()) p.ctx.departures = detail::neighbor_departures(icmp, p.ctx);
       return;
-    case 1:
-    case 2:
-    case 3:
-    case 4:
-    case 128:
-    case 129:
+    case icmp6::kDestUnreachable:
+    case icmp6::kPacketTooBig:
+    case icmp6::kTimeExceeded:
+    case icmp6::kParamProblem:
+    case icmp6::kEchoRequest:
+    case icmp6::kEchoReply:
       p.msg = detail::decode_echo_or_error(icmp);
       return;
     default:
