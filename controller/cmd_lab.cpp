@@ -56,7 +56,7 @@ std::vector<std::string> modes_of(const std::string& mode) {
 void list_faults() {
   std::printf("%-22s %-24s %-10s %s\n", "fault", "breaks", "flavours", "what it does");
   for (const auto& f : lab::faults())
-    std::printf("%-22s %-24s %-10s %s\n", f.name.c_str(), f.requirement.c_str(), f.on_ovn ? "radvd,ovn" : "radvd",
+    std::printf("%-22s %-24s %-10s %s\n", f.name.c_str(), f.requirement.c_str(), f.on_radvd ? (f.on_ovn ? "radvd,ovn" : "radvd") : "ovn",
                 f.description.c_str());
   std::printf("\nnot exercised by the lab:\n");
   for (const auto& u : lab::unexercised_requirements())

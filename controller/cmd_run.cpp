@@ -117,6 +117,7 @@ int run_run(RunCliOptions& o, bool scs) {
   if (r.image.empty() && r.image_dir.empty()) r.image_dir = default_image_dir();
   r.run_id = new_run_id();
   r.boot_timeout = std::chrono::seconds(o.boot_timeout_s);
+  r.output_dir = o.emit.output_dir;
   const auto started = std::chrono::steady_clock::now();
   r.progress = [&o, scs, started](const std::string& line) {
     if (o.quiet) return;

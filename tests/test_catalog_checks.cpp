@@ -96,6 +96,9 @@ std::vector<Case> cases() {
        [](World& w) { w.result<wire::PmtuResult>("pmtu-far").steps.pop_back(); }},
       {"icmp6_errors", none, kNothing, [](World& w) { w.result<wire::EchoResult>("hoplimit-far").errors.clear(); },
        [](World& w) { w.drop("hoplimit-far"); }},
+      {"icmp6_addr_unreachable", none, [](World& w) { w.probe_unassigned_near(); },
+       [](World& w) { w.result<wire::EchoResult>("unreach-far").errors.clear(); },
+       [](World& w) { w.drop("unreach-far"); }},
       {"dns_aaaa", none, kNothing, [](World& w) { w.result<wire::DnsResult>("dns").rcode = 3; },
        [](World& w) { w.drop("dns", "vm2"); }},
       {"metadata_v6", none, kNothing, [](World& w) { w.result<wire::NeighborResult>("nd-metadata").na.reset(); },
@@ -363,6 +366,32 @@ TEST_CASE("a partly measured check is no PASS, and says what was measured", "[ca
     CHECK_THAT(o.reason, Catch::Contains("Destination Unreachable not measured") && Catch::Contains("Time Exceeded"));
     w.result<wire::EchoResult>("hoplimit-far").errors.clear();
     CHECK(w.run("icmp6_errors").status == Status::fail);
+  }
+  SECTION("icmp6-errors: no Destination Unreachable while Time Exceeded came through: the router sent none") {
+    w.result<wire::EchoResult>("unreach-far").errors.clear();
+    auto o = w.run("icmp6_errors");
+    CAPTURE(o.reason, o.actual);
+    CHECK(o.status == Status::skip);
+    CHECK(o.not_measured);
+    CHECK_THAT(o.reason, Catch::Contains("router sent none") && Catch::Contains("icmp6-addr-unreachable"));
+    w.result<wire::EchoResult>("hoplimit-far").errors.clear();  // neither: a filter may drop both
+    CHECK(w.run("icmp6_errors").status == Status::fail);
+  }
+  SECTION("icmp6-addr-unreachable: only the cloud router's own links count") {
+    auto beyond = w.run("icmp6_addr_unreachable");  // the fixture's address is on the far link
+    CHECK(beyond.status == Status::skip);
+    CHECK_THAT(beyond.reason, Catch::Contains("beyond the upstream router"));
+    w.probe_unassigned_near();
+    auto& du = std::get<wire::IcmpError>(w.result<wire::EchoResult>("unreach-far").errors.front().msg);
+    du.code = 0;  // no route is not address unreachable
+    CHECK(w.run("icmp6_addr_unreachable").status == Status::fail);
+    for (const auto* vm : {"vm1", "vm2"}) {  // nothing came back at all: cannot tell
+      w.result<wire::EchoResult>("unreach-far", vm).errors.clear();
+      w.result<wire::EchoResult>("hoplimit-far", vm).errors.clear();
+    }
+    auto o = w.run("icmp6_addr_unreachable");
+    CHECK(o.status == Status::skip);
+    CHECK(o.not_measured);
   }
   SECTION("both parts measured: PASS, naming both") {
     auto o = w.run("icmp6_errors");

@@ -94,7 +94,9 @@ TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[
     CHECK(verdict(r, "ra-flags").not_measured);
     CHECK(r.summary.must_not_measured == 1);
     CHECK(r.summary.must_not_met == 1);
-    CHECK(r.summary.not_measured == 1);
+    // ... and the SHOULD that only a cloud can measure (the fixture's address lies beyond upstream)
+    CHECK(verdict(r, "icmp6-addr-unreachable").not_measured);
+    CHECK(r.summary.not_measured == 2);
     CHECK(exit_code(r) == v6c::kExitMustFailed);
   }
   SECTION("a MUST that does not apply here (DHCPv6 on slaac) leaves every MUST met") {
@@ -102,7 +104,7 @@ TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[
     CHECK(verdict(r, "dhcp6-stateful-address").status == Status::skip);
     CHECK_FALSE(verdict(r, "dhcp6-stateful-address").not_measured);
     CHECK(r.summary.every_must_met());
-    CHECK(r.summary.not_measured == 0);
+    CHECK(r.summary.not_measured == 1);  // icmp6-addr-unreachable, a SHOULD (above)
   }
   SECTION("a network holding only the attacker and victim: its probe checks SKIP, its attacks count") {
     auto sec = w.facts.networks[0];
@@ -112,6 +114,22 @@ TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[
     auto r = evaluate(c, w.facts, w.observations());
     CHECK(verdict(r, "ra-answered").status == Status::skip);
     CHECK(verdict(r, "ra-answered").reason.find("security probes only") != std::string::npos);
+  }
+  SECTION("beside a network holding the attacker and victim, the probes' network has no attack to judge") {
+    w.has_security = false;  // the fixture's attack observations are not net1's here
+    auto sec = w.facts.networks[0];
+    sec.name = "sec";
+    for (auto& p : sec.ports) p.role = p.name == "vm1" ? "attacker" : "victim";
+    auto alone = evaluate(c, w.facts, w.observations());
+    CHECK(verdict(alone, "sec-ra-guard").not_measured);  // no attacks anywhere: not measured
+    w.facts.networks.push_back(sec);
+    const auto r = evaluate(c, w.facts, w.observations());
+    const auto it = std::find_if(r.verdicts.begin(), r.verdicts.end(),
+                                 [](const auto& v) { return v.id == "sec-ra-guard" && v.scope.network == "net1"; });
+    REQUIRE(it != r.verdicts.end());
+    CHECK(it->status == Status::skip);
+    CHECK_FALSE(it->not_measured);  // does not apply: measured on "sec"
+    CHECK_THAT(it->reason, Catch::Contains("the attacks run on sec"));
   }
   SECTION("an address VM is read by the address checks only") {
     // vm2 formed a duplicate address and, being an address VM, ran nothing else.

@@ -47,7 +47,7 @@ std::string replace(std::string text, const std::string& from, const std::string
 
 TEST_CASE("the shipped catalogue loads and holds the draft v0", "[catalog]") {
   auto c = load_catalog(default_catalog_path());
-  CHECK(c.requirements.size() == 38);
+  CHECK(c.requirements.size() == 39);
   for (const auto* id : {"api-default-subnetpool", "ra-answered", "ra-rdnss", "addr-dad", "dhcp6-transport", "east-west",
                          "north-south-in", "ptb-delivered", "metadata-v6", "sec-ra-guard", "sec-default-sg"}) {
     CAPTURE(id);

@@ -104,7 +104,7 @@ TEST_CASE("the subnet mode decides DAD and DHCPv6 and the source symbol", "[cata
   CHECK(procedure_in(plan, "dhcp6").at("stateful") == false);
 }
 
-TEST_CASE("an address VM forms its address and runs nothing else; no one probes it", "[catalog]") {
+TEST_CASE("an address VM forms its address and runs nothing else: no one probes it", "[catalog]") {
   World w;
   w.net().ports[1].role = "address";
   const auto& address_vm = w.net().ports[1];

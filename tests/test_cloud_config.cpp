@@ -182,7 +182,7 @@ TEST_CASE("broken configuration: one message naming the file and the field", "[c
   }
 }
 
-TEST_CASE("search path: ./, ~/.config/openstack, /etc/openstack; OS_CLIENT_CONFIG_FILE first", "[cloud-config]") {
+TEST_CASE("search path: ./, ~/.config/openstack, /etc/openstack: OS_CLIENT_CONFIG_FILE first", "[cloud-config]") {
   const Environment env = {{"HOME", "/home/u"}, {"OS_CLIENT_CONFIG_FILE", "/opt/c.yaml"}};
   const auto dirs = config_search_dirs(env, "/work");
   CHECK(dirs == std::vector<std::string>{"/work", "/home/u/.config/openstack", "/etc/openstack"});

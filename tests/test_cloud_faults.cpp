@@ -157,7 +157,7 @@ TEST_CASE("answers lost after the cloud acted: adopted by name or attributes, ne
   CHECK(cloud.live_count() == 0);
 }
 
-TEST_CASE("the network API down for good: a CloudError naming it; cleanup once it is back", "[cloud-faults]") {
+TEST_CASE("the network API down for good: a CloudError naming it: cleanup once it is back", "[cloud-faults]") {
   test::FakeOpenStack cloud;
   auto proxy = proxy_for(cloud, 0.0);
   Client client(proxy->url(0), RetryPolicy{3, 1ms, 1ms});

@@ -219,7 +219,7 @@ TEST_CASE("error tree: status and body → type and message, in one place", "[cl
   CHECK(v6c::exit_code_for(Unreachable("x")) == 3);
 }
 
-TEST_CASE("retries: idempotent calls on 5xx and lost connections, with backoff; POST once", "[cloud-http]") {
+TEST_CASE("retries: idempotent calls on 5xx and lost connections, with backoff: POST once", "[cloud-http]") {
   FakeTransport fake;
   std::vector<std::chrono::milliseconds> slept;
   RetryingTransport retrying(fake, RetryPolicy{4, 1s, 16s}, [&](auto d) { slept.push_back(d); });

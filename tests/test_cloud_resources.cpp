@@ -436,6 +436,38 @@ TEST_CASE("a named create whose answer is lost is adopted, not made twice", "[cl
   }
 }
 
+TEST_CASE("a create that timed out is looked for again before it is sent again", "[cloud-resources]") {
+  Cloud cloud;
+  int creates = 0, finds = 0;
+  const CreateCall call{[&]() -> json {
+                          ++creates;
+                          throw Timeout("timed out reading the response");
+                        },
+                        [&] {
+                          // The service records the resource only after the client gave up.
+                          return ++finds < 3 ? std::vector<json>{} : std::vector<json>{{{"id", "server-1"}}};
+                        }};
+  const auto made = create_or_adopt(*cloud.session, make_request(Method::post, "https://nova.example.com/v2.1/servers"), call);
+  REQUIRE(made.size() == 1);
+  CHECK(made[0]["id"] == "server-1");
+  CHECK(creates == 1);  // not sent again while it may still be in flight
+  CHECK(finds == 3);
+  SECTION("a refusal-free failure with an answer (502) looks once") {
+    int looks = 0;
+    const CreateCall once{[&]() -> json {
+                            if (looks == 0) throw ServerFault("502", 502);
+                            return {{"id", "server-2"}};
+                          },
+                          [&] {
+                            ++looks;
+                            return std::vector<json>{};
+                          }};
+    CHECK(create_or_adopt(*cloud.session, make_request(Method::post, "https://nova.example.com/v2.1/servers"), once)[0]["id"] ==
+          "server-2");
+    CHECK(looks == 1);
+  }
+}
+
 TEST_CASE("nameless resources are found by what they are: security group rules", "[cloud-resources]") {
   Cloud cloud;
   Collection rules("security_group_rule");

@@ -56,7 +56,7 @@ TEST_CASE("token request: password, by names and domains or by ids", "[cloud-ses
       "scope": {"project": {"id": "p1"}}}})"));
 }
 
-TEST_CASE("token request: application credential by id, or by name with its user; no scope", "[cloud-session]") {
+TEST_CASE("token request: application credential by id, or by name with its user: no scope", "[cloud-session]") {
   CloudConfig c;
   c.auth_type = AuthType::application_credential;
   c.auth_url = "https://keystone.example.com/identity/v3/";

@@ -137,9 +137,7 @@ TEST_CASE("radvd.conf as Neutron's ra.py writes it", "[lab-model]") {
       "   MinRtrAdvInterval 30;\n"
       "   MaxRtrAdvInterval 100;\n"
       "   AdvLinkMTU 1450;\n"
-      "   RDNSS 2001:db8:ff::53 {\n"
-      "        AdvRDNSSLifetime 300;\n"
-      "   };\n"
+      "   RDNSS 2001:db8:ff::53 {};\n"
       "   prefix 2001:db8:1::/64\n"
       "   {\n"
       "        AdvOnLink on;\n"
@@ -187,6 +185,7 @@ TEST_CASE("radvd.conf as Neutron's ra.py writes it", "[lab-model]") {
     };
     for (const auto& c : {Case{"ra-mtu-wrong", "AdvLinkMTU 1400;", "AdvLinkMTU 1450;"},
                           Case{"rdnss-missing", "", "RDNSS"},
+                          Case{"rdnss-lifetime-short", "AdvRDNSSLifetime 100;", "RDNSS 2001:db8:ff::53 {};"},
                           Case{"prefix-80", "prefix 2001:db8:1::/80", "prefix 2001:db8:1::/64"},
                           Case{"router-lifetime-0", "AdvDefaultLifetime 0;", ""},
                           Case{"sllao-missing", "AdvSourceLLAddress off;", ""},
@@ -219,7 +218,7 @@ TEST_CASE("radvd.conf as Neutron's ra.py writes it", "[lab-model]") {
 TEST_CASE("The advertiser's RA: what radvd sends for the same config", "[lab-model]") {
   auto m = make_model("v6c-lt-", Flavour::radvd, kAllModes);
   CHECK_FALSE(uses_advertiser(m));
-  SECTION("radvd flavour: ra.py's settings and radvd 2.19's defaults") {
+  SECTION("radvd flavour: ra.py's settings and radvd's defaults") {
     const auto ra = router_advert(m, network(m, kSlaac));
     CHECK(ra.cur_hop_limit == 64);
     CHECK_FALSE(ra.managed);
@@ -238,7 +237,13 @@ TEST_CASE("The advertiser's RA: what radvd sends for the same config", "[lab-mod
     CHECK(ra.routes[0].prefix == ip("fe80::a9fe:a9fe"));
     CHECK(ra.routes[0].length == 128);
     REQUIRE(ra.rdnss.size() == 1);
-    CHECK(ra.rdnss[0].lifetime_s == 300);
+    CHECK(ra.rdnss[0].lifetime_s == 100);  // radvd up to 2.19: MaxRtrAdvInterval
+    auto newer = m;
+    newer.radvd_rdnss_lifetime_factor = 3;  // radvd 2.20 and later
+    CHECK(router_advert(newer, network(newer, kSlaac)).rdnss[0].lifetime_s == 300);
+    auto short_lifetime = newer;
+    REQUIRE_FALSE(apply_faults(short_lifetime, {"rdnss-lifetime-short"}));
+    CHECK(router_advert(short_lifetime, network(short_lifetime, kSlaac)).rdnss[0].lifetime_s == 100);
     CHECK(ra.rdnss[0].servers == std::vector<Ip6>{ip("2001:db8:ff::53")});
     const auto stateful = router_advert(m, network(m, kStateful));
     CHECK(stateful.managed);
@@ -275,7 +280,11 @@ TEST_CASE("dnsmasq as Neutron's dhcp.py starts it", "[lab-model]") {
     const auto& n = network(m, kStateless);
     auto argv = dnsmasq_argv(m, n, "/d");
     CHECK(std::count(argv.begin(), argv.end(), "--dhcp-range=set:subnet-stless,2001:db8:2::,static,64,86400s") == 1);
-    CHECK(std::count(argv.begin(), argv.end(), "--interface=tap-stless") == 1);
+    for (const auto* gone : {"--strict-order", "--except-interface=lo", "--bind-interfaces", "--interface=tap-stless"})
+      CHECK(std::count(argv.begin(), argv.end(), gone) == 0);  // Neutron dropped them
+    CHECK(std::count(argv.begin(), argv.end(), "--bind-dynamic") == 1);
+    CHECK(std::count(argv.begin(), argv.end(), "--dhcp-lease-max=16777216") == 1);
+    CHECK(std::count(argv.begin(), argv.end(), "--dhcp-option-force=option:mtu,1450") == 1);
     CHECK(std::count(argv.begin(), argv.end(), "--dhcp-hostsfile=/d/host") == 1);
     CHECK(std::count(argv.begin(), argv.end(), "--conf-file=/dev/null") == 1);
     CHECK(dnsmasq_opts(m, n) ==
@@ -286,13 +295,13 @@ TEST_CASE("dnsmasq as Neutron's dhcp.py starts it", "[lab-model]") {
   SECTION("stateful: one host entry per port with its fixed IP") {
     const auto& n = network(m, kStateful);
     const auto hosts = dnsmasq_hosts(m, n);
-    CHECK(contains(hosts, "fa:16:3e:03:00:10,host-2001-db8-3--3.lab.v6c.example,[2001:db8:3::3]\n"));
-    CHECK(contains(hosts, "fa:16:3e:03:00:01,host-2001-db8-3--1.lab.v6c.example,[2001:db8:3::1]\n"));
+    CHECK(contains(hosts, "fa:16:3e:03:00:10,tag:dhcpv6,host-2001-db8-3--3.lab.v6c.example,[2001:db8:3::3]\n"));
+    CHECK(contains(hosts, "fa:16:3e:03:00:01,tag:dhcpv6,host-2001-db8-3--1.lab.v6c.example,[2001:db8:3::1]\n"));
     auto broken = m;
     apply_faults(broken, {"dhcp-wrong-address"});
     const auto bh = dnsmasq_hosts(broken, network(broken, kStateful));
-    CHECK(contains(hosts, "fa:16:3e:03:00:14,host-2001-db8-3--7.lab.v6c.example,[2001:db8:3::7]\n"));
-    CHECK(contains(bh, "fa:16:3e:03:00:14,host-2001-db8-3--7.lab.v6c.example,[2001:db8:3::87]\n"));
+    CHECK(contains(hosts, "fa:16:3e:03:00:14,tag:dhcpv6,host-2001-db8-3--7.lab.v6c.example,[2001:db8:3::7]\n"));
+    CHECK(contains(bh, "fa:16:3e:03:00:14,tag:dhcpv6,host-2001-db8-3--7.lab.v6c.example,[2001:db8:3::87]\n"));
     CHECK_FALSE(contains(bh, "[2001:db8:3::7]"));
     CHECK(contains(bh, "[2001:db8:3::3]"));  // only the address VM's lease changes
     CHECK(contains(bh, "[2001:db8:3::1]"));
@@ -399,6 +408,12 @@ TEST_CASE("fault profiles", "[lab-model]") {
     auto m = make_model("v6c-lt-", Flavour::radvd, kAllModes);
     CHECK(apply_faults(m, {"no-ra-guard", "no-such-fault"}) == std::optional<std::string>("no-such-fault"));
   }
+  SECTION("a fault the flavour does not build is reported") {
+    auto m = make_model("v6c-lt-", Flavour::radvd, kAllModes);
+    CHECK(apply_faults(m, {"no-metadata"}) == std::optional<std::string>("no-metadata"));
+    auto o = make_model("v6c-lt-", Flavour::ovn, kAllModes);
+    CHECK_FALSE(apply_faults(o, {"no-metadata"}));
+  }
   SECTION("a requirement listed as unexercised has no fault, unless only the slow section reaches it") {
     for (const auto& u : unexercised_requirements())
       for (const auto& f : faults())
@@ -467,9 +482,9 @@ TEST_CASE("The ovn flavour's northbound database as Neutron's ML2/OVN driver wri
     CHECK(find_command(nb, {"set", "Logical_Switch_Port", "a1", "dhcpv6_options=@dhcp1"}).empty());
     CHECK_FALSE(find_command(nb, {"set", "Logical_Switch_Port", "a3", "dhcpv6_options=@dhcp3"}).empty());
   }
-  SECTION("security groups: the drop group at 1001, the default group's allow-related rules at 1002") {
-    CHECK_FALSE(find_command(nb, {"acl-add", "neutron_pg_drop", "from-lport", "1001", "inport == @neutron_pg_drop && ip", "drop"}).empty());
-    CHECK_FALSE(find_command(nb, {"acl-add", "neutron_pg_drop", "to-lport", "1001", "outport == @neutron_pg_drop && ip", "drop"}).empty());
+  SECTION("security groups: the drop group at 1000, the default group's allow-related rules at 1002") {
+    CHECK_FALSE(find_command(nb, {"acl-add", "neutron_pg_drop", "from-lport", "1000", "inport == @neutron_pg_drop && ip", "drop"}).empty());
+    CHECK_FALSE(find_command(nb, {"acl-add", "neutron_pg_drop", "to-lport", "1000", "outport == @neutron_pg_drop && ip", "drop"}).empty());
     CHECK_FALSE(find_command(nb, {"acl-add", "pg_default", "to-lport", "1002",
                                   "outport == @pg_default && ip6 && ip6.src == $pg_default_ip6", "allow-related"}).empty());
     const auto drop = find_command(nb, {"pg-add", "neutron_pg_drop"});

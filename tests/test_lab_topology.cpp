@@ -262,6 +262,9 @@ TEST_CASE("lab, ovn flavour: SIGTERM tears the lab down and exits 4", "[lab][ovn
 TEST_CASE("lab, ovn flavour: a real OVN serves the topology", "[lab][ovn]") {
   REQUIRE(host::is_root());
   std::string prefix;
+  // The dev cloud's own Open vSwitch may hold taps of these names in the root namespace.
+  auto root_taps = [] { return host::list_links("br-int").size() + host::list_links("ovs-netdev").size(); };
+  const auto root_taps_before = root_taps();
   {
     Lab lab(make_model(unique_prefix(), Flavour::ovn, kAllModes));
     const auto& m = lab.model();
@@ -283,8 +286,7 @@ TEST_CASE("lab, ovn flavour: a real OVN serves the topology", "[lab][ovn]") {
       for (const char* f : {"/ovn/ovnnb_db.sock", "/ovn/ovnsb_db.sock", "/ovs/db.sock", "/db/ovnnb_db.db"})
         CHECK(fs::exists(lab.files_dir() + f));
       // The userspace datapath's taps stay in the switch namespace.
-      CHECK(host::list_links("br-int").empty());
-      CHECK(host::list_links("ovs-netdev").empty());
+      CHECK(root_taps() == root_taps_before);
     }
     SECTION("OVN's router answers an RS with the network's prefix and MTU") {
       auto r = host::run({"rdisc6", "-1", "-r", "3", "-w", "1000", kVmIfname}, a1_ns, 10s);

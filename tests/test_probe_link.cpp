@@ -454,9 +454,7 @@ void send_udp_from_stack(const std::string& netns, const Ip6& to, std::uint16_t 
 
 }  // namespace
 
-// Hidden ([.]): its first run found neither captured datagram carrying the crafted source port;
-// run it by tag ("[checksum]") while that is found out.
-TEST_CASE("a checksum left to offload is not computed, not bad; a wrong one is still bad", "[.][link][checksum]") {
+TEST_CASE("a checksum left to offload is not computed, not bad: a wrong one is still bad", "[link][checksum]") {
   std::string prefix;
   {
     test::NetPair net("pk");
@@ -481,8 +479,13 @@ TEST_CASE("a checksum left to offload is not computed, not bad; a wrong one is s
         r.send(frame);
       });
       const auto deadline = probe::Clock::now() + 3s;
+      // The link also admits NS (it answers for its own addresses): only the datagrams count.
       while (seen.size() < 2)
-        if (auto p = link.receive(deadline)) seen.push_back(*p); else break;
+        if (auto p = link.receive(deadline)) {
+          if (p->as<wire::OtherPacket>() && p->as<wire::OtherPacket>()->dst_port == kPort) seen.push_back(*p);
+        } else {
+          break;
+        }
     });
     REQUIRE(seen.size() == 2);
     // The crafted one may come first: the stack's waits for neighbour discovery.

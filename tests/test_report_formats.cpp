@@ -229,9 +229,7 @@ TEST_CASE("HTML report draws the topology and each check's exchange", "[report]"
   CHECK_THAT(dom, Catch::Contains("<title>tested topology"));
 }
 
-// Hidden ([.]): its first run drew 23 diagrams with hostile names where the plain page has 44;
-// run it by tag ("[hostile]") while that is found out.
-TEST_CASE("hostile strings from the wire stay text in the HTML and its diagrams", "[.][report][hostile]") {
+TEST_CASE("hostile strings from the wire stay text in the HTML and its diagrams", "[report][hostile]") {
   const std::string hostile =
       "</text></svg></figure><script>alert(1)</script><img src=x onerror=alert(2)>&amp;\"'\x01\xff\xc3(";
   auto r = mixed_result();
@@ -240,10 +238,15 @@ TEST_CASE("hostile strings from the wire stay text in the HTML and its diagrams"
   r.facts.backend = hostile;
   r.facts.networks[0].name = hostile;
   r.facts.networks[0].ports[0].name = hostile;
+  // Prefixed, not replaced: a ladder is drawn per observing host, so names made equal would
+  // draw fewer diagrams for a reason that has nothing to do with escaping.
   for (auto& v : r.verdicts)
     for (auto& e : v.evidence) {
-      e.host = e.procedure = e.summary = e.decoded = hostile;
-      for (auto& f : e.exchange) f.message = f.from = hostile;
+      for (auto* s : {&e.host, &e.procedure, &e.summary, &e.decoded}) *s = hostile + *s;
+      for (auto& f : e.exchange) {
+        f.message = hostile + f.message;
+        f.from = hostile + f.from;
+      }
     }
   std::ostringstream o;
   report::render_html(r, o);

@@ -14,13 +14,17 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <set>
 #include <random>
 #include <sstream>
 #include <thread>
 
 #include "fault_proxy.hpp"
 #include "netlab.hpp"
+#include "ovn_release.hpp"
 #include "v6c/cloud/cleanup.hpp"
+#include "v6c/cloud/compute.hpp"
+#include "v6c/cloud/neutron.hpp"
 #include "v6c/cloud/config.hpp"
 #include "v6c/cloud/image.hpp"
 #include "v6c/cloud/session.hpp"
@@ -33,6 +37,7 @@ using namespace std::chrono_literals;
 namespace {
 
 const std::string kCloud = "v6c-devcloud";
+const std::string kAdminCloud = "v6c-devcloud-admin";
 const std::string kExternalTarget = "2001:db8:ffff::1";  // devcloud's host beyond the provider router
 constexpr auto kRunTimeout = 20min;
 
@@ -55,11 +60,58 @@ const fs::path& image_dir() {
   return dir;
 }
 
+// The dev cloud's Neutron backend, as `scripts/devcloud up` recorded it: ovn or linuxbridge.
+std::string devcloud_backend() {
+  std::ifstream in("/var/lib/v6c-devcloud/backend");
+  std::string backend;
+  in >> backend;
+  return backend;
+}
+
 // What the project still holds under a prefix (a dry-run cleanup lists it).
 std::vector<std::string> left_over(const std::string& prefix) {
   auto config = cloud::load_cloud_config(kCloud, {}, "/");
   cloud::Connection c(config);
   return cloud::cleanup_by_prefix(c.session, prefix, cloud::real_sleep, true).deleted;
+}
+
+// What an admin sees: resources in any project whose name carries `prefix`, and every
+// resource the member's project holds, as "kind id name". A run's leftovers show in the
+// first even outside the member's project, and in the second whatever their name; compare
+// the second with a listing from before the run (the project's default security group and its
+// rules are always there). Images are left out of the second: the agent image is kept on
+// purpose, reused by name and checksum by the next run.
+struct AdminView {
+  std::set<std::string> named, owned;
+};
+
+AdminView admin_view(const std::string& prefix) {
+  const auto project = cloud::Connection(cloud::load_cloud_config(kCloud, {}, "/")).session.project_id();
+  cloud::Connection admin(cloud::load_cloud_config(kAdminCloud, {}, "/"));
+  AdminView view;
+  auto note = [&](const std::string& kind, const nlohmann::json& r, bool in_project) {
+    const auto name = r.value("name", "");
+    const auto line = kind + " " + r.value("id", "") + " " + name;
+    if (name.find(prefix) != std::string::npos) view.named.insert(line);
+    if (in_project) view.owned.insert(line);
+  };
+  for (const auto& t : {cloud::kNetworkType, cloud::kSubnetType, cloud::kSubnetpoolType, cloud::kRouterType, cloud::kPortType,
+                        cloud::kSecurityGroupType, cloud::kSecurityGroupRuleType, cloud::kRbacPolicyType})
+    for (const auto& r : cloud::NeutronResource(admin.session, t).list())
+      note(t.singular, r, r.value("project_id", r.value("tenant_id", "")) == project);
+  for (const auto& r : cloud::ServersClient(admin.session).list_servers({{"all_tenants", "1"}}))
+    note("server", r, r.value("tenant_id", "") == project);
+  for (const auto& r : cloud::ImagesClient(admin.session).list_images()) note("image", r, false);
+  return view;
+}
+
+// Nothing of a run is left, as an admin sees it: nothing named with the prefix anywhere, and
+// the member's project holds what it held before the run.
+std::vector<std::string> left_over_as_admin(const AdminView& before, const std::string& prefix) {
+  const auto now = admin_view(prefix);
+  std::vector<std::string> left(now.named.begin(), now.named.end());
+  std::set_difference(now.owned.begin(), now.owned.end(), before.owned.begin(), before.owned.end(), std::back_inserter(left));
+  return left;
 }
 
 std::map<std::string, std::vector<std::string>> verdicts_by_status(const nlohmann::json& result) {
@@ -73,12 +125,46 @@ std::map<std::string, std::vector<std::string>> verdicts_by_status(const nlohman
 
 }  // namespace
 
-TEST_CASE("v6conform run on the dev cloud: all three modes, the expected verdicts, nothing left", "[cloud]") {
+// What the dev cloud's backend gives where it departs from the catalogue, by "id@network
+// suffix" (FAIL and WARN; every other verdict passes or skips). Both: Neutron Zed checks the
+// ipv6_ra_mode/ipv6_address_mode pair only for subnets with an explicit CIDR, so mismatched
+// pairs from a subnet pool are accepted (db_base_plugin_v2 skips _validate_subnet for pool
+// allocations). OVN as in the ovn lab (docs/lab.md "Where OVN departs"), and its router answers
+// no unresolvable tenant address (docs/devcloud.md).
+std::multiset<std::string> expected_departures(const std::string& backend, const std::string& status) {
+  std::multiset<std::string> out;
+  if (status == "FAIL") out.insert("api-invalid-modes");
+  if (backend != "ovn") return out;
+  for (const auto* net : {"slaac", "dhcpv6-stateless", "dhcpv6-stateful"}) {
+    if (status == "FAIL" && test::ovn_drops_own_nas()) out.insert(std::string("gw-echo@") + net);
+    if (status == "WARN") {
+      out.insert(std::string("icmp6-addr-unreachable@") + net);
+      out.insert(std::string("metadata-v6@") + net);
+    }
+  }
+  if (status == "FAIL") out.insert("sec-ra-guard@sec");
+  return out;
+}
+
+// "id@<network>" with the run's prefix cut from the network: "gw-echo@slaac".
+std::multiset<std::string> short_ids(const std::vector<std::string>& ids) {
+  std::multiset<std::string> out;
+  for (const auto& id : ids) {
+    const auto at = id.find('@');
+    out.insert(at == std::string::npos ? id : id.substr(0, at + 1) + id.substr(id.find('-', id.find("-v6c-") + 5) + 1));
+  }
+  return out;
+}
+
+TEST_CASE("v6conform run --security on the dev cloud: all three modes, the expected verdicts, nothing left", "[cloud]") {
+  const auto backend = devcloud_backend();
+  REQUIRE_FALSE(backend.empty());
+  INFO("dev cloud backend " << backend);
   REQUIRE(left_over("_scs-v6c-").empty());  // a clean start, or the last assertion means nothing
   test::TempDir out("crun");
   auto r = host::run({V6C_CONTROLLER_BIN, "run", "--os-cloud", kCloud, "--image-dir", image_dir().string(),
-                      "--external-target", kExternalTarget, "--format", "json", "--format", "text", "--output-dir",
-                      out.path.string()},
+                      "--external-target", kExternalTarget, "--security", "--backend", backend == "ovn" ? "ovn" : "radvd",
+                      "--format", "json", "--format", "text", "--output-dir", out.path.string()},
                      "", kRunTimeout);
   CAPTURE(r.out, r.err);
   REQUIRE(fs::exists(out.path / "result.json"));
@@ -88,11 +174,13 @@ TEST_CASE("v6conform run on the dev cloud: all three modes, the expected verdict
 
   // Every agent reported: an ERROR would mean a VM's report was lost or a probe broke.
   CHECK(by["ERROR"].empty());
-  // One real finding, and only that: Neutron Zed checks the ipv6_ra_mode/ipv6_address_mode
-  // pair only for subnets with an explicit CIDR, so mismatched pairs from a subnet pool are
-  // accepted (db_base_plugin_v2 skips _validate_subnet for pool allocations). A MUST: exit 1.
-  CHECK(by["FAIL"] == std::vector<std::string>{"api-invalid-modes"});
-  CHECK(r.status == 1);
+  CHECK(short_ids(by["FAIL"]) == expected_departures(backend, "FAIL"));
+  if (backend == "ovn") CHECK(short_ids(by["WARN"]) == expected_departures(backend, "WARN"));
+  CHECK(r.status == 1);  // a MUST failed
+  // Each VM's plan and report are kept beside the result.
+  int reports = 0;
+  for (const auto& e : fs::directory_iterator(out.path)) reports += e.path().filename().string().starts_with("plan-");
+  CHECK(reports == 5);  // three probe VMs, attacker, victim
   // What must have been measured for real, per mode, not skipped.
   for (const auto* id : {"api-default-subnetpool", "api-subnetpool-64", "api-default-provider-net", "api-address-modes",
                          "api-rbac-restricted"})
@@ -101,20 +189,26 @@ TEST_CASE("v6conform run on the dev cloud: all three modes, the expected verdict
     return std::count_if(by["PASS"].begin(), by["PASS"].end(), [&](const auto& v) { return v.starts_with(id + "@"); });
   };
   CHECK(passes("ra-answered") == 3);
-  CHECK(passes("gw-echo") == 3);
+  CHECK(passes("gw-echo") == (backend == "ovn" && test::ovn_drops_own_nas() ? 0 : 3));
   CHECK(passes("east-west") == 3);
   // The VMs reach the target from their own addresses, but nobody beyond the router watched
   // for NAT66: not measured, never PASS.
-  auto not_measured = [&](const std::string& id) {
+  auto not_measured = [&](const std::string& id, const std::string& why) {
     return std::count_if(result["verdicts"].begin(), result["verdicts"].end(), [&](const auto& v) {
       return v["id"] == id && v["status"] == "SKIP" && v.value("not_measured", false) &&
-             v["reason"].template get<std::string>().find("no NAT66 not measured") != std::string::npos;
+             v["reason"].template get<std::string>().find(why) != std::string::npos;
     });
   };
-  CHECK(not_measured("north-south-out") == 3);
+  CHECK(not_measured("north-south-out", "no NAT66 not measured") == 3);
+  // Through the default group: Time Exceeded passes; OVN's router sends no Address Unreachable.
+  if (backend == "ovn") CHECK(not_measured("icmp6-errors", "the router sent none") == 3);
+  else CHECK(passes("icmp6-errors") == 3);
   // From this host through the dev cloud's upstream (scripts/devcloud routes the pool there).
   CHECK(passes("north-south-in") == 3);
   CHECK(passes("dhcp6-stateful-address") == 1);
+  // The attacks were sent and judged on the security network.
+  for (const auto* id : {"sec-dhcp6-shield", "sec-source-ip", "sec-source-mac", "sec-na-spoof", "sec-default-sg"})
+    CHECK(passes(id) == 1);
   CHECK(left_over("_scs-v6c-").empty());
 }
 
@@ -176,9 +270,10 @@ HarnessView read_as_harness(const host::CommandResult& r, const std::vector<std:
 
 }  // namespace
 
-TEST_CASE("v6conform scs as the SCS harness runs it: every requested id answered, exit 0", "[.][cloud][harness]") {
-  // The testcases the dev cloud meets (docs/cloud-run.md lists what it does not), from the
-  // API, the probe VMs in all three modes and the attacker and victim.
+TEST_CASE("v6conform scs as the SCS harness runs it: every requested id answered, exit 0", "[cloud][harness]") {
+  // The testcases the dev cloud can answer (docs/cloud-run.md lists what it does not), from the
+  // API, the probe VMs in all three modes and the attacker and victim; on OVN, the two it fails
+  // (docs/devcloud.md, "Findings per backend").
   const std::string prefix = "scs-xxxx-v6-";
   std::vector<std::string> asked = {"scs-0126-default-subnetpool", "scs-0126-subnetpool-64",
                                     "scs-0126-default-provider-network", "scs-0126-rbac-restricted"};
@@ -187,6 +282,11 @@ TEST_CASE("v6conform scs as the SCS harness runs it: every requested id answered
                          "gw-echo", "east-west", "sec-ra-guard", "sec-default-sg"})
     asked.push_back(prefix + id);
   std::sort(asked.begin(), asked.end());  // {testcases}: the ids sorted, space-separated
+  std::set<std::string> failing;
+  if (devcloud_backend() == "ovn") {
+    failing.insert(prefix + "sec-ra-guard");
+    if (test::ovn_drops_own_nas()) failing.insert(prefix + "gw-echo");
+  }
   REQUIRE(left_over("_scs-v6c-").empty());
   // The spec's script, run from the spec's directory with the argument template filled in;
   // V6CONFORM and V6C_IMAGE_DIR reach it through the environment, as the harness passes its own.
@@ -198,13 +298,19 @@ TEST_CASE("v6conform scs as the SCS harness runs it: every requested id answered
   CAPTURE(r.out, r.err);
   const auto view = read_as_harness(r, asked);
   CHECK(r.status == 0);
-  CHECK(view.alarming.empty());
   CHECK(view.ignored.empty());
   for (const auto& id : asked) {
     CAPTURE(id);
     REQUIRE(view.results.contains(id));
-    CHECK(view.results.at(id) == "PASS");
+    CHECK(view.results.at(id) == (failing.contains(id) ? "FAIL" : "PASS"));
   }
+  // An error line fails the harness's run: one per failed verdict (a testcase may fail on
+  // several networks), none for anything else.
+  CHECK(view.alarming.size() >= failing.size());
+  for (const auto& id : failing)
+    CHECK(std::any_of(view.alarming.begin(), view.alarming.end(), [&](const auto& l) { return l.find(id) != std::string::npos; }));
+  for (const auto& line : view.alarming)
+    CHECK(std::any_of(failing.begin(), failing.end(), [&](const auto& id) { return line.find(id) != std::string::npos; }));
   CHECK(left_over("_scs-v6c-").empty());
 }
 
@@ -299,6 +405,7 @@ std::unique_ptr<host::Process> run_until_booting(const fs::path& out, const std:
 
 TEST_CASE("v6conform run killed midway: cleanup --prefix leaves nothing", "[cloud]") {
   REQUIRE(left_over("_scs-v6c-").empty());
+  const auto before = admin_view("_scs-v6c-");
   test::TempDir out("ckill");
   const auto log = out.file("run.log");
   {
@@ -308,11 +415,16 @@ TEST_CASE("v6conform run killed midway: cleanup --prefix leaves nothing", "[clou
   }
   CAPTURE(slurp(log));
   REQUIRE_FALSE(left_over("_scs-v6c-").empty());  // the kill did leave something
+  // ... and the admin's view sees it, by name and in the project (a server, its ports).
+  const auto killed = admin_view("_scs-v6c-");
+  CHECK(std::any_of(killed.named.begin(), killed.named.end(), [](const auto& l) { return l.starts_with("server "); }));
+  CHECK(left_over_as_admin(before, "_scs-v6c-").size() > killed.named.size());
   auto r = host::run({V6C_CONTROLLER_BIN, "cleanup", "--os-cloud", kCloud, "--prefix", "_scs-v6c-"}, "", 10min);
   CAPTURE(r.out, r.err);
   CHECK(r.status == 0);
   CHECK(r.out.find("deleted server") != std::string::npos);
   CHECK(left_over("_scs-v6c-").empty());
+  CHECK(left_over_as_admin(before, "_scs-v6c-").empty());
 }
 
 TEST_CASE("v6conform run stopped by SIGTERM deletes what it created and exits 4", "[cloud]") {
@@ -430,14 +542,16 @@ struct ProxiedCloud {
 
 }  // namespace
 
-TEST_CASE("v6conform run through 10% API faults: the verdicts of a clean run, nothing left", "[.][cloud][proxy]") {
+TEST_CASE("v6conform run through 10% API faults: the verdicts of a clean run, nothing left", "[cloud][proxy]") {
+  const auto backend = devcloud_backend();
   REQUIRE(left_over("_scs-v6c-").empty());
+  const auto before = admin_view("_scs-v6c-");
   INFO("fault proxy seed " << kFaultSeed);
   ProxiedCloud cloud(0.10);
   test::TempDir out("cfault");
   const auto started = std::chrono::steady_clock::now();
-  auto r = host::run(cloud.v6conform({"run", "--os-cloud", kProxied, "--image-dir", image_dir().string(), "--external-target", kExternalTarget,
-                                      "--format", "json", "--output-dir", out.path.string()}),
+  auto r = host::run(cloud.v6conform({"run", "--os-cloud", kProxied, "--image-dir", image_dir().string(), "--external-target",
+                                      kExternalTarget, "--security", "--format", "json", "--output-dir", out.path.string()}),
                      "", kRunTimeout);
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
   CAPTURE(r.out, r.err, cloud.proxy->injected().size());
@@ -448,18 +562,21 @@ TEST_CASE("v6conform run through 10% API faults: the verdicts of a clean run, no
   CAPTURE(by["FAIL"], by["ERROR"]);
   // The same verdicts as the fault-free run above.
   CHECK(by["ERROR"].empty());
-  CHECK(by["FAIL"] == std::vector<std::string>{"api-invalid-modes"});
+  CHECK(short_ids(by["FAIL"]) == expected_departures(backend, "FAIL"));
+  if (backend == "ovn") CHECK(short_ids(by["WARN"]) == expected_departures(backend, "WARN"));
   CHECK(r.status == 1);
-  for (const auto* id : {"ra-answered", "gw-echo", "east-west", "north-south-out", "north-south-in"})
+  for (const auto* id : {"ra-answered", "east-west", "north-south-in"})
     CHECK(std::count_if(by["PASS"].begin(), by["PASS"].end(), [&](const auto& v) { return v.starts_with(std::string(id) + "@"); }) == 3);
   // The faults were met and said: retried calls are in the result.
   CHECK(cloud.proxy->injected().size() > 0);
   CHECK(result.contains("api_retries"));
   CHECK(left_over("_scs-v6c-").empty());
+  CHECK(left_over_as_admin(before, "_scs-v6c-").empty());
 }
 
-TEST_CASE("the network API down for good: exit 3, one clear line; cleanup afterwards leaves nothing", "[.][cloud][proxy]") {
+TEST_CASE("the network API down for good: exit 3, one clear line: cleanup afterwards leaves nothing", "[cloud][proxy]") {
   REQUIRE(left_over("_scs-v6c-").empty());
+  const auto before = admin_view("_scs-v6c-");
   ProxiedCloud cloud(0.0);
   // Down once the run has made something: the router is the first create.
   std::atomic<bool> tripped{false};
@@ -494,10 +611,12 @@ TEST_CASE("the network API down for good: exit 3, one clear line; cleanup afterw
   CAPTURE(clean.out, clean.err);
   CHECK(clean.status == 0);
   CHECK(left_over("_scs-v6c-").empty());
+  CHECK(left_over_as_admin(before, "_scs-v6c-").empty());
 }
 
-TEST_CASE("SIGKILL at a random moment of a faulty run, then cleanup: nothing left", "[.][cloud][proxy]") {
+TEST_CASE("SIGKILL at a random moment of a faulty run, then cleanup: nothing left", "[cloud][proxy]") {
   REQUIRE(left_over("_scs-v6c-").empty());
+  const auto before = admin_view("_scs-v6c-");
   for (const std::uint64_t seed : {kFaultSeed, kFaultSeed + 1, kFaultSeed + 2}) {
     INFO("fault proxy seed " << seed);
     ProxiedCloud cloud(0.10, seed);
@@ -508,7 +627,7 @@ TEST_CASE("SIGKILL at a random moment of a faulty run, then cleanup: nothing lef
     {
       // The API section only: provisioning is where the creates are, and it takes seconds.
       host::Process run(cloud.v6conform({"scs", "-c", kProxied, "scs-0126-default-subnetpool",
-                                         "scs-0126-rbac-restricted", "scs-0126-external-ipv6"}),
+                                         "scs-0126-rbac-restricted", "scs-0126-subnetpool-64"}),
                         "", log);
       std::this_thread::sleep_for(kill_after);
       ::kill(run.pid(), SIGKILL);
@@ -519,5 +638,6 @@ TEST_CASE("SIGKILL at a random moment of a faulty run, then cleanup: nothing lef
     CAPTURE(clean.out, clean.err);
     CHECK(clean.status == 0);
     CHECK(left_over("_scs-v6c-").empty());
+    CHECK(left_over_as_admin(before, "_scs-v6c-").empty());
   }
 }

@@ -226,6 +226,27 @@ TEST_CASE("provision: a network per mode behind one router, facts from Neutron's
     CHECK(peers == 2);  // east-west: the two other networks, through the router
   }
 
+  // The probe VMs' ports are in the project's default group and the agents'; the agents' group
+  // admits echo requests and nothing else of ICMPv6 (errors come through as related traffic).
+  int ports = 0, icmp_rules = 0;
+  for (const auto& r : cloud.fake.requests) {
+    if (r.method != Method::post) continue;
+    if (r.url.ends_with("/v2.0/ports")) {
+      const auto groups = json::parse(r.body)["port"]["security_groups"];
+      CHECK(groups.size() == 2);
+      CHECK(std::count(groups.begin(), groups.end(), "sg-default") == 1);
+      ++ports;
+    }
+    if (r.url.ends_with("/v2.0/security-group-rules")) {
+      const auto rule = json::parse(r.body)["security_group_rule"];
+      if (rule.value("protocol", "") != "ipv6-icmp") continue;
+      CHECK(rule.value("port_range_min", 0) == 128);
+      ++icmp_rules;
+    }
+  }
+  CHECK(ports == 3);
+  CHECK(icmp_rules == 1);
+
   // The api section passes on a conforming cloud ...
   for (const auto& [id, status] : api_verdicts(c, t.facts)) {
     CAPTURE(id);
@@ -383,6 +404,11 @@ TEST_CASE("provision: only what the selected testcases need is built", "[run]") 
     CHECK(t.facts.networks[0].name.ends_with("-sec"));
     CHECK(t.vms.size() == 2);  // attacker and victim
     CHECK(t.vms[0].plan["procedures"][0]["kind"] != "discover");
+    // They boot apart in a cloud: each waits for the other as long as a peer may take to boot.
+    for (const auto& vm : t.vms) {
+      const auto& p = vm.plan["procedures"][0];
+      CHECK(p.value(p["kind"] == "attack" ? "wait_ms" : "listen_ms", 0) == o.peer_patience.count());
+    }
   }
   SECTION("scs-0126's testcases: the modes' subnets for the API facts, no VM") {
     catalog::select_scs_testcases(c, {"scs-0126-default-subnetpool", "scs-0126-rbac-restricted"});

@@ -37,10 +37,10 @@ DC_REGION=RegionOne
 DC_MEMBER_PROJECT=v6c
 DC_MEMBER_USER=v6c-member
 
-# Neutron's backend: ML2/linuxbridge (the default) or ML2/OVN (what most clouds run today).
+# Neutron's backend: ML2/OVN (the default: what most clouds run today) or ML2/linuxbridge.
 # `up --backend` or V6C_DEVCLOUD_BACKEND chooses; `up` records the choice for status, check, down.
 DC_BACKENDS=(ovn linuxbridge)
-DC_DEFAULT_BACKEND=linuxbridge
+DC_DEFAULT_BACKEND=ovn
 DC_BACKEND_FILE=$DC_STATE/backend
 
 # Daemons through their Debian init scripts (start-stop-daemon + pid file; there is no systemd),

@@ -113,7 +113,10 @@ wait_port() { # port seconds
 
 start_service() {
   svc_running "$1" && return 0
-  if [[ $1 == neutron-server-ovn ]]; then start_neutron_server; else /etc/init.d/"$1" start; fi \
+  local env=()
+  # os-vif's default datapath made the userspace one for nova-compute (nova-compute-ovn/).
+  [[ $1 == nova-compute && $DC_BACKEND == ovn ]] && env=(PYTHONPATH="$DC_LIBEXEC/nova-compute-ovn")
+  if [[ $1 == neutron-server-ovn ]]; then start_neutron_server; else env "${env[@]}" /etc/init.d/"$1" start; fi \
     >>"$DC_LOG/start.log" 2>&1 || say "could not start $1"
 }
 # MariaDB and RabbitMQ may serve others on a shared host: `down` stops them only when `up` started them.

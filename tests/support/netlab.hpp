@@ -74,8 +74,7 @@ inline std::vector<int> processes_naming(const std::string& prefix) {
   for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
     const auto name = e.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos || std::stoi(name) == ::getpid()) continue;
-    std::ifstream in(e.path() / "cmdline", std::ios::binary);
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string cmdline = host::process_cmdline(std::stoi(name));
     if (cmdline.find(prefix) != std::string::npos) pids.push_back(std::stoi(name));
   }
   return pids;

@@ -213,37 +213,95 @@ Outcome ptb_delivered(const CheckInput& in) {
   });
 }
 
+// The first ICMPv6 error of this kind that an echo series drew, if any.
+const wire::Packet* first_error(const wire::EchoResult& e, IcmpErrorKind kind) {
+  for (const auto& p : e.errors)
+    if (const auto* err = p.as<wire::IcmpError>(); err && err->kind == kind) return &p;
+  return nullptr;
+}
+
+bool saw_icmp_error(const HostObservations& h, std::string_view id, IcmpErrorKind kind) {
+  auto found = find_result<wire::EchoResult>(h, id);
+  return found.result && first_error(*found.result, kind);
+}
+
 Outcome icmp_error_seen(const HostObservations& h, std::string_view id, IcmpErrorKind kind, const std::string& name,
                         const std::string& expected) {
   auto found = find_result<wire::EchoResult>(h, id);
   if (!found.result) return found.problem;
   const auto& e = *found.result;
   if (e.sent == 0) return error(host_name(h) + ": " + std::string(id) + " sent nothing");
-  for (const auto& p : e.errors)
-    if (const auto* err = p.as<wire::IcmpError>(); err && err->kind == kind)
-      return on_host(h, pass(expected, name + " from " + p.ctx.src_ip.str(),
-                             {packet_evidence(h, id, p, name + " for " + e.target.str(), "RFC 4890 §4.3.1")}));
+  if (const auto* p = first_error(e, kind))
+    return on_host(h, pass(expected, name + " from " + p->ctx.src_ip.str(),
+                           {packet_evidence(h, id, *p, name + " for " + e.target.str(), "RFC 4890 §4.3.1")}));
   return on_host(h, fail(expected, "no " + name + " for " + e.target.str() + " (" + std::to_string(e.errors.size()) +
                                        " other errors)",
                          {note_evidence(h, id, std::to_string(e.sent) + " sent to " + e.target.str() + ", no " + name)}));
 }
 
+// The errors a router sends reach the VM through its group (RFC 4890). A Destination
+// Unreachable that is missing while the same router's Time Exceeded came through the same
+// group was never sent (icmp6-addr-unreachable judges that): not measured, never PASS. A
+// missing Time Exceeded fails either way: the router MUST send it (RFC 4443 §3.3).
 Outcome icmp6_errors(const CheckInput& in) {
   if (!has_gateway(in)) return skip("the subnet has no gateway");
   const bool hop = offlink_target(in.facts, *in.network).has_value();
   const bool unreach = unassigned_target(in.facts, *in.network).has_value();
   if (!hop && !unreach) return not_measured("no off-link target to provoke ICMPv6 errors with");
   const std::string expected = "Time Exceeded and Destination Unreachable reach the VM";
+  std::string unsent;
   auto measured = for_each_host(in, [&](const HostObservations& h) {
-    std::vector<Outcome> parts;
-    if (hop) parts.push_back(icmp_error_seen(h, proc::kHoplimitFar, IcmpErrorKind::time_exceeded, "Time Exceeded", expected));
-    if (unreach)
-      parts.push_back(icmp_error_seen(h, proc::kUnreachFar, IcmpErrorKind::dest_unreachable, "Destination Unreachable", expected));
-    return combine(std::move(parts));
+    std::optional<Outcome> te;
+    if (hop) te = icmp_error_seen(h, proc::kHoplimitFar, IcmpErrorKind::time_exceeded, "Time Exceeded", expected);
+    if (!unreach) return *te;
+    auto du = icmp_error_seen(h, proc::kUnreachFar, IcmpErrorKind::dest_unreachable, "Destination Unreachable", expected);
+    if (te && te->status == Status::pass && du.status == Status::fail) {
+      unsent = du.actual + ", while the router's Time Exceeded passed the same security group: the "
+               "router sent none (icmp6-addr-unreachable)";
+      return *te;
+    }
+    return te ? combine({std::move(*te), std::move(du)}) : du;
   });
+  if (!unsent.empty()) return partly_measured(std::move(measured), "Destination Unreachable not measured: " + unsent);
   if (hop && unreach) return measured;
   return partly_measured(std::move(measured), hop ? "Destination Unreachable not measured: no unassigned address behind the router"
                                                   : "Time Exceeded not measured: no off-link target");
+}
+
+// RFC 4443 §3.1 (code 3) and RFC 4861 §7.2.2: a packet for an address on one of the router's
+// own links that does not resolve is answered with Address Unreachable. Judged only where the
+// probed address is on a tenant network: beyond the provider's upstream it is not the cloud's
+// router that answers.
+Outcome icmp6_addr_unreachable(const CheckInput& in) {
+  if (!has_gateway(in)) return skip("the subnet has no gateway");
+  const auto target = unassigned_target(in.facts, *in.network);
+  if (!target) return not_measured("no unassigned address behind the router");
+  const bool on_router_link = std::any_of(in.facts.networks.begin(), in.facts.networks.end(), [&](const auto& n) {
+    return target->prefix(n.subnet.prefix_length) == n.subnet.prefix.prefix(n.subnet.prefix_length);
+  });
+  if (!on_router_link)
+    return not_measured("the unassigned address probed (" + target->str() +
+                        ") lies beyond the upstream router, not on the cloud router's own links");
+  const std::string expected = "Destination Unreachable, code 3 (address unreachable), for " + target->str();
+  return for_each_host(in, [&](const HostObservations& h) {
+    auto found = find_result<wire::EchoResult>(h, proc::kUnreachFar);
+    if (!found.result) return found.problem;
+    const auto& e = *found.result;
+    if (e.sent == 0) return error(host_name(h) + ": " + std::string(proc::kUnreachFar) + " sent nothing");
+    if (const auto* p = first_error(e, IcmpErrorKind::dest_unreachable)) {
+      const auto code = p->as<wire::IcmpError>()->code;
+      const auto actual = "Destination Unreachable code " + std::to_string(code) + " from " + p->ctx.src_ip.str();
+      auto ev = packet_evidence(h, proc::kUnreachFar, *p, actual, "RFC 4443 §3.1");
+      return on_host(h, code == 3 ? pass(expected, actual, {ev}) : fail(expected, actual, {ev}));
+    }
+    if (!saw_icmp_error(h, proc::kHoplimitFar, IcmpErrorKind::time_exceeded))
+      return not_measured(host_name(h) + ": no Destination Unreachable, and no Time Exceeded either: a filter may have "
+                          "dropped both (icmp6-errors)");
+    return on_host(h, fail(expected, "none after " + std::to_string(e.sent) + " echo requests, while the router's Time "
+                                         "Exceeded reached the VM",
+                           {note_evidence(h, proc::kUnreachFar, std::to_string(e.sent) + " sent to " + e.target.str() +
+                                                                   ", no Destination Unreachable")}));
+  });
 }
 
 Outcome dns_aaaa(const CheckInput& in) {
@@ -302,6 +360,8 @@ std::vector<CheckSpec> connectivity_checks() {
        "echo-mtu-link, echo-1280", mtu_1280},
       {"ptb_delivered", false, {}, "pmtu-far", ptb_delivered},
       {"icmp6_errors", false, {}, "hoplimit-far (Time Exceeded), unreach-far (Destination Unreachable)", icmp6_errors},
+      {"icmp6_addr_unreachable", false, {}, "unreach-far (Destination Unreachable code 3), hoplimit-far",
+       icmp6_addr_unreachable},
       {"dns_aaaa", false, {}, "dns", dns_aaaa},
       {"metadata_v6", false, {}, "nd-metadata", metadata_v6},
   };

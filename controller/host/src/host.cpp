@@ -318,6 +318,16 @@ std::vector<pid_t> pids_in_netns(const std::vector<std::string>& namespaces) {
   return pids;
 }
 
+std::string process_cmdline(pid_t pid) {
+  std::string text;
+  const int fd = ::open(("/proc/" + std::to_string(pid) + "/cmdline").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return text;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) text.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return text;
+}
+
 void remove_netns(const std::string& netns) {
   // Only processes living inside our own namespace: never anything of the host's.
   auto pids = pids_in_netns({netns});

@@ -14,6 +14,7 @@ constexpr std::uint8_t kFaultHopLimit = 64;     // what a broken path leaves of 
 constexpr std::uint32_t kIpv6HeaderBytes = 40;  // nft's "ip6 length" is the payload length
 constexpr std::uint16_t kDhcpServerPort = 547;  // RFC 8415 §7.2
 constexpr std::uint16_t kDhcpClientPort = 546;
+constexpr std::uint32_t kDnsmasqLeaseMax = 1u << 24;  // Neutron's dnsmasq_lease_max default
 // ICMPv6 types (RFC 4443, RFC 4861, RFC 2710) as ip6tables writes them.
 constexpr int kIcmpDestUnreachable = 1, kIcmpPacketTooBig = 2, kIcmpTimeExceeded = 3;
 constexpr int kIcmpEchoRequest = 128, kIcmpMldQuery = 130, kIcmpRa = 134;
@@ -23,7 +24,7 @@ constexpr int kNaTargetBitOffset = 64;
 // radvd 2.19's defaults for what ra.py leaves unset (radvd.conf(5)).
 constexpr std::uint8_t kRadvdCurHopLimit = 64;
 constexpr std::uint32_t kRadvdValidLifetime = 86400, kRadvdPreferredLifetime = 14400;
-constexpr std::uint32_t kRadvdLifetimeFactor = 3;  // router, route and RDNSS lifetimes: 3 × MaxRtrAdvInterval
+constexpr std::uint32_t kRadvdLifetimeFactor = 3;  // router and route lifetimes: 3 × MaxRtrAdvInterval
 const Ip6 kMetadataIp = *Ip6::parse("fe80::a9fe:a9fe");  // kMetadataRoute's address
 constexpr std::uint8_t kMetadataRouteLength = 128;
 
@@ -65,10 +66,10 @@ void radvd_block(std::ostream& o, const LabModel& m, const LabNetwork& n, const 
   if (n.mode == kSlaac && !b.ra_rdnss_off && !n.dns_servers.empty()) {
     o << "   RDNSS";
     for (std::size_t i = 0; i < n.dns_servers.size() && i < kMaxRdnssEntries; ++i) o << " " << n.dns_servers[i].str();
-    // Not from ra.py: radvd 2.19 defaults the lifetime to MaxRtrAdvInterval, below RFC 8106
-    // §5.1's 3 × MaxRtrAdvInterval; the conforming lab states it, the fault keeps the default.
-    if (b.ra_rdnss_radvd_default_lifetime) o << " {};\n";
-    else o << " {\n        AdvRDNSSLifetime " << 3 * timers.max_interval_s << ";\n   };\n";
+    // ra.py states no lifetime: radvd's default (MaxRtrAdvInterval up to 2.19, three times
+    // that from 2.20). The fault states the short one, whatever the radvd.
+    if (b.ra_rdnss_lifetime_short) o << " {\n        AdvRDNSSLifetime " << timers.max_interval_s << ";\n   };\n";
+    else o << " {};\n";
   }
   // Not from ra.py: the lab's fault knobs, the rogue router's preference.
   if (b.ra_router_lifetime) o << "   AdvDefaultLifetime " << *b.ra_router_lifetime << ";\n";
@@ -132,7 +133,7 @@ wire::RouterAdvert router_advert(const LabModel& m, const LabNetwork& n) {
   ra.prefixes.push_back(pio);
   ra.routes.push_back({kMetadataIp, kMetadataRouteLength, 0, factor_lifetime});
   if (n.mode == kSlaac && !b.ra_rdnss_off && !n.dns_servers.empty()) {
-    wire::Rdnss rd{b.ra_rdnss_radvd_default_lifetime ? timers.max_interval_s : factor_lifetime, {}};
+    wire::Rdnss rd{timers.max_interval_s * (b.ra_rdnss_lifetime_short ? 1 : m.radvd_rdnss_lifetime_factor), {}};
     for (std::size_t i = 0; i < n.dns_servers.size() && i < kMaxRdnssEntries; ++i) rd.servers.push_back(n.dns_servers[i]);
     ra.rdnss.push_back(rd);
   }
@@ -151,12 +152,11 @@ wire::Plan advertiser_plan(const LabModel& m, const LabNetwork& n) {
 
 std::vector<std::string> dnsmasq_argv(const LabModel& m, const LabNetwork& n, const std::string& dir) {
   if (!has_dhcp(n)) return {};
+  // neutron/agent/linux/dhcp.py Dnsmasq._build_cmdline_callback with the agent's defaults.
   std::vector<std::string> argv = {
       "dnsmasq",
       "--no-hosts",
       "--no-resolv",
-      "--strict-order",
-      "--except-interface=lo",
       "--pid-file=" + dir + "/pid",
       "--dhcp-hostsfile=" + dir + "/host",
       "--addn-hosts=" + dir + "/addn_hosts",
@@ -165,11 +165,11 @@ std::vector<std::string> dnsmasq_argv(const LabModel& m, const LabNetwork& n, co
       "--dhcp-match=set:ipxe,175",
       "--dhcp-userclass=set:ipxe6,iPXE",
       "--local-service",
-      "--bind-interfaces",
-      "--interface=" + dhcp_port_ifname(n),
+      "--bind-dynamic",  // every interface of its own namespace: the network's DHCP port
       "--dhcp-range=set:" + subnet_tag(n) + "," + n.prefix.str() + ",static," +
           std::to_string(kSubnetPrefixLength) + "," + std::to_string(kDhcpLeaseSeconds) + "s",
-      "--dhcp-lease-max=" + std::to_string(n.vms.size() + 2),
+      "--dhcp-option-force=option:mtu," + std::to_string(n.mtu),
+      "--dhcp-lease-max=" + std::to_string(kDnsmasqLeaseMax),  // a /64's size, capped
       "--conf-file=/dev/null",
       "--domain=" + n.dns_domain,
       // Lab only: the log stays with the run's files, and root keeps access to them.
@@ -187,7 +187,8 @@ std::string dnsmasq_hosts(const LabModel& m, const LabNetwork& n) {
     const Ip6 addr = leased_address(m, n, p);
     std::string host = "host-" + p.fixed_ips.front().str();
     for (auto& c : host) c = c == ':' ? '-' : c;
-    o << p.mac.str() << "," << host << "." << n.dns_domain << ",[" << addr.str() << "]\n";
+    // dhcp.py _output_hosts_file: the tag makes the entry DHCPv6-only (HOST_DHCPV6_TAG).
+    o << p.mac.str() << ",tag:dhcpv6," << host << "." << n.dns_domain << ",[" << addr.str() << "]\n";
   };
   line(n.router);
   line(n.dhcp);

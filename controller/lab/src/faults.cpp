@@ -30,8 +30,8 @@ const std::vector<Fault>& faults() {
       {"rdnss-missing", "ra-rdnss", "no RDNSS option although the slaac subnet has DNS servers",
        [](Behaviour& b) { b.ra_rdnss_off = true; }},
       {"rdnss-lifetime-short", "ra-rdnss",
-       "RDNSS lifetime left at radvd 2.19's default (MaxRtrAdvInterval), as Neutron's ra.py writes it",
-       [](Behaviour& b) { b.ra_rdnss_radvd_default_lifetime = true; }},
+       "RDNSS lifetime MaxRtrAdvInterval, below 3 × MaxRtrAdvInterval (radvd's default up to 2.19)",
+       [](Behaviour& b) { b.ra_rdnss_lifetime_short = true; }},
       {"sllao-missing", "ra-sllao", "RAs without the source link-layer address option",
        [](Behaviour& b) { b.ra_sllao_off = true; }},
       {"rogue-router", "ra-single-router", "a second router advertises on the first tenant network",
@@ -66,8 +66,10 @@ const std::vector<Fault>& faults() {
        [](Behaviour& b) { b.sg_drops_icmp_errors = true; }},
       {"dns-down", "dns-aaaa", "the advertised DNS server does not answer",
        [](Behaviour& b) { b.dns_down = true; }, {}, true},
+      // ovn only: the radvd flavour, like Neutron's DHCP agent by default, holds no on-link
+      // metadata address to remove.
       {"no-metadata", "metadata-v6", "no metadata proxy holds fe80::a9fe:a9fe",
-       [](Behaviour& b) { b.metadata_absent = true; }, {}, true},
+       [](Behaviour& b) { b.metadata_absent = true; }, {}, true, false},
       {"no-ra-guard", "sec-ra-guard", "RAs sent by VMs are not dropped",
        [](Behaviour& b) { b.ra_guard_off = true; }},
       {"no-dhcp-shield", "sec-dhcp6-shield", "DHCPv6 server replies sent by VMs are not dropped",
@@ -102,6 +104,8 @@ const std::vector<Unexercised>& unexercised_requirements() {
       {"api-rbac-restricted", "API check: the lab has no Neutron API"},
       {"dhcp6-transport", "rewriting a reply's source on the bridge broke the whole exchange, not only this check"},
       {"ra-periodic", "only with --slow: periodic RAs take minutes at Neutron's intervals"},
+      {"icmp6-addr-unreachable", "the lab's unassigned address lies beyond the upstream router (so that east-west faults "
+                                 "do not hide icmp6-errors' Destination Unreachable): the cloud router is not asked"},
   };
   return all;
 }
@@ -109,7 +113,7 @@ const std::vector<Unexercised>& unexercised_requirements() {
 std::optional<std::string> apply_faults(LabModel& m, const std::vector<std::string>& names) {
   for (const auto& n : names) {
     const Fault* f = find_fault(n);
-    if (!f || (m.flavour == Flavour::ovn && !f->on_ovn)) return n;
+    if (!f || (m.flavour == Flavour::ovn ? !f->on_ovn : !f->on_radvd)) return n;
     f->apply(m.behaviour);
   }
   return std::nullopt;

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -99,8 +100,7 @@ std::vector<pid_t> daemons_of(const std::string& prefix) {
   for (const auto& e : fs::directory_iterator("/proc", ec)) {
     const auto name = e.path().filename().string();
     if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(e.path() / "cmdline", std::ios::binary);
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string cmdline = host::process_cmdline(std::stoi(name));
     for (auto at = cmdline.find(dir); at != std::string::npos; at = cmdline.find(dir, at + 1)) {
       auto lab_dir = cmdline.substr(at + 5, cmdline.find_first_of(std::string("/\0", 2), at + 5) - at - 5);
       if (selected(lab_dir, prefix)) {
@@ -263,7 +263,7 @@ void add_links(const LabModel& m) {
   root.push_back(veth(kUpstreamFarIfname, U, kVmIfname, m.far_ns(), m.upstream.far_mtu));
   for (const auto& n : m.networks) {
     if (!ovn) root.push_back(veth(router_port_ifname(n), m.router_ns(), n.router.bridge_port, S, n.mtu, n.router.mac));
-    root.push_back(veth(dhcp_port_ifname(n), m.dhcp_ns(), n.dhcp.bridge_port, S, n.mtu, n.dhcp.mac));
+    root.push_back(veth(dhcp_port_ifname(n), m.dhcp_ns(n), n.dhcp.bridge_port, S, n.mtu, n.dhcp.mac));
     for (const auto& vm : n.vms)
       if (!m.is_guest(vm))  // a guest's port is a tap, made in the switch namespace by build_bridges
         root.push_back(veth(kVmIfname, m.ns(vm.netns_suffix), vm.bridge_port, S, n.mtu, vm.mac));
@@ -323,22 +323,27 @@ void build_router(const LabModel& m) {
   }
 }
 
-// DHCP (qdhcp, or OVN's ovnmeta): one port per network holding the DHCP port's fixed IP and
-// the metadata address, which Neutron's metadata proxy holds in that namespace.
+// DHCP (qdhcp, or OVN's ovnmeta), a namespace per network: its port holds the DHCP port's
+// fixed IP. The metadata address fe80::a9fe:a9fe is on-link only in ovnmeta (the OVN metadata
+// agent binds it there). Neutron's DHCP agent adds it to the qdhcp port only with
+// enable_isolated_metadata or force_metadata (both off by default); a network with a router
+// reaches metadata through the router instead (the RA's route to fe80::a9fe:a9fe/128, the L3
+// agent's proxy), so the radvd flavour leaves it off.
 void build_dhcp_ports(const LabModel& m) {
-  std::vector<std::string> d = {"link set lo up"};
   for (const auto& n : m.networks) {
+    std::vector<std::string> d = {"link set lo up"};
     d.push_back("link set " + dhcp_port_ifname(n) + " up");
     d.push_back(addr(port_address(n.dhcp), kSubnetPrefixLength, dhcp_port_ifname(n)));
-    if (!m.behaviour.metadata_absent) d.push_back("addr add " + kMetadataAddress + " dev " + dhcp_port_ifname(n) + " nodad");
+    if (m.flavour == Flavour::ovn && !m.behaviour.metadata_absent)
+      d.push_back("addr add " + kMetadataAddress + " dev " + dhcp_port_ifname(n) + " nodad");
     // Lab only (timing): dnsmasq looks up a DHCPv6 client's MAC in the neighbour table and,
     // when it is missing, pings the client and sleeps 100 ms before it answers.
     if (m.flavour == Flavour::radvd)
       for (const auto& vm : n.vms)
         d.push_back("neigh replace " + wire::link_local_of(vm.mac).str() + " lladdr " + vm.mac.str() + " dev " +
                     dhcp_port_ifname(n) + " nud permanent");
+    host::ip_batch(d, m.dhcp_ns(n));
   }
-  host::ip_batch(d, m.dhcp_ns());
 }
 
 // Switch: a Linux bridge per network, every port attached.
@@ -440,7 +445,7 @@ void start_neutron_agents(const LabModel& m, const std::string& dir) {
     write_file(dir + "/dhcp-" + n.name + "/host", dnsmasq_hosts(m, n));
     write_file(dir + "/dhcp-" + n.name + "/addn_hosts", dnsmasq_addn_hosts(n));
     write_file(dir + "/dhcp-" + n.name + "/opts", dnsmasq_opts(m, n));
-    host::must(argv, m.dhcp_ns());
+    host::must(argv, m.dhcp_ns(n));
   }
   for (const auto& f : ready) wait_for_file(f, "the router's advertiser");
 }
@@ -448,6 +453,7 @@ void start_neutron_agents(const LabModel& m, const std::string& dir) {
 }  // namespace
 
 void Lab::build() {
+  if (model_.flavour == Flavour::radvd) model_.radvd_rdnss_lifetime_factor = installed_radvd_rdnss_lifetime_factor();
   const auto& m = model_;
   const auto start = Clock::now();
   std::string tmpl = "/tmp/" + m.prefix + "XXXXXX";
@@ -471,6 +477,17 @@ void Lab::build() {
     start_neutron_agents(m, dir_);
   }
   if (!m.behaviour.dns_down) host::must(dns_server_argv(m, dir_), m.upstream_ns());
+}
+
+std::uint32_t installed_radvd_rdnss_lifetime_factor() {
+  constexpr int kMajor = 2, kMinor = 20;  // radvd 17c43bf: RDNSS lifetime 3 × MaxRtrAdvInterval
+  const auto r = host::run({"radvd", "--version"});
+  const std::string text = r.out + r.err;  // radvd 2.19 prints it on stderr
+  int major = 0, minor = 0;
+  const auto at = text.find("Version:");
+  if (at == std::string::npos || std::sscanf(text.c_str() + at, "Version: %d.%d", &major, &minor) != 2)
+    throw host::HostError("radvd --version: no version in \"" + text.substr(0, 80) + "\"");
+  return major > kMajor || (major == kMajor && minor >= kMinor) ? 3 : 1;
 }
 
 std::vector<std::string> down(const std::string& prefix) {

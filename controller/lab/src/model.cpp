@@ -67,7 +67,8 @@ RaTimers LabModel::ra_timers() const {
 }
 
 std::vector<std::string> LabModel::all_netns() const {
-  std::vector<std::string> names = {upstream_ns(), far_ns(), dhcp_ns(), switch_ns()};
+  std::vector<std::string> names = {upstream_ns(), far_ns(), switch_ns()};
+  for (const auto& n : networks) names.push_back(dhcp_ns(n));
   if (flavour == Flavour::radvd) names.push_back(router_ns());  // OVN's router is logical
   for (const auto& [net, port] : vm_ports())
     if (!is_guest(*port)) names.push_back(ns(port->netns_suffix));

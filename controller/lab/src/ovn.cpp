@@ -27,7 +27,9 @@ constexpr std::uint8_t kGatewayNetworkIndex = 0xff;  // picks the gateway port's
 constexpr int kGatewayPortNumber = 1;
 // Neutron's DHCPv6 server_id: a MAC from base_mac that no port has (ovn_client.py).
 constexpr int kDhcpServerIdPortNumber = 0xfd;
-constexpr int kAclDropPriority = 1001;   // neutron/common/ovn/constants.py ACL_PRIORITY_DROP
+// neutron/common/ovn/constants.py ACL_PRIORITY_DROP: 1000 since Neutron 2a0b2c1dac (2026), which
+// moved 1001 to the per-group logging drop; 1001 before.
+constexpr int kAclDropPriority = 1000;
 constexpr int kAclAllowPriority = 1002;  // ACL_PRIORITY_ALLOW
 constexpr int kEchoRequestType = 128;    // RFC 4443 §4.1
 constexpr int kPacketTooBigType = 2;     // RFC 4443 §3.2
@@ -161,7 +163,7 @@ void add_router(Commands& c, const LabModel& m) {
   c.add({"lr-route-add", kRouter, "::/0", up.gateway.str()});
 }
 
-// Security groups as Neutron's port groups: every port in the drop group (priority 1001),
+// Security groups as Neutron's port groups: every port in the drop group (priority 1000),
 // the default group's allow-related rules at 1002 with remote-group ingress through the
 // address set OVN derives from the group, a group of its own for the attacker, and the probe
 // VMs' group admitting echo requests from anywhere (north-south-in).
@@ -251,7 +253,7 @@ void checksums_off(const LabModel& m) {
   std::vector<std::string> switch_side = {kRouterGatewayIfname};
   for (const auto& n : m.networks) {
     switch_side.push_back(n.dhcp.bridge_port);
-    tx_checksum_off(m.dhcp_ns(), {dhcp_port_ifname(n)});
+    tx_checksum_off(m.dhcp_ns(n), {dhcp_port_ifname(n)});
     for (const auto& vm : n.vms) {
       if (m.is_guest(vm)) continue;
       switch_side.push_back(vm.bridge_port);

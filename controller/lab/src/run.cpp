@@ -25,8 +25,10 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-// Beyond the plan's own windows: process start, pcap open, JSON write.
-constexpr auto kAgentSlack = 20s;
+// Beyond the discover window: the rest of the plan and process start, pcap open, JSON write.
+// The longest plan is a probe's whose ICMPv6 errors never come (hoplimit-far and unreach-far
+// wait about 15 s) on a network where nobody answers for the metadata address (3 s of NS).
+constexpr auto kAgentSlack = 30s;
 
 bool executable(const fs::path& p) { return !p.empty() && ::access(p.c_str(), X_OK) == 0; }
 

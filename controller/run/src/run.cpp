@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "v6c/catalog/plan.hpp"
 #include "v6c/cloud/compute.hpp"
@@ -9,6 +11,16 @@ namespace {
 
 constexpr int kAgentRamMb = 128;  // docs/image.md: the image works in 128 MB
 constexpr int kAgentDiskGb = 0;   // root.raw is 1 MiB; a 0 GB flavor takes the image's size
+
+// What each agent was asked and what it answered, as the lab leaves them: plan-<vm>.json and
+// <vm>.json, so a verdict can be traced back to the agent's own words.
+void write_agent_files(const std::string& dir, const Topology& t, const Collected& collected) {
+  if (dir.empty()) return;
+  std::filesystem::create_directories(dir);
+  for (const auto& vm : t.vms) std::ofstream(dir + "/plan-" + vm.name + ".json") << vm.plan.dump(2) << "\n";
+  for (const auto& [vm, report] : collected.reports)
+    std::ofstream(dir + "/" + vm + ".json") << nlohmann::json(report).dump(2) << "\n";
+}
 
 }  // namespace
 
@@ -53,6 +65,7 @@ catalog::Result run_cloud(cloud::Session& s, cloud::CleanupStack& cleanup, const
       if (inbound) external.probe(vm.name);
     });
   for (const auto& [vm, why] : collected.missing) o.progress("no report from " + vm + ": " + why);
+  write_agent_files(o.output_dir, topology, collected);
 
   catalog::Observations obs;
   obs.agents = collected.reports;

@@ -14,6 +14,7 @@ namespace {
 
 constexpr int kPrefixLength = 64;  // RFC 4291 §2.5.4: SLAAC needs a /64
 constexpr std::string_view kPeerMode = "slaac";
+constexpr int kIcmpv6EchoRequest = 128;  // RFC 4443 §4.1; Neutron takes an ICMP type as port_range_min
 // The CIDR of the mismatched-mode attempts when the user gave none: a documentation /64 that
 // no subnet is ever created in (the attempts must be refused; one that is not is deleted).
 constexpr const char* kInvalidModesCidr = "2001:db8:ffff:fffe::/64";
@@ -125,7 +126,7 @@ class Provisioner {
   std::vector<NetSpec> network_specs() const;
   Built build(const NetSpec& spec, std::size_t index);
   void merge(const std::vector<NetSpec>& specs, std::vector<Built>& built);
-  std::string group_for(const std::string& role) const;
+  json group_for(const std::string& role) const;
   cloud::Ipv6SubnetSpec subnet_spec(const std::string& name, const std::string& network_id, int cidr_index) const;
   json& api(const char* key) { return t_.facts.api[key]; }
 
@@ -142,7 +143,7 @@ class Provisioner {
   cloud::RbacPoliciesClient rbac_;
   Topology t_;
   std::optional<json> default_pool_, gateway_net_;
-  std::string default_group_;  // the project's "default" security group (with --security)
+  std::string default_group_;  // the project's "default" security group
   json address_modes_ = json::object();
   std::string api_net_;        // the ports-free network the API tries use
   int cidr_index_ = 0;         // the next /64 of --ipv6-cidr
@@ -195,9 +196,9 @@ void Provisioner::router() {
                            {"external_fixed_ips", gw_ips}};
 }
 
-// The agents' security group: ICMPv6 from anywhere (echo-in), everything among the agents.
-// sec-default-sg (scs-0115) is about the project's default group: the victim is in it and
-// the attacker is not, so the attacker's unsolicited packets must be dropped.
+// The agents' security group: echo requests from anywhere (echo-in), everything among the
+// agents. No other ICMPv6: the errors the VMs provoke must come through as the default group
+// lets them, as related traffic (icmp6-errors).
 void Provisioner::security_group() {
   const auto group = groups_.create_security_group({{"name", resource_name(o_, "agents")},
                                                     {"description", "v6conform agents"}});
@@ -205,18 +206,24 @@ void Provisioner::security_group() {
   rules_.create_security_group_rule({{"security_group_id", t_.security_group_id},
                                      {"direction", "ingress"},
                                      {"ethertype", "IPv6"},
-                                     {"protocol", "ipv6-icmp"}});
+                                     {"protocol", "ipv6-icmp"},
+                                     {"port_range_min", kIcmpv6EchoRequest}});
   rules_.create_security_group_rule({{"security_group_id", t_.security_group_id},
                                      {"direction", "ingress"},
                                      {"ethertype", "IPv6"},
                                      {"remote_group_id", t_.security_group_id}});
-  if (o_.security)
-    for (const auto& g : groups_.list_security_groups({{"name", "default"}, {"project_id", s_.project_id()}}))
-      default_group_ = g.value("id", std::string());
+  for (const auto& g : groups_.list_security_groups({{"name", "default"}, {"project_id", s_.project_id()}}))
+    default_group_ = g.value("id", std::string());
 }
 
-std::string Provisioner::group_for(const std::string& role) const {
-  return role == catalog::kRoleVictim && !default_group_.empty() ? default_group_ : t_.security_group_id;
+// sec-default-sg (scs-0115) is about the project's default group: the victim is in it alone
+// and the attacker is not, so the attacker's unsolicited packets must be dropped. The probe
+// VMs are in it too (icmp6-errors: "through the default security group"), and in the agents'.
+json Provisioner::group_for(const std::string& role) const {
+  json ids = json::array();
+  if (role != catalog::kRoleVictim || default_group_.empty()) ids.push_back(t_.security_group_id);
+  if (role != catalog::kRoleAttacker && !default_group_.empty()) ids.push_back(default_group_);
+  return ids;
 }
 
 // One network per mode; a single mode gets a peer network for east-west through the router.
@@ -292,7 +299,7 @@ Provisioner::Built Provisioner::build(const NetSpec& ns, std::size_t index) {
   for (const auto& [what, role] : ns.vms) {
     const auto vm_name = net_name + "-" + what;
     const auto port = ports_.create_port(
-        {{"name", vm_name}, {"network_id", b.network_id}, {"security_groups", json::array({group_for(role)})}});
+        {{"name", vm_name}, {"network_id", b.network_id}, {"security_groups", group_for(role)}});
     n.ports.push_back(port_facts(port, vm_name, role));
     b.vms.push_back({vm_name, net_name, port.value("id", std::string()), "", json()});
   }
@@ -451,6 +458,13 @@ json cloud_plan(wire::Plan plan, const std::string& run, const Options& o) {
   for (auto& p : plan.procedures)
     if (auto* echo = std::get_if<wire::EchoSpec>(&p.spec); echo && p.id.starts_with(catalog::proc::kEchoPeerPrefix))
       echo->patience_ms = o.peer_patience.count();
+  // Attacker and victim boot seconds to minutes apart in a cloud (the lab starts them together):
+  // each waits for the other as long as any peer may take to boot; both stop soon after the attack.
+  const auto patience = static_cast<std::uint32_t>(o.peer_patience.count());
+  for (auto& p : plan.procedures) {
+    if (auto* attack = std::get_if<wire::AttackSpec>(&p.spec)) attack->wait_ms = patience;
+    if (auto* victim = std::get_if<wire::VictimSpec>(&p.spec)) victim->listen_ms = patience;
+  }
   return plan;
 }
 

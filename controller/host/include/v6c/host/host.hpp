@@ -88,6 +88,9 @@ std::vector<std::string> list_links(const std::string& prefix);
 // PIDs of processes inside any of the namespaces (to end what a killed run left), in one
 // pass over /proc.
 std::vector<pid_t> pids_in_netns(const std::vector<std::string>& namespaces);
+// The process's command line, NUL-separated; empty when it has exited (which it may do
+// between listing /proc and reading: the read then fails with ESRCH).
+std::string process_cmdline(pid_t pid);
 // Kills every process inside the namespace and deletes it; ignores errors.
 void remove_netns(const std::string& netns);
 

@@ -18,6 +18,7 @@ struct Fault {
   void (*apply)(Behaviour&);
   std::vector<std::string> also_breaks = {};  // requirements that rest on the broken one
   bool on_ovn = false;       // the ovn flavour's build honours it (in its northbound database)
+  bool on_radvd = true;      // the radvd flavour's build honours it
 };
 
 const std::vector<Fault>& faults();

@@ -3,6 +3,7 @@
 // whatever a killed run left behind, found by name alone.
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,10 @@ std::string unique_prefix();
 // Nothing missing for this flavour: nullopt. Otherwise one line naming what to do (run as
 // root, install a package).
 std::optional<std::string> missing_environment(Flavour flavour);
+
+// The installed radvd's default RDNSS lifetime in MaxRtrAdvIntervals (LabModel's
+// radvd_rdnss_lifetime_factor): 3 from radvd 2.20, 1 before, from `radvd --version`.
+std::uint32_t installed_radvd_rdnss_lifetime_factor();
 
 // How long each phase took, for scripts/bench.
 struct Timings {

@@ -80,7 +80,7 @@ struct Behaviour {
   std::optional<std::uint8_t> ra_prefix_length;    // PIO length other than the subnet's
   bool ra_prefix_deprecated = false;               // preferred lifetime 0
   bool ra_rdnss_off = false;
-  bool ra_rdnss_radvd_default_lifetime = false;    // Neutron's template as is: lifetime MaxRtrAdvInterval
+  bool ra_rdnss_lifetime_short = false;            // AdvRDNSSLifetime = MaxRtrAdvInterval, stated
   std::optional<std::uint32_t> ra_router_lifetime; // AdvDefaultLifetime override
   bool ra_sllao_off = false;
   bool ra_unicast_only = false;                    // no periodic multicast RAs
@@ -111,7 +111,7 @@ struct Behaviour {
   bool rogue_router = false;                       // a second radvd on the link
   // Upstream and services.
   bool dns_down = false;
-  bool metadata_absent = false;                    // nobody holds fe80::a9fe:a9fe
+  bool metadata_absent = false;                    // nobody holds fe80::a9fe:a9fe (ovn flavour)
   // The API side: what Neutron reports, not what the network does.
   bool api_wrong_fixed_ip = false;                 // the address VMs' fixed IPs, where SLAAC forms them
 };
@@ -133,6 +133,9 @@ struct LabModel {
   Flavour flavour = Flavour::radvd;
   bool slow = false;
   std::string guest_image;    // lab --vm: probe VMs boot this agent image under QEMU (guest.hpp)
+  // radvd's default RDNSS lifetime in MaxRtrAdvIntervals: 1 up to radvd 2.19, 3 from 2.20
+  // (radvd 17c43bf, after RFC 8106 §5.1). Lab sets it from the installed radvd.
+  std::uint32_t radvd_rdnss_lifetime_factor = 1;
   std::vector<LabNetwork> networks;
   Upstream upstream;
   Behaviour behaviour;
@@ -141,7 +144,10 @@ struct LabModel {
   // Namespace names.
   std::string ns(const std::string& suffix) const { return prefix + suffix; }
   std::string router_ns() const { return ns("router"); }  // radvd flavour only
-  std::string dhcp_ns() const { return ns("dhcp"); }
+  // A network's DHCP namespace (qdhcp-<network>, or OVN's ovnmeta-<network>): one per network,
+  // so that each dnsmasq, bound as Neutron binds it (--bind-dynamic, no --interface), sees
+  // only its own port.
+  std::string dhcp_ns(const LabNetwork& n) const { return ns("dhcp" + std::to_string(n.index)); }
   std::string switch_ns() const { return ns("switch"); }  // bridges, or OVS and OVN
   std::string upstream_ns() const { return ns("up"); }
   std::string far_ns() const { return ns("far"); }

@@ -45,6 +45,7 @@ struct Options {
   bool slow = false;                           // the slow section (ra-periodic): listen MaxRtrAdvInterval
   std::string backend = "radvd";               // radvd (ML2/OVS, linuxbridge) or ovn
   std::chrono::seconds boot_timeout{900};      // all VMs booted and reported
+  std::string output_dir;                      // each VM's plan and report written here; empty: nowhere
   std::chrono::milliseconds peer_patience{120'000};  // a peer VM may still be booting
   std::chrono::milliseconds serve{180'000};          // an agent answers peers this long after its report
   std::function<void(const std::string&)> progress = [](const std::string&) {};
