@@ -177,7 +177,7 @@ TEST_CASE("a second requirement with the same check is planned for, not ignored"
   CHECK(o.slow);                        // ra-periodic is off, its namesake is not
 }
 
-TEST_CASE("plans read back as they were written; a wrong key is an error naming it", "[catalog]") {
+TEST_CASE("plans read back as they were written: a wrong key is an error naming it", "[catalog]") {
   World w;
   for (auto mode : {"slaac", "dhcpv6-stateless", "dhcpv6-stateful"}) {
     CAPTURE(mode);
