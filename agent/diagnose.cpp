@@ -5,7 +5,6 @@
 namespace v6c::agent {
 namespace {
 
-using nlohmann::json;
 using wire::ChainLink;
 using wire::DiagnosisStep;
 using wire::LinkState;
@@ -49,8 +48,8 @@ struct Walk {
   // The RA whose flags the host follows: the default router's, else the first.
   const wire::RouterAdvert& ra() const { return *(router ? router : &ras.front())->as<wire::RouterAdvert>(); }
 
-  wire::ProcedureRecord run(const json& spec) {
-    auto rec = runner.run(spec);
+  wire::ProcedureRecord run(std::string id, wire::ProcedureSpec spec) {
+    auto rec = runner.run({std::move(id), std::move(spec)});
     sink(rec);
     return rec;
   }
@@ -70,8 +69,8 @@ std::string why_ignored(const wire::Packet& p) {
 
 DiagnosisStep router_advert_step(Walk& w) {
   constexpr auto link = ChainLink::router_advert;
-  auto rec = w.run({{"id", "discover"}, {"kind", "discover"}, {"rs_count", kRsCount},
-                    {"rs_interval_ms", kRsIntervalMs}, {"window_ms", kRaWindowMs}});
+  auto rec = w.run("discover", wire::DiscoverSpec{.window_ms = kRaWindowMs, .rs_count = kRsCount,
+                                                     .rs_interval_ms = kRsIntervalMs});
   if (rec.status != "ok") return not_measured(link, rec);
   const auto& d = std::get<wire::DiscoverResult>(rec.result);
   for (const auto& p : d.ras) {
@@ -143,7 +142,7 @@ struct Attempt {
 };
 
 Attempt try_slaac(Walk& w, const wire::PrefixInfo& pi) {
-  auto rec = w.run({{"id", "dad"}, {"kind", "dad"}, {"prefix", pi.prefix.str()}, {"prefix_length", pi.length}});
+  auto rec = w.run("dad", wire::DadSpec{.prefix = pi.prefix.str(), .prefix_length = pi.length});
   if (rec.status != "ok") return {false, "not measured: dad could not run: " + rec.error, ""};
   const auto& dad = std::get<wire::DadResult>(rec.result);
   if (!dad.duplicate) {
@@ -157,7 +156,7 @@ Attempt try_slaac(Walk& w, const wire::PrefixInfo& pi) {
 }
 
 Attempt try_dhcp6_address(Walk& w) {
-  auto rec = w.run({{"id", "dhcp6"}, {"kind", "dhcp6"}, {"stateful", true}});
+  auto rec = w.run("dhcp6", wire::Dhcp6Spec{.stateful = true});
   if (rec.status != "ok") return {false, "not measured: dhcp6 could not run: " + rec.error, ""};
   w.dhcp6 = std::get<wire::Dhcp6Result>(rec.result);
   if (w.dhcp6->address) {
@@ -201,7 +200,7 @@ DiagnosisStep default_router_step(Walk& w) {
                   "the router's RA: a router lifetime above 0 (radvd: AdvDefaultLifetime; OpenStack: the subnet's "
                   "gateway is the router's interface)");
   const auto router = w.router->ctx.src_ip;
-  auto rec = w.run({{"id", "nd-router"}, {"kind", "neighbor"}, {"target", router.str()}});
+  auto rec = w.run("nd-router", wire::NeighborSpec{.target = router.str()});
   if (rec.status != "ok") return not_measured(link, rec);
   const auto& n = std::get<wire::NeighborResult>(rec.result);
   if (n.na) {
@@ -229,7 +228,7 @@ DiagnosisStep reachability_step(Walk& w) {
   if (!w.router_answers) return not_tried(link, "needs a default router that answers");
   if (w.o.target && !w.address) return not_tried(link, "needs an address to reach " + w.o.target->str() + " from");
   const auto target = w.o.target.value_or(w.router->ctx.src_ip);
-  auto rec = w.run({{"id", "echo"}, {"kind", "echo"}, {"target", target.str()}});
+  auto rec = w.run("echo", wire::EchoSpec{.target = target.str()});
   if (rec.status != "ok") return not_measured(link, rec);
   const auto& e = std::get<wire::EchoResult>(rec.result);
   if (!e.replies.empty())
@@ -297,7 +296,7 @@ DiagnosisStep resolver_step(Walk& w) {
   constexpr auto link = ChainLink::resolver;
   if (w.ras.empty()) return not_tried(link, "needs a router advertisement: it says where a DNS server is learnt");
   if (!advertised_resolver(w) && w.ra().other && !w.dhcp6) {
-    auto rec = w.run({{"id", "dhcp6-stateless"}, {"kind", "dhcp6"}, {"stateful", false}});
+    auto rec = w.run("dhcp6-stateless", wire::Dhcp6Spec{.stateful = false});
     if (rec.status != "ok") return not_measured(link, rec);
     w.dhcp6 = std::get<wire::Dhcp6Result>(rec.result);
   }
@@ -314,7 +313,7 @@ DiagnosisStep resolver_step(Walk& w) {
                      "names no domain (no DNSSL option, no DHCPv6 domain list)",
                      "run again with --name NAME");
   if (!server->is_link_local() && !w.address) return not_tried(link, "needs an address to ask " + server->str() + " from");
-  auto rec = w.run({{"id", "dns"}, {"kind", "dns"}, {"server", server->str()}, {"name", name}});
+  auto rec = w.run("dns", wire::DnsSpec{.server = server->str(), .name = name});
   if (rec.status != "ok") return not_measured(link, rec);
   return judge_answer(std::get<wire::DnsResult>(rec.result));
 }

@@ -1,38 +1,15 @@
 #include "plan.hpp"
 
-#include <set>
 #include <thread>
 
 #include "v6c/probe/procedures.hpp"
-#include "v6c/wire/json.hpp"
 
 namespace v6c::agent {
 namespace {
 
-using nlohmann::json;
 using std::chrono::milliseconds;
 
-const std::set<std::string> kKinds = {"discover", "dad", "dhcp6", "neighbor", "echo", "pmtu", "dns", "advertise",
-                                      "attack", "victim"};
-
-template <class T>
-T param(const json& spec, const char* key, T fallback) {
-  if (!spec.contains(key)) return fallback;
-  try {
-    return spec.at(key).get<T>();
-  } catch (const json::exception&) {
-    throw PlanError("procedure '" + spec.value("id", "?") + "': parameter '" + key + "' has the wrong type");
-  }
-}
-
 bool in_prefix(const wire::Ip6& a, const wire::Ip6& prefix, unsigned len) { return a.prefix(len) == prefix.prefix(len); }
-
-wire::Mac mac_param(const json& spec, const char* key) {
-  auto text = param(spec, key, std::string());
-  auto mac = wire::Mac::parse(text);
-  if (!mac) throw PlanError("procedure '" + spec.value("id", "?") + "' needs parameter '" + key + "' (a MAC address)");
-  return *mac;
-}
 
 }  // namespace
 
@@ -61,68 +38,55 @@ void Runner::wait_for_answer(const probe::EchoOptions& o, milliseconds patience)
   }
 }
 
-void validate_plan(const json& plan) {
-  if (!plan.is_object()) throw PlanError("a plan is a JSON object");
-  if (plan.value("schema", "") != kPlanSchema)
-    throw PlanError(std::string("plan schema must be \"") + kPlanSchema + "\"");
-  if (!plan.contains("procedures") || !plan["procedures"].is_array())
-    throw PlanError("a plan needs a \"procedures\" array");
-  std::set<std::string> ids;
-  for (const auto& p : plan["procedures"]) {
-    if (!p.is_object() || !p.contains("kind") || !p["kind"].is_string())
-      throw PlanError("every procedure needs a \"kind\"");
-    auto kind = p["kind"].get<std::string>();
-    if (!kKinds.count(kind)) throw PlanError("unknown procedure kind \"" + kind + "\"");
-    auto id = p.value("id", kind);
-    if (!ids.insert(id).second) throw PlanError("duplicate procedure id \"" + id + "\"");
-    // An attack's permission and the plan's interface must agree: a plan cannot name one
-    // interface and permit attacks on another (probe::attack then checks the link itself).
-    if (kind == "attack" && plan.contains("interface") && p.contains("attack") && p["attack"].is_object() &&
-        p["attack"].value("allowed_interface", "") != plan.value("interface", ""))
-      throw PlanError("procedure '" + id + "' permits attacks on \"" + p["attack"].value("allowed_interface", "") +
-                      "\", but the plan's interface is \"" + plan.value("interface", "") + "\"");
+void validate_plan(const wire::Plan& plan) {
+  // An attack's permission and the plan's interface must agree: a plan cannot name one
+  // interface and permit attacks on another (probe::attack then checks the link itself).
+  // No permission (an empty interface) is no conflict: probe::attack refuses to send.
+  for (const auto& p : plan.procedures) {
+    const auto* a = std::get_if<wire::AttackSpec>(&p.spec);
+    if (!a || plan.interface.empty() || a->attack.allowed_interface.empty()) continue;
+    if (a->attack.allowed_interface != plan.interface)
+      throw PlanError("procedure '" + p.id + "' permits attacks on \"" + a->attack.allowed_interface +
+                      "\", but the plan's interface is \"" + plan.interface + "\"");
   }
 }
 
-std::optional<wire::Ip6> Runner::resolve_opt(const json& spec, const char* key) {
-  if (!spec.contains(key)) return std::nullopt;
-  if (!spec[key].is_string()) throw PlanError(std::string("parameter '") + key + "' must be a string");
-  auto v = spec[key].get<std::string>();
+std::optional<wire::Ip6> Runner::resolve(const std::optional<wire::PlanAddress>& a) {
+  if (!a) return std::nullopt;
+  return resolve(*a);
+}
+
+wire::Ip6 Runner::resolve(const wire::PlanAddress& v) {
+  namespace sym = wire::sym;
   if (v.empty() || v[0] != '@') {
     auto a = wire::Ip6::parse(v);
-    if (!a) throw PlanError(std::string("parameter '") + key + "': not an IPv6 address: " + v);
-    return a;
+    if (!a) throw PlanError("not an IPv6 address: " + v);
+    return *a;
   }
   auto need = [&](const std::optional<wire::Ip6>& a, const char* what) -> wire::Ip6 {
     if (!a) throw probe::LinkError(probe::LinkError::Kind::other, v + " is unknown: " + what);
     return *a;
   };
-  if (v == "@ra-router") return need(state_.first_ra ? std::optional(state_.first_ra->ctx.src_ip) : std::nullopt,
-                                     "no RA was received");
-  if (v == "@ra-prefix") {
+  if (v == sym::kRaRouter)
+    return need(state_.first_ra ? std::optional(state_.first_ra->ctx.src_ip) : std::nullopt, "no RA was received");
+  if (v == sym::kRaPrefix) {
     if (state_.first_ra)
       for (const auto& p : state_.first_ra->as<wire::RouterAdvert>()->prefixes)
         if (p.autonomous) return p.prefix;
     return need(std::nullopt, "no RA with an autonomous prefix was received");
   }
-  if (v == "@slaac") return need(state_.slaac, "no SLAAC address was formed");
-  if (v == "@dhcp6") return need(state_.dhcp6, "no address was leased by DHCPv6");
-  if (v == "@global") return need(state_.slaac ? state_.slaac : state_.dhcp6, "no global address was formed or leased");
-  if (v == "@rdnss") return need(state_.rdnss, "no RDNSS option was received");
-  if (v == "@dhcp6-dns") return need(state_.dhcp6_dns, "DHCPv6 gave no DNS server");
-  if (v == "@dns") return need(state_.rdnss ? state_.rdnss : state_.dhcp6_dns, "neither RA nor DHCPv6 named a DNS server");
+  if (v == sym::kSlaac) return need(state_.slaac, "no SLAAC address was formed");
+  if (v == sym::kDhcp6) return need(state_.dhcp6, "no address was leased by DHCPv6");
+  if (v == sym::kGlobal) return need(state_.slaac ? state_.slaac : state_.dhcp6, "no global address was formed or leased");
+  if (v == sym::kRdnss) return need(state_.rdnss, "no RDNSS option was received");
+  if (v == sym::kDhcp6Dns) return need(state_.dhcp6_dns, "DHCPv6 gave no DNS server");
+  if (v == sym::kDns) return need(state_.rdnss ? state_.rdnss : state_.dhcp6_dns, "neither RA nor DHCPv6 named a DNS server");
   throw PlanError("unknown symbolic value " + v);
 }
 
-wire::Ip6 Runner::resolve(const json& spec, const char* key) {
-  auto a = resolve_opt(spec, key);
-  if (!a) throw PlanError("procedure '" + spec.value("id", "?") + "' needs parameter '" + key + "'");
-  return *a;
-}
-
 // Off-link targets go through a router: the plan's gateway, else the RA's sender.
-std::optional<wire::Ip6> Runner::gateway_for(const wire::Ip6& target, const json& spec) {
-  if (auto g = resolve_opt(spec, "gateway")) return g;
+std::optional<wire::Ip6> Runner::gateway_for(const wire::Ip6& target, const std::optional<wire::PlanAddress>& gateway) {
+  if (auto g = resolve(gateway)) return g;
   if (target.is_link_local() || target.is_multicast()) return std::nullopt;
   for (const auto& [prefix, len] : state_.on_link)
     if (in_prefix(target, prefix, len)) return std::nullopt;
@@ -130,8 +94,8 @@ std::optional<wire::Ip6> Runner::gateway_for(const wire::Ip6& target, const json
   return std::nullopt;
 }
 
-wire::Ip6 Runner::source_for(const wire::Ip6& target, const json& spec) {
-  if (auto s = resolve_opt(spec, "source")) return *s;
+wire::Ip6 Runner::source_for(const wire::Ip6& target, const std::optional<wire::PlanAddress>& source) {
+  if (auto s = resolve(source)) return *s;
   if (target.is_link_local() || target.is_multicast()) return link_.link_local();
   if (state_.slaac) return *state_.slaac;
   if (state_.dhcp6) return *state_.dhcp6;
@@ -161,117 +125,124 @@ void Runner::learn(const wire::ProcedureResult& r) {
   }
 }
 
-wire::ProcedureRecord Runner::run(const json& spec) {
+// The options of the probes, from the plan's structs: milliseconds become durations, plan
+// addresses become addresses.
+wire::ProcedureResult Runner::execute(const wire::DiscoverSpec& s) {
+  return probe::discover(link_, {.passive = s.passive,
+                                 .window = milliseconds(s.window_ms),
+                                 .rs_count = s.rs_count,
+                                 .rs_interval = milliseconds(s.rs_interval_ms),
+                                 .stop_at_first = s.stop_at_first,
+                                 .settle = milliseconds(s.settle_ms)});
+}
+
+wire::ProcedureResult Runner::execute(const wire::DadSpec& s) {
+  return probe::dad(link_, {.prefix = resolve(s.prefix),
+                            .prefix_length = s.prefix_length,
+                            .transmits = s.transmits,
+                            .retrans = milliseconds(s.retrans_ms)});
+}
+
+wire::ProcedureResult Runner::execute(const wire::Dhcp6Spec& s) {
+  return probe::dhcp6(link_, {.stateful = s.stateful, .timeout = milliseconds(s.timeout_ms), .retries = s.retries});
+}
+
+wire::ProcedureResult Runner::execute(const wire::NeighborSpec& s) {
+  return probe::neighbor(link_, {.target = resolve(s.target),
+                                 .source = resolve(s.source),
+                                 .timeout = milliseconds(s.timeout_ms),
+                                 .attempts = s.attempts});
+}
+
+wire::ProcedureResult Runner::execute(const wire::EchoSpec& s) {
+  probe::EchoOptions o;
+  o.target = resolve(s.target);
+  o.source = source_for(o.target, s.source);
+  o.gateway = gateway_for(o.target, s.gateway);
+  o.size = s.size;
+  o.hop_limit = s.hop_limit;
+  o.count = s.count;
+  o.interval = milliseconds(s.interval_ms);
+  o.timeout = milliseconds(s.timeout_ms);
+  o.retry_after = milliseconds(s.retry_after_ms);
+  const auto patience = milliseconds(s.patience_ms);
+  if (patience.count() > 0) o.error_answers = false;  // a peer VM: only its reply answers
+  wait_for_answer(o, patience);
+  return probe::echo(link_, o);
+}
+
+wire::ProcedureResult Runner::execute(const wire::PmtuSpec& s) {
+  probe::PmtuOptions o;
+  o.echo.target = resolve(s.target);
+  o.echo.source = source_for(o.echo.target, s.source);
+  o.echo.gateway = gateway_for(o.echo.target, s.gateway);
+  o.echo.timeout = milliseconds(s.timeout_ms);
+  o.sizes = s.sizes;
+  if (o.sizes.empty()) o.sizes = {wire::kMinIpv6Mtu, link_.mtu()};
+  return probe::pmtu(link_, o);
+}
+
+wire::ProcedureResult Runner::execute(const wire::DnsSpec& s) {
+  probe::DnsOptions o;
+  o.server = resolve(s.server);
+  o.name = s.name;
+  o.source = source_for(o.server, s.source);
+  o.gateway = gateway_for(o.server, s.gateway);
+  o.timeout = milliseconds(s.timeout_ms);
+  return probe::dns_aaaa(link_, o);
+}
+
+wire::ProcedureResult Runner::execute(const wire::AdvertiseSpec& s) {
+  probe::AdvertiseOptions o;
+  o.ra = s.ra;
+  o.interval = milliseconds(s.interval_ms);
+  o.duration = milliseconds(s.duration_ms);
+  o.answer_rs = s.answer_rs;
+  o.answer_delay = milliseconds(s.answer_delay_ms);
+  o.add_source_lla = s.add_source_lla;
+  o.stop = stop_;
+  if (o.duration.count() == 0 && !stop_) throw PlanError("advertise without duration_ms needs a stop signal");
+  return probe::advertise(link_, o);
+}
+
+wire::ProcedureResult Runner::execute(const wire::AttackSpec& s) {
+  // Safety (docs/security.md): attack frames only with the plan's explicit permission
+  // naming this very interface; probe::attack refuses otherwise.
+  probe::AttackOptions o;
+  o.allowed_interface = s.attack.allowed_interface;
+  o.attacks = s.attacks;
+  o.parties.victim_mac = s.victim_mac;
+  o.parties.victim_link_local = resolve(s.victim_link_local).value_or(wire::link_local_of(s.victim_mac));
+  o.parties.victim_address = resolve(s.victim_address);
+  o.parties.attacker_address = resolve(s.source);
+  o.parties.gateway = resolve(s.gateway);
+  o.parties.spoofed_source = resolve(s.spoofed_source);
+  o.count = s.count;
+  o.wait = milliseconds(s.wait_ms);
+  return probe::attack(link_, o);
+}
+
+wire::ProcedureResult Runner::execute(const wire::VictimSpec& s) {
+  probe::VictimOptions o;
+  o.parties.attacker_mac = s.attacker_mac;
+  o.parties.attacker_link_local = resolve(s.attacker_link_local).value_or(wire::link_local_of(s.attacker_mac));
+  o.parties.attacker_address = resolve(s.attacker_address);
+  o.parties.victim_address = resolve(s.address);
+  o.parties.gateway = resolve(s.gateway);
+  o.listen = milliseconds(s.listen_ms);
+  o.linger = milliseconds(s.linger_ms);
+  o.ra_wait = milliseconds(s.ra_wait_ms);
+  return probe::victim(link_, o);
+}
+
+wire::ProcedureRecord Runner::run(const wire::Procedure& p) {
   wire::ProcedureRecord rec;
-  rec.kind = spec.at("kind").get<std::string>();
-  rec.id = spec.value("id", rec.kind);
+  rec.kind = p.kind();
+  rec.id = p.id.empty() ? rec.kind : p.id;
   rec.started_us = probe::Link::now_us();
   auto start = probe::Clock::now();
   try {
-    if (rec.kind == "discover") {
-      probe::DiscoverOptions o;
-      o.passive = param(spec, "passive", false);
-      o.window = milliseconds(param(spec, "window_ms", 1500));
-      o.rs_count = param(spec, "rs_count", 1);
-      o.rs_interval = milliseconds(param(spec, "rs_interval_ms", 1000));
-      o.stop_at_first = param(spec, "stop_at_first", false);
-      o.settle = milliseconds(param(spec, "settle_ms", 0));
-      rec.result = probe::discover(link_, o);
-    } else if (rec.kind == "dad") {
-      probe::DadOptions o;
-      o.prefix = resolve(spec, "prefix");
-      o.prefix_length = static_cast<std::uint8_t>(param(spec, "prefix_length", 64));
-      o.transmits = param(spec, "transmits", 1);
-      o.retrans = milliseconds(param(spec, "retrans_ms", 1000));
-      rec.result = probe::dad(link_, o);
-    } else if (rec.kind == "dhcp6") {
-      probe::Dhcp6Options o;
-      o.stateful = param(spec, "stateful", true);
-      o.timeout = milliseconds(param(spec, "timeout_ms", 3000));
-      o.retries = param(spec, "retries", 2);
-      rec.result = probe::dhcp6(link_, o);
-    } else if (rec.kind == "neighbor") {
-      probe::NeighborOptions o;
-      o.target = resolve(spec, "target");
-      o.source = resolve_opt(spec, "source");
-      o.timeout = milliseconds(param(spec, "timeout_ms", 1000));
-      o.attempts = param(spec, "attempts", 3);
-      rec.result = probe::neighbor(link_, o);
-    } else if (rec.kind == "echo" || rec.kind == "pmtu") {
-      probe::EchoOptions o;
-      o.target = resolve(spec, "target");
-      o.source = source_for(o.target, spec);
-      o.gateway = gateway_for(o.target, spec);
-      o.size = param(spec, "size", 104u);
-      o.hop_limit = static_cast<std::uint8_t>(param(spec, "hop_limit", 64));
-      o.count = param(spec, "count", 3);
-      o.interval = milliseconds(param(spec, "interval_ms", 200));
-      o.timeout = milliseconds(param(spec, "timeout_ms", 1000));
-      o.retry_after = milliseconds(param(spec, "retry_after_ms", 0));
-      if (rec.kind == "echo") {
-        const auto patience = milliseconds(param(spec, "patience_ms", 0));
-        if (patience.count() > 0) o.error_answers = false;  // a peer VM: only its reply answers
-        wait_for_answer(o, patience);
-        rec.result = probe::echo(link_, o);
-      } else {
-        probe::PmtuOptions p{o, param(spec, "sizes", std::vector<std::uint32_t>{1280, link_.mtu()})};
-        rec.result = probe::pmtu(link_, p);
-      }
-    } else if (rec.kind == "dns") {
-      probe::DnsOptions o;
-      o.server = resolve(spec, "server");
-      o.name = param(spec, "name", std::string("localhost"));
-      o.source = source_for(o.server, spec);
-      o.gateway = gateway_for(o.server, spec);
-      o.timeout = milliseconds(param(spec, "timeout_ms", 2000));
-      rec.result = probe::dns_aaaa(link_, o);
-    } else if (rec.kind == "advertise") {
-      probe::AdvertiseOptions o;
-      try {
-        o.ra = spec.at("ra").get<wire::RouterAdvert>();
-      } catch (const std::exception& e) {
-        throw PlanError("procedure '" + rec.id + "': parameter 'ra' is not a router advertisement: " + e.what());
-      }
-      o.interval = milliseconds(param(spec, "interval_ms", 0));
-      o.duration = milliseconds(param(spec, "duration_ms", 0));
-      o.answer_rs = param(spec, "answer_rs", true);
-      o.answer_delay = milliseconds(param(spec, "answer_delay_ms", 0));
-      o.add_source_lla = param(spec, "add_source_lla", true);
-      o.stop = stop_;
-      if (o.duration.count() == 0 && !stop_) throw PlanError("advertise without duration_ms needs a stop signal");
-      rec.result = probe::advertise(link_, o);
-    } else if (rec.kind == "attack") {
-      // Safety (docs/security.md): attack frames only with the plan's explicit
-      // permission naming this very interface; probe::attack refuses otherwise.
-      probe::AttackOptions o;
-      if (spec.contains("attack") && spec["attack"].is_object())
-        o.allowed_interface = param(spec["attack"], "allowed_interface", std::string());
-      o.attacks = param(spec, "attacks", std::vector<std::string>{});
-      o.parties.victim_mac = mac_param(spec, "victim_mac");
-      o.parties.victim_link_local =
-          resolve_opt(spec, "victim_link_local").value_or(wire::link_local_of(o.parties.victim_mac));
-      o.parties.victim_address = resolve_opt(spec, "victim_address");
-      o.parties.attacker_address = resolve_opt(spec, "source");
-      o.parties.gateway = resolve_opt(spec, "gateway");
-      o.parties.spoofed_source = resolve_opt(spec, "spoofed_source");
-      o.count = param(spec, "count", 2);
-      o.wait = milliseconds(param(spec, "wait_ms", 2000));
-      rec.result = probe::attack(link_, o);
-    } else if (rec.kind == "victim") {
-      probe::VictimOptions o;
-      o.parties.attacker_mac = mac_param(spec, "attacker_mac");
-      o.parties.attacker_link_local =
-          resolve_opt(spec, "attacker_link_local").value_or(wire::link_local_of(o.parties.attacker_mac));
-      o.parties.attacker_address = resolve_opt(spec, "attacker_address");
-      o.parties.victim_address = resolve_opt(spec, "address");
-      o.parties.gateway = resolve_opt(spec, "gateway");
-      o.listen = milliseconds(param(spec, "listen_ms", 2000));
-      o.linger = milliseconds(param(spec, "linger_ms", 100));
-      o.ra_wait = milliseconds(param(spec, "ra_wait_ms", 5000));
-      rec.result = probe::victim(link_, o);
-    } else {
-      throw PlanError("unknown procedure kind \"" + rec.kind + "\"");
-    }
+    rec.result = std::visit([&](const auto& s) { return execute(s); }, p.spec);
     rec.status = "ok";
     learn(rec.result);
   } catch (const PlanError&) {

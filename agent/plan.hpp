@@ -1,26 +1,18 @@
-// Running procedures from a plan (schema "v6agent-plan/1", docs/agent-plan.md). Later
-// procedures may name what earlier ones learnt with symbolic values: "@ra-router" (the
-// first RA's source), "@ra-prefix" (its first autonomous prefix), "@slaac" (the address
-// DAD formed), "@dhcp6" (the leased address), "@global" (@slaac, else @dhcp6),
-// "@rdnss" / "@dhcp6-dns" (the first advertised DNS server).
+// Running procedures from a plan (wire/plan.hpp, docs/agent-plan.md). Later procedures may
+// name what earlier ones learnt with the symbols of wire::sym ("@slaac", "@ra-router", ...).
 #pragma once
 #include <atomic>
-#include <nlohmann/json.hpp>
 #include <optional>
-#include <stdexcept>
 #include <string>
 
 #include "v6c/probe/link.hpp"
 #include "v6c/probe/procedures.hpp"
+#include "v6c/wire/plan.hpp"
 #include "v6c/wire/results.hpp"
 
 namespace v6c::agent {
 
-struct PlanError : std::invalid_argument {
-  using std::invalid_argument::invalid_argument;
-};
-
-inline constexpr const char* kPlanSchema = "v6agent-plan/1";
+using wire::PlanError;
 
 // What the agent has learnt so far in this run.
 struct State {
@@ -33,17 +25,27 @@ struct State {
 class Runner {
  public:
   explicit Runner(probe::Link& link, const std::atomic<bool>* stop = nullptr) : link_(link), stop_(stop) {}
-  // Runs one procedure described by `spec` ({"id", "kind", params...}). Never throws for
-  // network trouble: that becomes status "error" in the record. Throws PlanError for a
-  // spec that cannot be understood.
-  wire::ProcedureRecord run(const nlohmann::json& spec);
+  // Runs one procedure. Never throws for network trouble: that becomes status "error" in the
+  // record. Throws PlanError for an address that is neither literal nor a known symbol.
+  wire::ProcedureRecord run(const wire::Procedure& p);
   const State& state() const { return state_; }
 
  private:
-  wire::Ip6 resolve(const nlohmann::json& spec, const char* key);
-  std::optional<wire::Ip6> resolve_opt(const nlohmann::json& spec, const char* key);
-  std::optional<wire::Ip6> gateway_for(const wire::Ip6& target, const nlohmann::json& spec);
-  wire::Ip6 source_for(const wire::Ip6& target, const nlohmann::json& spec);
+  wire::ProcedureResult execute(const wire::DiscoverSpec& s);
+  wire::ProcedureResult execute(const wire::DadSpec& s);
+  wire::ProcedureResult execute(const wire::Dhcp6Spec& s);
+  wire::ProcedureResult execute(const wire::NeighborSpec& s);
+  wire::ProcedureResult execute(const wire::EchoSpec& s);
+  wire::ProcedureResult execute(const wire::PmtuSpec& s);
+  wire::ProcedureResult execute(const wire::DnsSpec& s);
+  wire::ProcedureResult execute(const wire::AdvertiseSpec& s);
+  wire::ProcedureResult execute(const wire::AttackSpec& s);
+  wire::ProcedureResult execute(const wire::VictimSpec& s);
+
+  wire::Ip6 resolve(const wire::PlanAddress& a);
+  std::optional<wire::Ip6> resolve(const std::optional<wire::PlanAddress>& a);
+  std::optional<wire::Ip6> gateway_for(const wire::Ip6& target, const std::optional<wire::PlanAddress>& gateway);
+  wire::Ip6 source_for(const wire::Ip6& target, const std::optional<wire::PlanAddress>& source);
   void learn(const wire::ProcedureResult& r);
   // A peer VM may still be booting: single echoes, one a second, until one gets a reply (an
   // error is not enough) or `patience` runs out; then the measured echo starts ("patience_ms").
@@ -54,7 +56,8 @@ class Runner {
   State state_;
 };
 
-// Checks a whole plan before anything is sent; throws PlanError naming the bad field.
-void validate_plan(const nlohmann::json& plan);
+// What the agent checks of a whole plan beyond its shape, before anything is sent; throws
+// PlanError.
+void validate_plan(const wire::Plan& plan);
 
 }  // namespace v6c::agent

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <random>
 
 #include "api_options.hpp"
@@ -91,18 +92,9 @@ std::vector<catalog::ApiRetry> api_retries(const cloud::RetryLog& log) {
   return out;
 }
 
-int run_run(RunCliOptions& o, bool scs) {
-  auto fail = [&](const std::string& message, int code) {
-    if (scs) abort_all(o.scs_ids, message);
-    else std::fprintf(stderr, "v6conform: %s\n", message.c_str());
-    return code;
-  };
-  catalog::Catalog c;
-  try {
-    c = catalog::load_catalog(o.catalog_file.empty() ? catalog::default_catalog_path() : fs::path(o.catalog_file));
-  } catch (const catalog::CatalogError& e) {
-    return fail(std::string("malformed catalogue: ") + e.what(), kExitUsage);
-  }
+// The run's options from the command line and the catalogue; what the user got wrong is
+// returned as its message.
+std::optional<std::string> prepare(RunCliOptions& o, bool scs, catalog::Catalog& c) {
   auto& r = o.run;
   if (scs) {
     select_scs(c, o.scs_ids, r);
@@ -112,7 +104,7 @@ int run_run(RunCliOptions& o, bool scs) {
   if (!o.modes.empty() && o.modes != std::vector<std::string>{"all"}) r.modes = o.modes;
   if (!o.external_target.empty()) {
     r.external_target = wire::Ip6::parse(o.external_target);
-    if (!r.external_target) return fail("--external-target " + o.external_target + ": not an IPv6 address", kExitUsage);
+    if (!r.external_target) return "--external-target " + o.external_target + ": not an IPv6 address";
   }
   if (r.image.empty() && r.image_dir.empty()) r.image_dir = default_image_dir();
   r.run_id = new_run_id();
@@ -125,7 +117,61 @@ int run_run(RunCliOptions& o, bool scs) {
     // SCS mode: the harness counts INFO lines, so progress is INFO there.
     std::fprintf(stderr, "%s[%5.1f s] %s\n", scs ? "INFO: " : "", s, line.c_str());
   };
+  return std::nullopt;
+}
 
+// SIGINT/SIGTERM: delete the stack, then anything by the run's name prefix that was being
+// created at that moment, and exit 4.
+void delete_on_interrupt(cloud::CleanupStack& cleanup, cloud::Session& session, const std::string& prefix) {
+  cleanup_on_interrupt([&cleanup, &session, prefix] {
+    std::fprintf(stderr, "v6conform: interrupted, deleting %s*\n", prefix.c_str());
+    try {
+      cleanup.run();
+      cloud::cleanup_by_prefix(session, prefix);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "v6conform: cleanup: %s (run `v6conform cleanup --prefix %s`)\n", e.what(), prefix.c_str());
+    }
+  });
+}
+
+// After the run: keep or delete what it made, then the report; returns the exit code.
+int finish(RunCliOptions& o, bool scs, catalog::Result& result, cloud::CleanupStack& cleanup,
+           cloud::Connection& connection, const std::string& prefix) {
+  auto& r = o.run;
+  if (o.keep) {
+    std::fprintf(stderr, "v6conform: kept %zu resources; delete them with: v6conform cleanup --prefix %s\n",
+                 cleanup.size(), prefix.c_str());
+    cleanup.forget_all();
+  }
+  r.progress("deleting " + std::to_string(cleanup.size()) + " resources, then anything named " + prefix + "*");
+  const bool clean = o.keep || clean_up(cleanup, &connection, prefix);
+  r.progress("done");
+  result.api_retries = api_retries(connection.retries);
+  report::emit(result, o.emit);
+  if (!clean) {
+    // The verdicts are already out: say what is left behind, do not turn them into ABORT.
+    std::fprintf(stderr, "%ssome resources could not be deleted: run `v6conform cleanup --prefix %s`\n",
+                 scs ? "WARNING: " : "v6conform: ", prefix.c_str());
+  }
+  // The harness reads the verdicts from the lines; a non-zero exit would count as an abort.
+  if (scs) return kExitPass;
+  return clean ? catalog::exit_code(result) : kExitEnvironment;
+}
+
+int run_run(RunCliOptions& o, bool scs) {
+  auto fail = [&](const std::string& message, int code) {
+    if (scs) abort_all(o.scs_ids, message);
+    else std::fprintf(stderr, "v6conform: %s\n", message.c_str());
+    return code;
+  };
+  catalog::Catalog c;
+  try {
+    c = catalog::load_catalog(o.catalog_file.empty() ? catalog::default_catalog_path() : fs::path(o.catalog_file));
+  } catch (const catalog::CatalogError& e) {
+    return fail(std::string("malformed catalogue: ") + e.what(), kExitUsage);
+  }
+  if (auto problem = prepare(o, scs, c)) return fail(*problem, kExitUsage);
+  auto& r = o.run;
   std::unique_ptr<cloud::Connection> connection;
   cloud::CleanupStack cleanup;
   const auto prefix = run::resource_name(r, "");
@@ -140,37 +186,10 @@ int run_run(RunCliOptions& o, bool scs) {
       const auto problem = cloud::unprivileged_member_problem(connection->session.token().roles);
       if (!problem.empty()) return fail("pre-flight: " + problem, kExitEnvironment);
     }
-    // SIGINT/SIGTERM: delete the stack, then anything by the run's name prefix that was being
-    // created at that moment, and exit 4.
-    cleanup_on_interrupt([&cleanup, &session = connection->session, prefix] {
-      std::fprintf(stderr, "v6conform: interrupted, deleting %s*\n", prefix.c_str());
-      try {
-        cleanup.run();
-        cloud::cleanup_by_prefix(session, prefix);  // what was being created at that moment
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "v6conform: cleanup: %s (run `v6conform cleanup --prefix %s`)\n", e.what(), prefix.c_str());
-      }
-    });
+    delete_on_interrupt(cleanup, connection->session, prefix);
     auto result = run::run_cloud(connection->session, cleanup, c, r);
     yield_to_interrupt();
-    if (o.keep) {
-      std::fprintf(stderr, "v6conform: kept %zu resources; delete them with: v6conform cleanup --prefix %s\n",
-                   cleanup.size(), prefix.c_str());
-      cleanup.forget_all();
-    }
-    r.progress("deleting " + std::to_string(cleanup.size()) + " resources, then anything named " + prefix + "*");
-    const bool clean = o.keep || clean_up(cleanup, connection.get(), prefix);
-    r.progress("done");
-    result.api_retries = api_retries(connection->retries);
-    report::emit(result, o.emit);
-    if (!clean) {
-      // The verdicts are already out: say what is left behind, do not turn them into ABORT.
-      std::fprintf(stderr, "%ssome resources could not be deleted: run `v6conform cleanup --prefix %s`\n",
-                   scs ? "WARNING: " : "v6conform: ", prefix.c_str());
-    }
-    // The harness reads the verdicts from the lines; a non-zero exit would count as an abort.
-    if (scs) return kExitPass;
-    return clean ? catalog::exit_code(result) : kExitEnvironment;
+    return finish(o, scs, result, cleanup, *connection, prefix);
   } catch (const cloud::CloudError& e) {
     yield_to_interrupt();
     clean_up(cleanup, connection.get(), prefix);

@@ -295,6 +295,17 @@ TEST_CASE("one failing VM fails the network, one missing agent makes it an error
   CHECK_THAT(o.reason, Catch::Contains("vm2") && Catch::Contains("never reported"));
 }
 
+TEST_CASE("one VM passed and another was not measured: the network is not measured, never PASS", "[catalog]") {
+  auto o = combine({pass("3 replies", "vm1: 3/3"), not_measured("vm2: no unassigned address")});
+  CHECK(o.status == Status::skip);
+  CHECK(o.not_measured);
+  CHECK_THAT(o.reason, Catch::Contains("vm2: no unassigned address") && Catch::Contains("measured: vm1: 3/3"));
+  // What does not apply decides nothing; what failed or broke still decides.
+  CHECK(combine({pass("3 replies", "vm1: 3/3"), skip("no probe VM")}).status == Status::pass);
+  CHECK(combine({fail("3 replies", "vm1: 0/3"), not_measured("vm2")}).status == Status::fail);
+  CHECK(combine({error("vm1 never reported"), not_measured("vm2")}).status == Status::error);
+}
+
 TEST_CASE("security checks on a network without attacker and victim VMs are SKIP, not ERROR", "[catalog]") {
   // A cloud run without --security: nothing was asked, so nothing is missing.
   World w;

@@ -32,7 +32,7 @@ PlanOptions slow_options() {
 
 TEST_CASE("a slaac VM's plan asks for exactly what the checks read", "[catalog]") {
   World w;
-  auto plan = make_plan(w.facts, w.net(), w.net().ports[0], slow_options());
+  json plan = make_plan(w.facts, w.net(), w.net().ports[0], slow_options());
   CHECK(plan.at("schema") == "v6agent-plan/1");
   CHECK(plan.at("host") == "vm1");
   CHECK(plan.at("interface") == "eth0");
@@ -80,7 +80,7 @@ TEST_CASE("every procedure has a kind the agent knows and that kind's parameters
       {"dns", {"server", "name"}}};
   for (auto mode : {"slaac", "dhcpv6-stateless", "dhcpv6-stateful"}) {
     w.net().subnet.mode = mode;
-    auto plan = make_plan(w.facts, w.net(), w.net().ports[0], slow_options());
+    json plan = make_plan(w.facts, w.net(), w.net().ports[0], slow_options());
     for (const auto& p : plan.at("procedures")) {
       CAPTURE(mode, p.dump());
       auto kind = p.at("kind").get<std::string>();
@@ -93,7 +93,7 @@ TEST_CASE("every procedure has a kind the agent knows and that kind's parameters
 TEST_CASE("the subnet mode decides DAD and DHCPv6 and the source symbol", "[catalog]") {
   World w;
   w.make_stateful();
-  auto plan = make_plan(w.facts, w.net(), w.net().ports[0], PlanOptions{});
+  json plan = make_plan(w.facts, w.net(), w.net().ports[0], PlanOptions{});
   CHECK_FALSE(ids(plan).contains("dad"));
   CHECK_FALSE(ids(plan).contains("discover-passive"));
   CHECK(procedure_in(plan, "dhcp6").at("stateful") == true);
@@ -124,14 +124,14 @@ TEST_CASE("a second network adds routed peers and an unreachable target", "[cata
   net2.ports = {{"vm3", mac("fa:16:3e:00:00:13"), {wire::eui64_address(ip("2001:db8:3::"), mac("fa:16:3e:00:00:13"))}, "probe"},
                 {"attacker", mac("fa:16:3e:00:00:14"), {ip("2001:db8:3::14")}, "attacker"}};
   w.facts.networks.push_back(net2);
-  auto plan = make_plan(w.facts, w.facts.networks[0], w.facts.networks[0].ports[0], PlanOptions{});
+  json plan = make_plan(w.facts, w.facts.networks[0], w.facts.networks[0].ports[0], PlanOptions{});
   CHECK(procedure_in(plan, "echo-peer-vm3").at("gateway") == kGateway.str());
   CHECK_FALSE(ids(plan).contains("echo-peer-attacker"));  // only probe VMs are peers
   CHECK(procedure_in(plan, "unreach-far").at("target") == "2001:db8:2::dead:beef");  // far link first
   CHECK(procedure_in(plan, "unreach-far").contains("timeout_ms"));
   CHECK(procedure_in(plan, "unreach-far").at("interval_ms") == 20);  // the requests share one resolution
   CHECK(procedure_in(plan, "unreach-far").at("retry_after_ms") == 1000);
-  CHECK_FALSE(procedure_in(plan, "echo-gw-global").contains("retry_after_ms"));  // a reply is no error to lose
+  CHECK(procedure_in(plan, "echo-gw-global").at("retry_after_ms") == 0);  // a reply is no error to lose
 }
 
 TEST_CASE("plan options follow the catalogue", "[catalog]") {
@@ -152,7 +152,73 @@ TEST_CASE("plan options follow the catalogue", "[catalog]") {
 
 TEST_CASE("the external agent echoes every probe VM", "[catalog]") {
   World w;
-  auto plan = make_external_plan(w.facts, "external", PlanOptions{});
+  json plan = make_external_plan(w.facts, "external", PlanOptions{});
   CHECK(ids(plan) == std::set<std::string>{"echo-in-vm1", "echo-in-vm2"});
   CHECK(procedure_in(plan, "echo-in-vm1").at("target") == w.net().ports[0].fixed_ips[0].str());
+}
+
+TEST_CASE("a second requirement with the same check is planned for, not ignored", "[catalog]") {
+  World w;
+  auto c = load_catalog(default_catalog_path());
+  auto copy_of = [&](const std::string& id, const std::string& new_id) {
+    auto r = *c.find(id);
+    r.id = new_id;
+    return r;
+  };
+  auto strict = copy_of("ra-answered", "ra-answered-strict");
+  strict.params["bound_ms"] = 8000;
+  auto periodic = copy_of("ra-periodic", "ra-periodic-mine");
+  for (auto& r : c.requirements)
+    if (r.id == "ra-periodic") r.enabled = false;
+  c.requirements.push_back(strict);
+  c.requirements.push_back(periodic);
+  auto o = plan_options(c, w.facts);
+  CHECK(o.discover_window_ms == 9000);  // the stricter bound, plus the margin
+  CHECK(o.slow);                        // ra-periodic is off, its namesake is not
+}
+
+TEST_CASE("plans read back as they were written: a wrong key is an error naming it", "[catalog]") {
+  World w;
+  for (auto mode : {"slaac", "dhcpv6-stateless", "dhcpv6-stateful"}) {
+    CAPTURE(mode);
+    w.net().subnet.mode = mode;
+    const json written = make_plan(w.facts, w.net(), w.net().ports[0], slow_options());
+    CHECK(json(written.get<wire::Plan>()) == written);
+  }
+  const World slaac;
+  const json plan = make_plan(slaac.facts, slaac.facts.networks[0], slaac.facts.networks[0].ports[0], PlanOptions{});
+  auto error_for = [](const json& j) -> std::string {
+    try {
+      (void)j.get<wire::Plan>();
+    } catch (const wire::PlanError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  SECTION("an unknown key in a procedure") {
+    json bad = plan;
+    bad["procedures"][0]["widow_ms"] = 3000;
+    CHECK_THAT(error_for(bad), Catch::Contains("procedure 'discover'") && Catch::Contains("'widow_ms'"));
+  }
+  SECTION("an unknown key in the plan") {
+    json bad = plan;
+    bad["serve"] = 1;
+    CHECK_THAT(error_for(bad), Catch::Contains("unknown parameter 'serve'"));
+  }
+  SECTION("a key of the wrong type") {
+    json bad = plan;
+    bad["procedures"][0]["passive"] = "no";
+    CHECK_THAT(error_for(bad), Catch::Contains("'passive' has the wrong type"));
+  }
+  SECTION("a missing required key") {
+    json bad = plan;
+    bad["procedures"][1].erase("prefix");
+    CHECK_THAT(error_for(bad), Catch::Contains("procedure 'dad' needs parameter 'prefix'"));
+  }
+  SECTION("a missing optional key keeps the contract's default") {
+    json sparse = plan;
+    sparse["procedures"][0].erase("rs_count");
+    CHECK(std::get<wire::DiscoverSpec>(sparse.get<wire::Plan>().procedures[0].spec).rs_count ==
+          wire::DiscoverSpec{}.rs_count);
+  }
 }

@@ -99,7 +99,7 @@ TEST_CASE("security plans: who attacks whom, with the interface named", "[catalo
   }
   SECTION("our network: the attacker's permission names its interface, the victim knows the attacker") {
     s.network_is_ours = true;
-    auto plan = make_attacker_plan(net, *pair, o, s);
+    json plan = make_attacker_plan(net, *pair, o, s);
     CHECK(plan.at("host") == "x1");
     CHECK(plan.at("interface") == "ens3");
     REQUIRE(plan.at("procedures").size() == 1);
@@ -113,7 +113,7 @@ TEST_CASE("security plans: who attacks whom, with the interface named", "[catalo
     CHECK(a.at("source") == "2001:db8:1::e1");
     CHECK(a.at("gateway") == "2001:db8:1::1");
 
-    auto vplan = make_victim_plan(net, *pair, o, s);
+    json vplan = make_victim_plan(net, *pair, o, s);
     CHECK(vplan.at("host") == "b1");
     const auto& v = vplan.at("procedures")[0];
     CHECK(v.at("kind") == "victim");

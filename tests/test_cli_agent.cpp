@@ -44,6 +44,14 @@ TEST_CASE("v6agent: usage errors and missing interfaces have their own exit code
     CHECK(r.status == 2);
     CHECK(r.err.find("unknown procedure kind \"teleport\"") != std::string::npos);
   }
+  SECTION("plan with an unknown parameter: the key is named") {
+    auto r = agent({"run",
+                    dir.file("plan.json",
+                             R"({"schema":"v6agent-plan/1","procedures":[{"kind":"echo","target":"::1","sise":1280}]})"),
+                    "-i", "lo"});
+    CHECK(r.status == 2);
+    CHECK(r.err.find("unknown parameter 'sise'") != std::string::npos);
+  }
   SECTION("plan with the wrong schema") {
     auto r = agent({"run", dir.file("plan.json", R"({"schema":"v6agent-plan/9","procedures":[]})"), "-i", "lo"});
     CHECK(r.status == 2);

@@ -256,7 +256,7 @@ TEST_CASE("The advertiser's RA: what radvd sends for the same config", "[lab-mod
     REQUIRE_FALSE(apply_faults(late, {"rs-answered-late"}));
     CHECK(uses_advertiser(late));
     CHECK(router_advert(late, late.networks[0]) == router_advert(m, m.networks[0]));
-    CHECK(advertiser_plan(late, late.networks[0])["procedures"][0]["answer_delay_ms"] == 2400);
+    CHECK(nlohmann::json(advertiser_plan(late, late.networks[0]))["procedures"][0]["answer_delay_ms"] == 2400);
   }
   SECTION("faults reach the advertiser's RA too") {
     auto f = make_model("v6c-lt-", Flavour::radvd, {kSlaac});
@@ -264,7 +264,7 @@ TEST_CASE("The advertiser's RA: what radvd sends for the same config", "[lab-mod
     const auto ra = router_advert(f, f.networks[0]);
     CHECK_FALSE(ra.source_lla);
     CHECK(ra.mtu == 1400u);
-    const auto p = advertiser_plan(f, f.networks[0])["procedures"][0];
+    const auto p = nlohmann::json(advertiser_plan(f, f.networks[0]))["procedures"][0];
     CHECK(p["add_source_lla"] == false);
     CHECK(p["interval_ms"] == 0);
   }

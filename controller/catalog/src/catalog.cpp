@@ -325,6 +325,10 @@ std::vector<const Requirement*> select(const Catalog& c, const std::vector<std::
   return out;
 }
 
+void select_slow_section(Catalog& c, bool selected, const std::string& why_not) {
+  if (!selected) switch_off_section(c, kSlowSection, why_not);
+}
+
 bool section_enabled(const Catalog& c, std::string_view section) {
   return std::any_of(c.requirements.begin(), c.requirements.end(),
                      [&](const Requirement& r) { return r.enabled && r.section == section; });

@@ -8,7 +8,8 @@ namespace v6c::catalog {
 
 namespace {
 
-using nlohmann::json;
+using wire::EchoSpec;
+using wire::NeighborSpec;
 
 constexpr std::uint32_t kDiscoverMarginMs = 1000;  // RAs may be rate-limited (RFC 4861 §6.2.6: up to 500 ms)
 constexpr std::uint32_t kMsPerSecond = 1000;
@@ -24,166 +25,155 @@ constexpr std::uint32_t kErrorRetryMs = 1000;
 // MAX_RA_DELAY_TIME (RFC 4861 §10), so discover need not wait out its whole window.
 constexpr std::uint32_t kMaxRaDelayMs = 500;
 
-json procedure(std::string_view id, std::string_view kind) { return json{{"id", id}, {"kind", kind}}; }
+// The checks whose parameters shape the plan: every enabled requirement that uses one counts.
+constexpr std::string_view kCheckRaAnswered = "ra_answered";
+constexpr std::string_view kCheckMtu1280 = "mtu_1280";
+constexpr std::string_view kCheckRaPeriodic = "ra_periodic";
 
-json echo(std::string_view id, const std::string& target, const PlanOptions& o) {
-  json p = procedure(id, "echo");
-  p["target"] = target;
-  p["size"] = o.echo_size;
-  p["hop_limit"] = o.echo_hop_limit;
-  p["count"] = o.echo_count;
-  return p;
+void add(wire::Plan& plan, std::string_view id, wire::ProcedureSpec spec) {
+  plan.procedures.push_back({std::string(id), std::move(spec)});
 }
 
-json echo_from(std::string_view id, const wire::Ip6& target, std::string_view source,
-               const std::optional<wire::Ip6>& gateway, const PlanOptions& o) {
-  json p = echo(id, target.str(), o);
-  p["source"] = source;
-  if (gateway) p["gateway"] = gateway->str();
-  return p;
+// An echo from the VM's own address (`source`, a symbol), through `gateway` when off-link.
+EchoSpec echo_from(const wire::Ip6& target, std::string_view source, const std::optional<wire::Ip6>& gateway) {
+  EchoSpec e{.target = target.str(), .source = std::string(source)};
+  if (gateway) e.gateway = gateway->str();
+  return e;
+}
+
+// Router discovery, then the address the subnet mode hands out: what every VM runs.
+void add_address(wire::Plan& plan, const model::Subnet& subnet, const PlanOptions& o) {
+  add(plan, proc::kDiscover, wire::DiscoverSpec{.window_ms = o.discover_window_ms, .settle_ms = kMaxRaDelayMs});
+  if (detail::forms_slaac(subnet.mode))
+    add(plan, proc::kDad,
+        wire::DadSpec{.prefix = subnet.prefix.str(), .prefix_length = static_cast<std::uint8_t>(subnet.prefix_length)});
+  if (detail::runs_dhcp6(subnet.mode)) add(plan, proc::kDhcp6, wire::Dhcp6Spec{.stateful = subnet.mode == detail::kModeStateful});
+}
+
+// The gateway's link-local: the router port's (EUI-64 of its MAC, as Neutron's and OVN's
+// routers use), so that another router on the link cannot stand in for it; unknown port:
+// whoever sent the first RA. And the metadata service beside it.
+void add_link(wire::Plan& plan, const model::Network& net) {
+  const std::string gw_ll = net.router_port ? wire::link_local_of(net.router_port->mac).str()
+                                            : std::string(wire::sym::kRaRouter);
+  add(plan, proc::kNdGwLl, NeighborSpec{.target = gw_ll});
+  add(plan, proc::kEchoGwLl, EchoSpec{.target = gw_ll});
+  add(plan, proc::kNdMetadata, NeighborSpec{.target = kMetadataAddress.str()});
+}
+
+// What lies behind the gateway: errors the router must send, the path MTU, DNS.
+void add_beyond_gateway(wire::Plan& plan, const model::Facts& f, const model::Network& net, const wire::Ip6& gateway,
+                        std::string_view self, const PlanOptions& o) {
+  add(plan, proc::kNdGwGlobal, NeighborSpec{.target = gateway.str()});
+  add(plan, proc::kEchoGwGlobal, echo_from(gateway, self, std::nullopt));
+  if (auto far = detail::offlink_target(f, net)) {
+    auto e2e = echo_from(*far, self, gateway);
+    e2e.size = o.end_to_end_size;
+    add(plan, proc::kEcho1280, e2e);
+    auto hop = echo_from(*far, self, gateway);
+    hop.hop_limit = kHopLimitExpiring;
+    hop.retry_after_ms = kErrorRetryMs;
+    add(plan, proc::kHoplimitFar, hop);
+  }
+  if (auto unassigned = detail::unassigned_target(f, net)) {
+    auto unreach = echo_from(*unassigned, self, gateway);
+    unreach.timeout_ms = kUnreachTimeoutMs;
+    unreach.interval_ms = kUnreachIntervalMs;
+    unreach.retry_after_ms = kErrorRetryMs;
+    add(plan, proc::kUnreachFar, unreach);
+  }
+  if (f.external_target) add(plan, proc::kEchoFar, echo_from(*f.external_target, self, gateway));
+  if (detail::far_link_is_smaller(f, net)) {
+    // Sizes that fit the far link, then the tenant MTU, which must draw a Packet Too Big.
+    wire::PmtuSpec pmtu{.target = f.far_target->str(), .source = std::string(self), .gateway = gateway.str()};
+    pmtu.sizes = {wire::kMinIpv6Mtu};
+    if (*f.far_mtu > wire::kMinIpv6Mtu) pmtu.sizes.push_back(*f.far_mtu);
+    pmtu.sizes.push_back(net.mtu);
+    add(plan, proc::kPmtuFar, pmtu);
+  }
+  const auto& subnet = net.subnet;
+  if (!subnet.dns_servers.empty() && !f.dns_test_name.empty()) {
+    const auto& server = subnet.dns_servers.front();
+    wire::DnsSpec dns{.server = server.str(), .name = f.dns_test_name, .source = std::string(self)};
+    if (server.prefix(subnet.prefix_length) != subnet.prefix.prefix(subnet.prefix_length)) dns.gateway = gateway.str();
+    add(plan, proc::kDns, dns);
+  }
+}
+
+// Peers last: by then every agent has had time to form or lease its own address. Then a
+// network-MTU packet across the link itself: to a VM on the same network when there is one
+// (the link is what is tested, not the router's echo), else to the gateway.
+void add_peers(wire::Plan& plan, const model::Facts& f, const model::Network& net, const model::Port& port,
+               const std::optional<wire::Ip6>& gateway, std::string_view self) {
+  std::optional<wire::Ip6> link_peer;
+  for (const auto& peer : detail::peers_of(f, net, port)) {
+    add(plan, std::string(proc::kEchoPeerPrefix) + peer.port->name,
+        echo_from(peer.address, self, peer.on_link ? std::nullopt : gateway));
+    if (peer.on_link && !link_peer) link_peer = peer.address;
+  }
+  if (link_peer || gateway) {
+    auto mtu_link = echo_from(link_peer ? *link_peer : *gateway, self, std::nullopt);
+    mtu_link.size = net.mtu;
+    add(plan, proc::kEchoMtuLink, mtu_link);
+  }
+}
+
+// Each enabled requirement that uses `check`: a catalogue may hold several.
+template <class F>
+void for_each_enabled(const Catalog& c, std::string_view check, F&& f) {
+  for (const auto& r : c.requirements)
+    if (r.enabled && r.check == check) f(r);
 }
 
 }  // namespace
 
 PlanOptions plan_options(const Catalog& c, const model::Facts& f) {
   PlanOptions o;
-  if (const auto* r = c.find("ra-answered"); r && r->enabled)
-    o.discover_window_ms = std::max<std::uint32_t>(o.discover_window_ms,
-                                                   r->params.value("bound_ms", 0u) + kDiscoverMarginMs);
-  if (const auto* r = c.find("mtu-1280"); r && r->enabled)
-    o.end_to_end_size = r->params.value("min_mtu", kMinIpv6Mtu);
-  if (const auto* r = c.find("ra-periodic"); r && r->enabled) {
+  for_each_enabled(c, kCheckRaAnswered, [&](const Requirement& r) {
+    o.discover_window_ms = std::max<std::uint32_t>(o.discover_window_ms, r.params.value("bound_ms", 0u) + kDiscoverMarginMs);
+  });
+  // One end-to-end echo: the largest minimum asked for, which also carries any smaller one.
+  bool sized = false;
+  for_each_enabled(c, kCheckMtu1280, [&](const Requirement& r) {
+    const auto size = r.params.value("min_mtu", wire::kMinIpv6Mtu);
+    o.end_to_end_size = sized ? std::max(o.end_to_end_size, size) : size;
+    sized = true;
+  });
+  for_each_enabled(c, kCheckRaPeriodic, [&](const Requirement& r) {
+    const std::uint32_t interval_s =
+        f.max_rtr_adv_interval_s.value_or(r.params.value("default_max_rtr_adv_interval_s", 600u));
+    const std::uint32_t window_ms = interval_s * kMsPerSecond + kDiscoverMarginMs;
+    o.passive_window_ms = o.slow ? std::max(o.passive_window_ms, window_ms) : window_ms;
     o.slow = true;
-    std::uint32_t interval_s =
-        f.max_rtr_adv_interval_s.value_or(r->params.value("default_max_rtr_adv_interval_s", 600u));
-    o.passive_window_ms = interval_s * kMsPerSecond + kDiscoverMarginMs;
-  }
+  });
   return o;
 }
 
-json make_plan(const model::Facts& f, const model::Network& net, const model::Port& port, const PlanOptions& o) {
+wire::Plan make_plan(const model::Facts& f, const model::Network& net, const model::Port& port, const PlanOptions& o) {
   const auto& subnet = net.subnet;
   const std::string_view self = detail::address_symbol(subnet.mode);
   std::optional<wire::Ip6> gateway;  // a subnet without a gateway has nothing beyond the link
   if (!subnet.gateway_ip.is_unspecified()) gateway = subnet.gateway_ip;
-  json procs = json::array();
-
-  json discover = procedure(proc::kDiscover, "discover");
-  discover["window_ms"] = o.discover_window_ms;
-  discover["rs_count"] = o.rs_count;
-  discover["passive"] = false;
-  discover["settle_ms"] = kMaxRaDelayMs;
-  procs.push_back(discover);
-
-  if (detail::forms_slaac(subnet.mode)) {
-    json dad = procedure(proc::kDad, "dad");
-    dad["prefix"] = subnet.prefix.str();
-    dad["prefix_length"] = subnet.prefix_length;
-    procs.push_back(dad);
-  }
-  if (detail::runs_dhcp6(subnet.mode)) {
-    json dhcp6 = procedure(proc::kDhcp6, "dhcp6");
-    dhcp6["stateful"] = subnet.mode == detail::kModeStateful;
-    procs.push_back(dhcp6);
-  }
-  auto plan = [&] {
-    return json{{"schema", kPlanSchema}, {"host", port.name}, {"interface", o.interface}, {"procedures", procs}};
-  };
-  if (port.role == detail::kRoleAddress) return plan();
-
-  // The gateway's link-local: the router port's (EUI-64 of its MAC, as Neutron's and OVN's
-  // routers use), so that another router on the link cannot stand in for it; unknown port:
-  // whoever sent the first RA.
-  const std::string gw_ll = net.router_port ? wire::link_local_of(net.router_port->mac).str()
-                                            : std::string(sym::kRaRouter);
-  json nd_ll = procedure(proc::kNdGwLl, "neighbor");
-  nd_ll["target"] = gw_ll;
-  procs.push_back(nd_ll);
-  procs.push_back(echo(proc::kEchoGwLl, gw_ll, o));
-  json nd_md = procedure(proc::kNdMetadata, "neighbor");
-  nd_md["target"] = kMetadataAddress.str();
-  procs.push_back(nd_md);
-
-  if (gateway) {
-    json nd_global = procedure(proc::kNdGwGlobal, "neighbor");
-    nd_global["target"] = gateway->str();
-    procs.push_back(nd_global);
-    procs.push_back(echo_from(proc::kEchoGwGlobal, *gateway, self, std::nullopt, o));
-
-    if (auto far = detail::offlink_target(f, net)) {
-      json e2e = echo_from(proc::kEcho1280, *far, self, gateway, o);
-      e2e["size"] = o.end_to_end_size;
-      procs.push_back(e2e);
-      json hop = echo_from(proc::kHoplimitFar, *far, self, gateway, o);
-      hop["hop_limit"] = kHopLimitExpiring;
-      hop["retry_after_ms"] = kErrorRetryMs;
-      procs.push_back(hop);
-    }
-    if (auto unassigned = detail::unassigned_target(f, net)) {
-      json unreach = echo_from(proc::kUnreachFar, *unassigned, self, gateway, o);
-      unreach["timeout_ms"] = kUnreachTimeoutMs;
-      unreach["interval_ms"] = kUnreachIntervalMs;
-      unreach["retry_after_ms"] = kErrorRetryMs;
-      procs.push_back(unreach);
-    }
-    if (f.external_target) procs.push_back(echo_from(proc::kEchoFar, *f.external_target, self, gateway, o));
-    if (detail::far_link_is_smaller(f, net)) {
-      json pmtu = procedure(proc::kPmtuFar, "pmtu");
-      pmtu["target"] = f.far_target->str();
-      pmtu["source"] = self;
-      pmtu["gateway"] = gateway->str();
-      // Sizes that fit the far link, then the tenant MTU, which must draw a Packet Too Big.
-      json sizes = json::array({kMinIpv6Mtu});
-      if (*f.far_mtu > kMinIpv6Mtu) sizes.push_back(*f.far_mtu);
-      sizes.push_back(net.mtu);
-      pmtu["sizes"] = sizes;
-      procs.push_back(pmtu);
-    }
-    if (!subnet.dns_servers.empty() && !f.dns_test_name.empty()) {
-      const auto& server = subnet.dns_servers.front();
-      json dns = procedure(proc::kDns, "dns");
-      dns["server"] = server.str();
-      dns["name"] = f.dns_test_name;
-      dns["source"] = self;
-      if (server.prefix(subnet.prefix_length) != subnet.prefix.prefix(subnet.prefix_length))
-        dns["gateway"] = gateway->str();
-      procs.push_back(dns);
-    }
-  }
-  if (o.slow) {
-    json passive = procedure(proc::kDiscoverPassive, "discover");
-    passive["window_ms"] = o.passive_window_ms;
-    passive["rs_count"] = 0;
-    passive["passive"] = true;
-    procs.push_back(passive);
-  }
-  // Peers last: by then every agent has had time to form or lease its own address.
-  std::optional<wire::Ip6> link_peer;
-  for (const auto& peer : detail::peers_of(f, net, port)) {
-    procs.push_back(echo_from(std::string(proc::kEchoPeerPrefix) + peer.port->name, peer.address, self,
-                              peer.on_link ? std::nullopt : gateway, o));
-    if (peer.on_link && !link_peer) link_peer = peer.address;
-  }
-  // A network-MTU packet across the link itself: to a VM on the same network when there is
-  // one (the link is what is tested, not the router's echo), else to the gateway.
-  if (link_peer || gateway) {
-    json mtu_link = echo_from(proc::kEchoMtuLink, link_peer ? *link_peer : *gateway, self, std::nullopt, o);
-    mtu_link["size"] = net.mtu;
-    procs.push_back(mtu_link);
-  }
-  return plan();
+  wire::Plan plan{.host = port.name, .interface = o.interface};
+  add_address(plan, subnet, o);
+  if (port.role == detail::kRoleAddress) return plan;
+  add_link(plan, net);
+  if (gateway) add_beyond_gateway(plan, f, net, *gateway, self, o);
+  if (o.slow)
+    add(plan, proc::kDiscoverPassive, wire::DiscoverSpec{.passive = true, .window_ms = o.passive_window_ms, .rs_count = 0});
+  add_peers(plan, f, net, port, gateway, self);
+  return plan;
 }
 
-json make_external_plan(const model::Facts& f, const std::string& host, const PlanOptions& o,
-                        const std::optional<wire::Ip6>& source, const std::optional<wire::Ip6>& gateway) {
-  json procs = json::array();
+wire::Plan make_external_plan(const model::Facts& f, const std::string& host, const PlanOptions& o,
+                              const std::optional<wire::Ip6>& source, const std::optional<wire::Ip6>& gateway) {
+  wire::Plan plan{.host = host, .interface = o.interface};
   for (const auto& n : f.networks)
     for (const auto* p : detail::probe_ports(n))
-      if (auto a = detail::global_address(*p)) {
-        const auto id = std::string(proc::kEchoInPrefix) + p->name;
-        procs.push_back(source ? echo_from(id, *a, source->str(), gateway, o) : echo(id, a->str(), o));
-      }
-  return json{{"schema", kPlanSchema}, {"host", host}, {"interface", o.interface}, {"procedures", procs}};
+      if (auto a = detail::global_address(*p))
+        add(plan, std::string(proc::kEchoInPrefix) + p->name,
+            source ? echo_from(*a, source->str(), gateway) : EchoSpec{.target = a->str()});
+  return plan;
 }
 
 }  // namespace v6c::catalog

@@ -11,16 +11,20 @@ namespace v6c::catalog {
 
 namespace {
 
-using nlohmann::json;
-
 constexpr std::string_view kAttacksParam = "attacks";
 const std::string kStatusOk = "ok";
 
-json security_plan(const model::Port& host, const PlanOptions& o, json procedure) {
-  return json{{"schema", kPlanSchema},
-              {"host", host.name},
-              {"interface", o.interface},
-              {"procedures", json::array({std::move(procedure)})}};
+wire::Plan security_plan(const model::Port& host, const PlanOptions& o, std::string_view id, wire::ProcedureSpec spec) {
+  return {.host = host.name, .interface = o.interface, .procedures = {{std::string(id), std::move(spec)}}};
+}
+
+std::optional<std::string> text(const std::optional<wire::Ip6>& a) {
+  return a ? std::optional(a->str()) : std::nullopt;
+}
+
+std::optional<std::string> gateway_of(const model::Network& net) {
+  if (net.subnet.gateway_ip.is_unspecified()) return std::nullopt;
+  return net.subnet.gateway_ip.str();
 }
 
 // The record of the one procedure of `kind` in a report, if it ran.
@@ -54,35 +58,48 @@ std::vector<std::string> requested_attacks(const Catalog& c) {
   return ids;
 }
 
-json make_attacker_plan(const model::Network& net, const SecurityPair& pair, const PlanOptions& o,
-                        const SecurityPlanOptions& s) {
+wire::Plan make_attacker_plan(const model::Network& net, const SecurityPair& pair, const PlanOptions& o,
+                              const SecurityPlanOptions& s) {
   if (!s.network_is_ours)
     throw std::invalid_argument("attacks are planned only in networks this tool created (network " + net.name + ")");
-  const auto& victim = *pair.victim;
-  json p = {{"id", proc::kAttack}, {"kind", "attack"}};
-  p["attack"] = {{"allowed_interface", o.interface}};  // the agent refuses any other interface
-  p["attacks"] = s.attacks;
-  p["victim_mac"] = victim.mac.str();
-  if (auto a = detail::global_address(victim)) p["victim_address"] = a->str();
-  if (auto a = detail::global_address(*pair.attacker)) p["source"] = a->str();
-  if (!net.subnet.gateway_ip.is_unspecified()) p["gateway"] = net.subnet.gateway_ip.str();
-  p["count"] = s.count;
-  p["wait_ms"] = s.wait_ms;
-  return security_plan(*pair.attacker, o, std::move(p));
+  wire::AttackSpec a{.attack = {.allowed_interface = o.interface},  // the agent refuses any other interface
+                     .attacks = s.attacks,
+                     .victim_mac = pair.victim->mac};
+  a.victim_address = text(detail::global_address(*pair.victim));
+  a.source = text(detail::global_address(*pair.attacker));
+  a.gateway = gateway_of(net);
+  return security_plan(*pair.attacker, o, proc::kAttack, std::move(a));
 }
 
-json make_victim_plan(const model::Network& net, const SecurityPair& pair, const PlanOptions& o,
-                      const SecurityPlanOptions& s) {
-  const auto& attacker = *pair.attacker;
-  json p = {{"id", proc::kVictim}, {"kind", "victim"}};
-  p["attacker_mac"] = attacker.mac.str();
-  if (auto a = detail::global_address(attacker)) p["attacker_address"] = a->str();
-  if (auto a = detail::global_address(*pair.victim)) p["address"] = a->str();
-  if (!net.subnet.gateway_ip.is_unspecified()) p["gateway"] = net.subnet.gateway_ip.str();
-  p["listen_ms"] = s.listen_ms;
-  p["linger_ms"] = s.linger_ms;
-  p["ra_wait_ms"] = s.ra_wait_ms;
-  return security_plan(*pair.victim, o, std::move(p));
+wire::Plan make_victim_plan(const model::Network& net, const SecurityPair& pair, const PlanOptions& o,
+                            const SecurityPlanOptions&) {
+  wire::VictimSpec v{.attacker_mac = pair.attacker->mac};
+  v.attacker_address = text(detail::global_address(*pair.attacker));
+  v.address = text(detail::global_address(*pair.victim));
+  v.gateway = gateway_of(net);
+  return security_plan(*pair.victim, o, proc::kVictim, std::move(v));
+}
+
+wire::Plan plan_for_port(const model::Facts& f, const model::Network& net, const model::Port& port,
+                         const PlanOptions& o, const SecurityPlanOptions& s) {
+  if (auto pair = security_pair(net); pair && !s.attacks.empty()) {
+    if (&port == pair->attacker) return make_attacker_plan(net, *pair, o, s);
+    if (&port == pair->victim) return make_victim_plan(net, *pair, o, s);
+  }
+  return make_plan(f, net, port, o);
+}
+
+void pair_security_reports(const model::Facts& f, const std::vector<std::string>& attacks, Observations& obs,
+                           const std::function<std::string(const model::Port& victim)>& victim_pcap) {
+  if (attacks.empty()) return;
+  auto report = [&](const model::Port* p) -> const wire::AgentReport* {
+    auto it = obs.agents.find(p->name);
+    return it == obs.agents.end() ? nullptr : &it->second;
+  };
+  for (const auto& net : f.networks)
+    if (auto pair = security_pair(net))
+      obs.security[net.name] = security_observations(net, *pair, attacks, report(pair->attacker),
+                                                     report(pair->victim), victim_pcap(*pair->victim));
 }
 
 SecurityObservations security_observations(const model::Network& net, const SecurityPair& pair,

@@ -16,7 +16,7 @@ constexpr std::size_t kIidOffset = 8;
 bool is_known_mode(std::string_view m) { return m == kModeSlaac || m == kModeStateless || m == kModeStateful; }
 bool forms_slaac(std::string_view m) { return m == kModeSlaac || m == kModeStateless; }
 bool runs_dhcp6(std::string_view m) { return m == kModeStateless || m == kModeStateful; }
-std::string_view address_symbol(std::string_view m) { return m == kModeStateful ? sym::kDhcp6 : sym::kSlaac; }
+std::string_view address_symbol(std::string_view m) { return m == kModeStateful ? wire::sym::kDhcp6 : wire::sym::kSlaac; }
 
 bool is_probe(const model::Port& p) { return p.role.empty() || p.role == kRoleProbe; }
 

@@ -65,14 +65,17 @@ Outcome combine(std::vector<Outcome> parts) {
   auto any = [&](Status s) {
     return std::any_of(parts.begin(), parts.end(), [s](const Outcome& o) { return o.status == s; });
   };
-  Status decided = any(Status::fail)    ? Status::fail
-                   : any(Status::error) ? Status::error
-                   : any(Status::pass)  ? Status::pass
-                                        : Status::skip;
+  // A part not measured beside parts that passed leaves the whole not measured, never PASS;
+  // a part that does not apply decides nothing.
+  const bool unmeasured =
+      std::any_of(parts.begin(), parts.end(), [](const Outcome& o) { return o.status == Status::skip && o.not_measured; });
+  Status decided = any(Status::fail)                 ? Status::fail
+                   : any(Status::error)              ? Status::error
+                   : !unmeasured && any(Status::pass) ? Status::pass
+                                                     : Status::skip;
   Outcome out;
   out.status = decided;
-  out.not_measured = decided == Status::skip &&
-                     std::any_of(parts.begin(), parts.end(), [](const Outcome& o) { return o.not_measured; });
+  out.not_measured = decided == Status::skip && unmeasured;
   // Expected/actual/reason come from the parts that decided; evidence from all of them,
   // so a report shows the VMs that passed next to the one that failed.
   for (auto& p : parts) {
@@ -83,6 +86,10 @@ Outcome combine(std::vector<Outcome> parts) {
     }
     for (auto& e : p.evidence) out.evidence.push_back(std::move(e));
   }
+  std::string measured;
+  for (const auto& p : parts)
+    if (decided == Status::skip && p.status == Status::pass) append_unique(measured, p.actual);
+  if (!measured.empty()) out.reason += "; measured: " + measured;
   return out;
 }
 

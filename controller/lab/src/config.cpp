@@ -140,16 +140,14 @@ wire::RouterAdvert router_advert(const LabModel& m, const LabNetwork& n) {
   return ra;
 }
 
-nlohmann::json advertiser_plan(const LabModel& m, const LabNetwork& n) {
-  nlohmann::json p = {{"kind", "advertise"},
-                      {"id", "router-" + n.name},
-                      {"ra", router_advert(m, n)},
-                      {"add_source_lla", !m.behaviour.ra_sllao_off},
-                      {"answer_delay_ms", m.behaviour.ra_answer_delay_ms.value_or(0)},
-                      // Periodic at the shortest interval, so ra-periodic's MaxRtrAdvInterval holds.
-                      {"interval_ms", m.behaviour.ra_unicast_only ? 0 : m.ra_timers().min_interval_s * 1000}};
-  return {{"schema", "v6agent-plan/1"}, {"host", "router-" + n.name}, {"interface", router_port_ifname(n)},
-          {"procedures", nlohmann::json::array({p})}};
+wire::Plan advertiser_plan(const LabModel& m, const LabNetwork& n) {
+  const wire::AdvertiseSpec advertise{
+      .ra = router_advert(m, n),
+      .add_source_lla = !m.behaviour.ra_sllao_off,
+      // Periodic at the shortest interval, so ra-periodic's MaxRtrAdvInterval holds.
+      .interval_ms = m.behaviour.ra_unicast_only ? 0 : m.ra_timers().min_interval_s * 1000,
+      .answer_delay_ms = m.behaviour.ra_answer_delay_ms.value_or(0)};
+  return {.host = "router-" + n.name, .interface = router_port_ifname(n), .procedures = {{"router-" + n.name, advertise}}};
 }
 
 std::vector<std::string> dnsmasq_argv(const LabModel& m, const LabNetwork& n, const std::string& dir) {

@@ -129,17 +129,18 @@ std::vector<std::unique_ptr<Guest>> boot_guests(const Lab& lab, const model::Fac
       for (const auto& [n, p] : m.vm_ports()) {
         if (p->name != port.name || !m.is_guest(*p)) continue;
         auto plan = plan_for(net, port);
-        plan["run"] = port.name;
-        plan["host"] = port.name;
-        plan["after"] = "poweroff";
+        plan.run = port.name;
+        plan.host = port.name;
+        plan.after = "poweroff";
         if (peers) {
-          plan["answer_echo"] = true;
-          plan["serve_ms"] = std::chrono::milliseconds(kServe).count();
-          for (auto& proc : plan["procedures"])
-            if (proc.value("id", std::string()).starts_with(catalog::proc::kEchoPeerPrefix))
-              proc["patience_ms"] = std::chrono::milliseconds(kPeerPatience).count();
+          plan.answer_echo = true;
+          plan.serve_ms = std::chrono::milliseconds(kServe).count();
+          for (auto& proc : plan.procedures)
+            if (auto* echo = std::get_if<wire::EchoSpec>(&proc.spec);
+                echo && proc.id.starts_with(catalog::proc::kEchoPeerPrefix))
+              echo->patience_ms = std::chrono::milliseconds(kPeerPatience).count();
         }
-        std::ofstream(dir / ("plan-" + port.name + ".json")) << plan.dump(2);
+        std::ofstream(dir / ("plan-" + port.name + ".json")) << nlohmann::json(plan).dump(2);
         guests.push_back(std::make_unique<Guest>(image, m.prefix + port.name, GuestNic{p->bridge_port, p->mac, n->mtu},
                                                  m.switch_ns(), dir / ("vm-" + port.name), plan));
       }

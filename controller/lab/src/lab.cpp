@@ -415,7 +415,7 @@ std::vector<std::string> start_advertisers(const LabModel& m, const std::string&
   std::vector<std::string> ready;
   for (const auto& n : m.networks) {
     const std::string base = dir + "/router-" + n.name;
-    write_file(base + ".plan.json", advertiser_plan(m, n).dump(2));
+    write_file(base + ".plan.json", nlohmann::json(advertiser_plan(m, n)).dump(2));
     // setsid -f: it leaves our process group and outlives us like radvd (--keep, lab down);
     // no inherited pipe keeps host::must waiting. The pcap appears once its raw socket is open.
     host::must({"sh", "-c", "exec setsid -f \"$@\" </dev/null >/dev/null 2>>\"$0\"", base + ".log", agent.string(), "run",

@@ -29,7 +29,6 @@ using namespace std::chrono_literals;
 // The longest plan is a probe's whose ICMPv6 errors never come (hoplimit-far and unreach-far
 // wait about 15 s) on a network where nobody answers for the metadata address (3 s of NS).
 constexpr auto kAgentSlack = 30s;
-constexpr std::string_view kSlowSection = "slow";
 
 bool executable(const fs::path& p) { return !p.empty() && ::access(p.c_str(), X_OK) == 0; }
 
@@ -118,6 +117,18 @@ std::unique_ptr<FarObserver> watch_far(const Lab& lab, const catalog::Catalog& c
   }
 }
 
+// An agent's report into obs; none, or a malformed one, counts as missing: the evaluator
+// then says ERROR for what the agent should have measured, never PASS.
+void read_report(const fs::path& report, const fs::path& pcap, const std::string& host, catalog::Observations& obs) {
+  std::ifstream in(report);
+  if (!in) return;
+  try {
+    obs.agents[host] = nlohmann::json::parse(in).get<wire::AgentReport>();
+    obs.pcaps[host] = pcap.string();
+  } catch (const std::exception&) {
+  }
+}
+
 // north-south-in: the external host (the provider's upstream router) echoes every probe VM
 // through the Neutron router, once the VMs' agents have put their addresses in place.
 void run_external(const Lab& lab, const catalog::Catalog& c, const model::Facts& facts,
@@ -133,20 +144,66 @@ void run_external(const Lab& lab, const catalog::Catalog& c, const model::Facts&
   }
   const auto& up = lab.model().upstream;
   auto plan = catalog::make_external_plan(facts, obs.external_host, options, up.gateway, up.router_gateway_port);
-  plan["interface"] = kUpstreamProviderIfname;
+  plan.interface = kUpstreamProviderIfname;
   const fs::path plan_path = dir / "plan-external.json", report = dir / "external.json", pcap = dir / "external.pcap";
-  std::ofstream(plan_path) << plan.dump(2);
+  std::ofstream(plan_path) << nlohmann::json(plan).dump(2);
   auto r = host::run({agent.string(), "run", plan_path.string(), "--host", obs.external_host, "--json", report.string(),
                       "--pcap", pcap.string(), "-q"},
-                     lab.model().upstream_ns(), kAgentSlack + std::chrono::seconds(2 * plan["procedures"].size()));
-  std::ifstream in(report);
-  try {
-    if (in) {
-      obs.agents[obs.external_host] = nlohmann::json::parse(in).get<wire::AgentReport>();
-      obs.pcaps[obs.external_host] = pcap.string();
-    }
-  } catch (const std::exception&) {
-    // A malformed report counts as a missing one: north-south-in is ERROR, not PASS.
+                     lab.model().upstream_ns(), kAgentSlack + std::chrono::seconds(2 * plan.procedures.size()));
+  read_report(report, pcap, obs.external_host, obs);
+}
+
+struct RunningAgent {
+  std::string host;
+  fs::path report, pcap;
+  std::unique_ptr<host::Process> process;
+};
+
+// One agent per namespace VM port (guests run their own). Probe VMs first: their plans are
+// the long ones, so on a busy machine the last agent to start should be a short security
+// role, not a probe.
+std::vector<RunningAgent> start_agents(const Lab& lab, const model::Facts& facts, const PlanFor& plan_for,
+                                       const fs::path& dir, const fs::path& agent) {
+  std::vector<std::pair<const model::Network*, const model::Port*>> order;
+  for (bool probes : {true, false})
+    for (const auto& net : facts.networks)
+      for (const auto& port : net.ports)
+        if ((port.role == "probe") == probes) order.emplace_back(&net, &port);
+  std::vector<RunningAgent> agents;
+  for (const auto& [net, port] : order) {
+    const LabPort* lab_port = nullptr;
+    for (const auto& [n, p] : lab.model().vm_ports())
+      if (p->name == port->name) lab_port = p;
+    if (!lab_port || lab.model().is_guest(*lab_port)) continue;
+    RunningAgent r{port->name, dir / (port->name + ".json"), dir / (port->name + ".pcap"), nullptr};
+    const fs::path plan = dir / ("plan-" + port->name + ".json");
+    std::ofstream(plan) << nlohmann::json(plan_for(*net, *port)).dump(2);
+    r.process = std::make_unique<host::Process>(
+        host::Argv{agent.string(), "run", plan.string(), "-i", kVmIfname, "--host", port->name, "--json",
+                   r.report.string(), "--pcap", r.pcap.string(), "-q"},
+        lab.vm_netns(*lab_port), (dir / (port->name + ".log")).string());
+    agents.push_back(std::move(r));
+  }
+  return agents;
+}
+
+// Each agent's report, once it exits or the budget from `since` runs out (then it is ended).
+void wait_for_reports(std::vector<RunningAgent>& agents, std::chrono::milliseconds budget, Clock::time_point since,
+                      const Progress& progress, catalog::Observations& obs) {
+  const int total = static_cast<int>(agents.size());
+  int done = 0;
+  auto step = [&](const std::string& what) {
+    if (progress) progress(done, total, what);
+  };
+  step("probing: " + std::to_string(total) + " agents running, up to " +
+       std::to_string(std::chrono::duration_cast<std::chrono::seconds>(budget).count()) + " s");
+  for (auto& r : agents) {
+    const auto left = budget - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since);
+    r.process->wait(std::max(left, std::chrono::milliseconds(0)));
+    r.process->stop();  // an agent past its budget is ended; its report is then missing
+    ++done;
+    read_report(r.report, r.pcap, r.host, obs);
+    step(r.host + (obs.agents.contains(r.host) ? " reported" : ": no report"));
   }
 }
 
@@ -157,7 +214,7 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
   // Periodic RAs take minutes at real intervals: the slow section runs only with --slow,
   // when the lab's radvd advertises every few seconds.
   catalog::Catalog c = full;
-  if (!lab.model().slow) catalog::switch_off_section(c, kSlowSection, "slow section not selected (--slow)");
+  catalog::select_slow_section(c, lab.model().slow, "slow section not selected (--slow)");
   const auto facts = to_facts(lab.model());
   const auto options = catalog::plan_options(c, facts);
   const fs::path dir = out_dir.empty() ? fs::path(lab.files_dir()) : out_dir;
@@ -169,92 +226,23 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
   security.network_is_ours = true;  // the lab built every network it attacks
   security.attacks = catalog::requested_attacks(c);
   auto plan_for = [&](const model::Network& net, const model::Port& port) {
-    if (auto pair = catalog::security_pair(net); pair && !security.attacks.empty()) {
-      if (&port == pair->attacker) return catalog::make_attacker_plan(net, *pair, options, security);
-      if (&port == pair->victim) return catalog::make_victim_plan(net, *pair, options, security);
-    }
-    return catalog::make_plan(facts, net, port, options);
+    return catalog::plan_for_port(facts, net, port, options, security);
   };
 
-  struct Running {
-    std::string host;
-    fs::path report, pcap;
-    std::unique_ptr<host::Process> process;
-  };
   auto far = watch_far(lab, c, facts, dir);
   // lab --vm: the probe VMs boot first (guest.hpp).
   auto guests = boot_guests(lab, facts, plan_for, dir);
   const auto agents_start = Clock::now();  // the guests' agents run: the rest start with them
-
-  // Probe VMs first: their plans are the long ones, so on a busy machine the last agent to
-  // start should be a short security role, not a probe.
-  std::vector<std::pair<const model::Network*, const model::Port*>> order;
-  for (bool probes : {true, false})
-    for (const auto& net : facts.networks)
-      for (const auto& port : net.ports)
-        if ((port.role == "probe") == probes) order.emplace_back(&net, &port);
-  std::vector<Running> agents;
-  for (const auto& [net_ptr, port_ptr] : order) {
-    const auto& net = *net_ptr;
-    const auto& port = *port_ptr;
-    const LabPort* lab_port = nullptr;
-    for (const auto& [n, p] : lab.model().vm_ports())
-      if (p->name == port.name) lab_port = p;
-    if (!lab_port || lab.model().is_guest(*lab_port)) continue;
-    Running r;
-    r.host = port.name;
-    const fs::path plan = dir / ("plan-" + port.name + ".json");
-    r.report = dir / (port.name + ".json");
-    r.pcap = dir / (port.name + ".pcap");
-    std::ofstream(plan) << plan_for(net, port).dump(2);
-    r.process = std::make_unique<host::Process>(
-        host::Argv{agent.string(), "run", plan.string(), "-i", kVmIfname, "--host", port.name, "--json",
-                   r.report.string(), "--pcap", r.pcap.string(), "-q"},
-        lab.vm_netns(*lab_port), (dir / (port.name + ".log")).string());
-    agents.push_back(std::move(r));
-  }
-
+  auto agents = start_agents(lab, facts, plan_for, dir, agent);
   catalog::Observations obs;
   const auto budget = std::chrono::milliseconds(options.discover_window_ms) +
                       (options.slow ? std::chrono::milliseconds(options.passive_window_ms) : 0ms) + kAgentSlack;
-  const int total = static_cast<int>(agents.size());
-  int done = 0;
-  auto step = [&](const std::string& what) {
-    if (progress) progress(done, total, what);
-  };
-  step("probing: " + std::to_string(total) + " agents running, up to " +
-       std::to_string(std::chrono::duration_cast<std::chrono::seconds>(budget).count()) + " s");
-  for (auto& r : agents) {
-    const auto left = budget - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - agents_start);
-    r.process->wait(std::max(left, std::chrono::milliseconds(0)));
-    r.process->stop();  // an agent past its budget is ended; its report is then missing
-    ++done;
-    std::ifstream in(r.report);
-    try {
-      // No report: the evaluator says ERROR for what it should have measured.
-      if (in) {
-        obs.agents[r.host] = nlohmann::json::parse(in).get<wire::AgentReport>();
-        obs.pcaps[r.host] = r.pcap.string();
-      }
-    } catch (const std::exception&) {
-      // A malformed report counts as a missing one.
-    }
-    step(r.host + (obs.agents.contains(r.host) ? " reported" : ": no report"));
-  }
+  wait_for_reports(agents, budget, agents_start, progress, obs);
   collect_guests(guests, agents_start + budget, dir, obs);
   if (far) obs.far_seen = far->finish();
   run_external(lab, c, facts, options, dir, agent, !guests.empty(), obs);
-  for (const auto& net : facts.networks) {
-    auto pair = catalog::security_pair(net);
-    if (!pair || security.attacks.empty()) continue;
-    auto report = [&](const model::Port* p) -> const wire::AgentReport* {
-      auto it = obs.agents.find(p->name);
-      return it == obs.agents.end() ? nullptr : &it->second;
-    };
-    obs.security[net.name] = catalog::security_observations(net, *pair, security.attacks, report(pair->attacker),
-                                                            report(pair->victim),
-                                                            (dir / (pair->victim->name + ".pcap")).string());
-  }
+  catalog::pair_security_reports(facts, security.attacks, obs,
+                                 [&](const model::Port& victim) { return (dir / (victim.name + ".pcap")).string(); });
   if (timings) timings->probing = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
   return catalog::evaluate(c, facts, obs);
 }

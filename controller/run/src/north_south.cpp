@@ -13,18 +13,18 @@ namespace v6c::run {
 void ExternalEchoes::probe(const std::string& vm) {
   if (!why_not.empty() && report.procedures.empty()) return;  // this host cannot probe at all
   const auto id = std::string(catalog::proc::kEchoInPrefix) + vm;
-  const auto procs = plan.value("procedures", json::array());
-  auto it = std::find_if(procs.begin(), procs.end(), [&](const json& p) { return p.value("id", "") == id; });
-  if (it == procs.end()) return;  // not a probe VM, or no global address
-  const auto target = wire::Ip6::parse(it->value("target", std::string()));
+  auto it = std::find_if(plan.procedures.begin(), plan.procedures.end(), [&](const auto& p) { return p.id == id; });
+  if (it == plan.procedures.end()) return;  // not a probe VM, or no global address
+  const auto* echo = std::get_if<wire::EchoSpec>(&it->spec);
+  const auto target = echo ? wire::Ip6::parse(echo->target) : std::nullopt;
   if (!target) return;
   probe::HostEchoOptions o;
   o.target = *target;
-  o.size = it->value("size", o.size);
-  o.count = it->value("count", o.count);
+  o.size = echo->size;
+  o.count = echo->count;
   wire::ProcedureRecord rec;
   rec.id = id;
-  rec.kind = "echo";
+  rec.kind = wire::EchoSpec::kKind;
   rec.started_us = catalog::now_us();
   if (report.started_us == 0) report.started_us = rec.started_us;
   try {

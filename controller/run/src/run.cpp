@@ -28,7 +28,7 @@ catalog::Result run_cloud(cloud::Session& s, cloud::CleanupStack& cleanup, const
                           const Options& o) {
   // Periodic RAs take minutes at Neutron's intervals: the slow section runs only when asked.
   catalog::Catalog c = full;
-  if (!o.slow) catalog::switch_off_section(c, "slow", "slow section not selected (periodic RAs take minutes)");
+  catalog::select_slow_section(c, o.slow, "slow section not selected (periodic RAs take minutes)");
 
   const auto started = catalog::now_us();
   o.progress("authenticating to " + s.config().name);
@@ -76,17 +76,8 @@ catalog::Result run_cloud(cloud::Session& s, cloud::CleanupStack& cleanup, const
   obs.external_why_not = external.why_not;
   if (!external.why_not.empty()) o.progress("north-south-in: " + external.why_not);
   const auto attacks = o.security ? catalog::requested_attacks(c) : std::vector<std::string>{};
-  for (const auto& net : topology.facts.networks) {
-    auto pair = catalog::security_pair(net);
-    if (!pair || attacks.empty()) continue;
-    auto report = [&](const model::Port* p) -> const wire::AgentReport* {
-      auto it = obs.agents.find(p->name);
-      return it == obs.agents.end() ? nullptr : &it->second;
-    };
-    // No pcap leaves a cloud VM: the victim's report alone carries what it captured.
-    obs.security[net.name] =
-        catalog::security_observations(net, *pair, attacks, report(pair->attacker), report(pair->victim), "");
-  }
+  // No pcap leaves a cloud VM: the victim's report alone carries what it captured.
+  catalog::pair_security_reports(topology.facts, attacks, obs, [](const model::Port&) { return std::string(); });
   auto result = catalog::evaluate(c, topology.facts, obs);
   result.started = catalog::iso8601_utc(started);
   return result;

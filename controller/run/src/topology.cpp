@@ -88,182 +88,231 @@ json external_summary(const json& n) {
           {"port_security_enabled", n.value("port_security_enabled", false)}};
 }
 
-}  // namespace
-
-std::string resource_name(const Options& o, const std::string& what) { return o.prefix + o.run_id + "-" + what; }
-
-Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalog::Catalog& c, const Options& o) {
-  cloud::NetworksClient networks(s, &cleanup);
-  cloud::SubnetsClient subnets(s, &cleanup);
-  cloud::SubnetpoolsClient pools(s, &cleanup);
-  cloud::RoutersClient routers(s, &cleanup);
-  cloud::PortsClient ports(s, &cleanup);
-  cloud::SecurityGroupsClient groups(s, &cleanup);
-  cloud::SecurityGroupRulesClient rules(s, &cleanup);
-  cloud::RbacPoliciesClient rbac(s, &cleanup);
-
-  Topology t;
-  auto& f = t.facts;
-  f.source = s.config().name;
-  f.backend = o.backend;
-  f.external_target = o.external_target;
-  f.api = json::object();
-
-  // Subnet pools and external networks, as a project member sees them.
-  json pool_facts = json::array();
-  std::optional<json> default_pool;
-  for (const auto& p : pools.list_subnetpools()) {
-    pool_facts.push_back({{"name", p.value("name", std::string())},
-                          {"ip_version", p.value("ip_version", 0)},
-                          {"is_default", p.value("is_default", false)},
-                          {"shared", p.value("shared", false)}});
-    if (p.value("ip_version", 0) == 6 && p.value("is_default", false) && !default_pool) default_pool = p;
+// The steps of provision(), in the order they run; each records what Neutron answered.
+class Provisioner {
+ public:
+  Provisioner(cloud::Session& s, cloud::CleanupStack& cleanup, const catalog::Catalog& c, const Options& o)
+      : s_(s), c_(c), o_(o), networks_(s, &cleanup), subnets_(s, &cleanup), pools_(s, &cleanup),
+        routers_(s, &cleanup), ports_(s, &cleanup), groups_(s, &cleanup), rules_(s, &cleanup), rbac_(s, &cleanup) {
+    auto& f = t_.facts;
+    f.source = s.config().name;
+    f.backend = o.backend;
+    f.external_target = o.external_target;
+    f.api = json::object();
   }
-  f.api["subnetpools"] = pool_facts;
-  if (!default_pool && o.ipv6_cidr.empty())
-    throw cloud::ConfigError(
-        "the cloud offers no default IPv6 subnet pool; give --ipv6-cidr PREFIX to cut the test /64s from");
-  // Before anything is created: a prefix too small for the run is refused, not overrun.
-  if (!o.ipv6_cidr.empty()) nth_64(o.ipv6_cidr, cidr_64s_needed(o, default_pool.has_value()) - 1);
-  f.api["subnetpool_allocation"] = {{"ok", false}, {"error", default_pool ? "not tried" : "no default IPv6 pool"}};
 
-  json external = json::array();
-  std::optional<json> gateway_net;
-  for (const auto& n : networks.list_networks({{"router:external", "true"}})) {
-    external.push_back(external_summary(n));
-    const bool named = !o.external_network.empty() &&
-                       (n.value("name", std::string()) == o.external_network || n.value("id", std::string()) == o.external_network);
-    if (named || (o.external_network.empty() && n.value("is_default", false))) gateway_net = n;
-  }
-  f.api["external_networks"] = external;
-  if (!o.external_network.empty() && !gateway_net)
-    throw cloud::ConfigError("--external-network " + o.external_network + ": no such external network");
+  void pool_facts();
+  void external_network_facts();
+  void router();
+  void security_group();
+  void networks();
+  void address_mode_tries();
+  void forbidden_tries();
+  void plans();
+  Topology take() { return std::move(t_); }
 
-  // The router, with the provider network as its gateway when there is one.
-  json router_attrs = {{"name", resource_name(o, "router")}};
-  if (gateway_net) router_attrs["external_gateway_info"] = {{"network_id", gateway_net->value("id", std::string())}};
-  const auto router = routers.create_router(router_attrs);
-  t.router_id = router.value("id", std::string());
-  json gw_ips = json::array();
-  if (router.contains("external_gateway_info") && router["external_gateway_info"].is_object())
-    for (const auto& ip : router["external_gateway_info"].value("external_fixed_ips", json::array()))
-      gw_ips.push_back(ip.value("ip_address", std::string()));
-  f.api["router_gateway"] = {{"network", gateway_net ? gateway_net->value("name", std::string()) : ""},
-                             {"external_fixed_ips", gw_ips}};
-
-  // The agents' security group: echo requests from anywhere (echo-in), everything among the
-  // agents. No other ICMPv6: the errors the VMs provoke must come through as the default
-  // group lets them, as related traffic (icmp6-errors).
-  const auto group = groups.create_security_group({{"name", resource_name(o, "agents")},
-                                                   {"description", "v6conform agents"}});
-  t.security_group_id = group.value("id", std::string());
-  rules.create_security_group_rule({{"security_group_id", t.security_group_id},
-                                    {"direction", "ingress"},
-                                    {"ethertype", "IPv6"},
-                                    {"protocol", "ipv6-icmp"},
-                                    {"port_range_min", kIcmpv6EchoRequest}});
-  rules.create_security_group_rule({{"security_group_id", t.security_group_id},
-                                    {"direction", "ingress"},
-                                    {"ethertype", "IPv6"},
-                                    {"remote_group_id", t.security_group_id}});
-
-  // One network per mode; a single mode gets a peer network for east-west through the router.
-  // The modes are built concurrently (each one's calls wait on Neutron's agents), merged in order.
+ private:
   struct NetSpec {
     std::string name, mode;
     bool mode_under_test;
     std::vector<std::pair<std::string, std::string>> vms;  // name suffix, role
   };
-  // Only what the enabled requirements need (`v6conform scs` may ask for a few): the modes'
-  // subnets for the api section, their probe VMs for the network sections.
-  const bool probes = std::any_of(c.requirements.begin(), c.requirements.end(), [](const catalog::Requirement& r) {
-    return r.enabled && r.section != "api" && r.section != "security";
-  });
-  const bool api = catalog::section_enabled(c, "api");
-  std::vector<std::pair<std::string, std::string>> probe_vm;
-  if (probes) probe_vm = {{"vm", "probe"}};
-  std::vector<NetSpec> specs;
-  if (probes || api)
-    for (const auto& m : o.modes) specs.push_back({m, m, true, probe_vm});
-  if (probes && o.modes.size() == 1) specs.push_back({"peer", std::string(kPeerMode), false, probe_vm});
-  // The attacks get a network of their own, so a spoof that gets through cannot spoil the
-  // probes' measurements of the modes.
-  if (o.security)
-    specs.push_back({"sec", std::string(kPeerMode), false,
-                     {{"attacker", std::string(catalog::kRoleAttacker)}, {"victim", std::string(catalog::kRoleVictim)}}});
   struct Built {
     std::optional<model::Network> network;
     std::string network_id, allocated, error;
     int status = 0;
     std::vector<AgentVm> vms;
   };
-  // sec-default-sg (scs-0115) is about the project's default group: the victim is in it alone
-  // and the attacker is not, so the attacker's unsolicited packets must be dropped. The probe
-  // VMs are in it too (icmp6-errors: "through the default security group"), and in the agents'.
-  std::string default_group;
-  for (const auto& g : groups.list_security_groups({{"name", "default"}, {"project_id", s.project_id()}}))
-    default_group = g.value("id", std::string());
-  auto group_for = [&](const std::string& role) {
-    json ids = json::array();
-    if (role != catalog::kRoleVictim || default_group.empty()) ids.push_back(t.security_group_id);
-    if (role != catalog::kRoleAttacker && !default_group.empty()) ids.push_back(default_group);
-    return ids;
-  };
-  auto build = [&](std::size_t i) {
-    Built b;
-    const auto& mode = specs[i].mode;
-    const std::string net_name = resource_name(o, specs[i].name);
-    const auto net = networks.create_network({{"name", net_name}});
-    b.network_id = net.value("id", std::string());
-    cloud::Ipv6SubnetSpec spec;
-    spec.name = net_name + "-v6";
-    spec.network_id = b.network_id;
-    spec.ra_mode = spec.address_mode = mode;
-    if (default_pool) spec.subnetpool_id = default_pool->value("id", std::string());
-    else spec.cidr = nth_64(o.ipv6_cidr, static_cast<int>(i));
-    spec.prefixlen = kPrefixLength;
-    json subnet;
-    try {
-      subnet = subnets.create_subnet(cloud::ipv6_subnet_attributes(spec));
-    } catch (const cloud::QuotaExceeded&) {
-      throw;
-    } catch (const cloud::CloudError& e) {
-      b.error = e.what();
-      b.status = e.status();
-      networks.delete_network(b.network_id);
-      return b;
-    }
-    b.allocated = subnet.value("cidr", std::string());
-    if (!o.ipv4_cidr.empty())
-      subnets.create_subnet({{"name", net_name + "-v4"}, {"network_id", b.network_id}, {"ip_version", 4},
-                             {"cidr", o.ipv4_cidr}});
-    routers.add_router_interface(t.router_id, subnet.value("id", std::string()));
+  std::vector<NetSpec> network_specs() const;
+  Built build(const NetSpec& spec, std::size_t index);
+  void merge(const std::vector<NetSpec>& specs, std::vector<Built>& built);
+  json group_for(const std::string& role) const;
+  cloud::Ipv6SubnetSpec subnet_spec(const std::string& name, const std::string& network_id, int cidr_index) const;
+  json& api(const char* key) { return t_.facts.api[key]; }
 
-    model::Network n;
-    n.name = net_name;
-    n.mtu = net.value("mtu", 1500u);
-    n.subnet.name = spec.name;
-    n.subnet.mode = mode;
-    std::tie(n.subnet.prefix, n.subnet.prefix_length) = split_cidr(b.allocated);
-    if (auto gw = wire::Ip6::parse(subnet.value("gateway_ip", std::string()))) n.subnet.gateway_ip = *gw;
-    for (const auto& d : subnet.value("dns_nameservers", json::array()))
-      if (auto a = wire::Ip6::parse(d.get<std::string>())) n.subnet.dns_servers.push_back(*a);
-    // The router's port on this subnet: the RA source and the gateway the VMs must reach.
-    for (const auto& p : ports.list_ports({{"device_id", t.router_id}, {"network_id", b.network_id}}))
-      n.router_port = port_facts(p, "router", "router");
+  cloud::Session& s_;
+  const catalog::Catalog& c_;
+  const Options& o_;
+  cloud::NetworksClient networks_;
+  cloud::SubnetsClient subnets_;
+  cloud::SubnetpoolsClient pools_;
+  cloud::RoutersClient routers_;
+  cloud::PortsClient ports_;
+  cloud::SecurityGroupsClient groups_;
+  cloud::SecurityGroupRulesClient rules_;
+  cloud::RbacPoliciesClient rbac_;
+  Topology t_;
+  std::optional<json> default_pool_, gateway_net_;
+  std::string default_group_;  // the project's "default" security group
+  json address_modes_ = json::object();
+  std::string api_net_;        // the ports-free network the API tries use
+  int cidr_index_ = 0;         // the next /64 of --ipv6-cidr
+};
 
-    for (const auto& [what, role] : specs[i].vms) {
-      const auto vm_name = net_name + "-" + what;
-      const auto port = ports.create_port(
-          {{"name", vm_name}, {"network_id", b.network_id}, {"security_groups", group_for(role)}});
-      n.ports.push_back(port_facts(port, vm_name, role));
-      b.vms.push_back({vm_name, net_name, port.value("id", std::string()), "", json()});
-    }
-    b.network = std::move(n);
+// Subnet pools, as a project member sees them.
+void Provisioner::pool_facts() {
+  json pool_facts = json::array();
+  for (const auto& p : pools_.list_subnetpools()) {
+    pool_facts.push_back({{"name", p.value("name", std::string())},
+                          {"ip_version", p.value("ip_version", 0)},
+                          {"is_default", p.value("is_default", false)},
+                          {"shared", p.value("shared", false)}});
+    if (p.value("ip_version", 0) == 6 && p.value("is_default", false) && !default_pool_) default_pool_ = p;
+  }
+  api("subnetpools") = pool_facts;
+  if (!default_pool_ && o_.ipv6_cidr.empty())
+    throw cloud::ConfigError(
+        "the cloud offers no default IPv6 subnet pool; give --ipv6-cidr PREFIX to cut the test /64s from");
+  // Before anything is created: a prefix too small for the run is refused, not overrun.
+  if (!o_.ipv6_cidr.empty()) nth_64(o_.ipv6_cidr, cidr_64s_needed(o_, default_pool_.has_value()) - 1);
+  api("subnetpool_allocation") = {{"ok", false}, {"error", default_pool_ ? "not tried" : "no default IPv6 pool"}};
+}
+
+// External networks, and the one the router's gateway goes to.
+void Provisioner::external_network_facts() {
+  json external = json::array();
+  for (const auto& n : networks_.list_networks({{"router:external", "true"}})) {
+    external.push_back(external_summary(n));
+    const bool named = !o_.external_network.empty() && (n.value("name", std::string()) == o_.external_network ||
+                                                        n.value("id", std::string()) == o_.external_network);
+    if (named || (o_.external_network.empty() && n.value("is_default", false))) gateway_net_ = n;
+  }
+  api("external_networks") = external;
+  if (!o_.external_network.empty() && !gateway_net_)
+    throw cloud::ConfigError("--external-network " + o_.external_network + ": no such external network");
+}
+
+// The router, with the provider network as its gateway when there is one.
+void Provisioner::router() {
+  json router_attrs = {{"name", resource_name(o_, "router")}};
+  if (gateway_net_) router_attrs["external_gateway_info"] = {{"network_id", gateway_net_->value("id", std::string())}};
+  const auto router = routers_.create_router(router_attrs);
+  t_.router_id = router.value("id", std::string());
+  json gw_ips = json::array();
+  if (router.contains("external_gateway_info") && router["external_gateway_info"].is_object())
+    for (const auto& ip : router["external_gateway_info"].value("external_fixed_ips", json::array()))
+      gw_ips.push_back(ip.value("ip_address", std::string()));
+  api("router_gateway") = {{"network", gateway_net_ ? gateway_net_->value("name", std::string()) : ""},
+                           {"external_fixed_ips", gw_ips}};
+}
+
+// The agents' security group: echo requests from anywhere (echo-in), everything among the
+// agents. No other ICMPv6: the errors the VMs provoke must come through as the default group
+// lets them, as related traffic (icmp6-errors).
+void Provisioner::security_group() {
+  const auto group = groups_.create_security_group({{"name", resource_name(o_, "agents")},
+                                                    {"description", "v6conform agents"}});
+  t_.security_group_id = group.value("id", std::string());
+  rules_.create_security_group_rule({{"security_group_id", t_.security_group_id},
+                                     {"direction", "ingress"},
+                                     {"ethertype", "IPv6"},
+                                     {"protocol", "ipv6-icmp"},
+                                     {"port_range_min", kIcmpv6EchoRequest}});
+  rules_.create_security_group_rule({{"security_group_id", t_.security_group_id},
+                                     {"direction", "ingress"},
+                                     {"ethertype", "IPv6"},
+                                     {"remote_group_id", t_.security_group_id}});
+  for (const auto& g : groups_.list_security_groups({{"name", "default"}, {"project_id", s_.project_id()}}))
+    default_group_ = g.value("id", std::string());
+}
+
+// sec-default-sg (scs-0115) is about the project's default group: the victim is in it alone
+// and the attacker is not, so the attacker's unsolicited packets must be dropped. The probe
+// VMs are in it too (icmp6-errors: "through the default security group"), and in the agents'.
+json Provisioner::group_for(const std::string& role) const {
+  json ids = json::array();
+  if (role != catalog::kRoleVictim || default_group_.empty()) ids.push_back(t_.security_group_id);
+  if (role != catalog::kRoleAttacker && !default_group_.empty()) ids.push_back(default_group_);
+  return ids;
+}
+
+// One network per mode; a single mode gets a peer network for east-west through the router.
+// Only what the enabled requirements need (`v6conform scs` may ask for a few): the modes'
+// subnets for the api section, their probe VMs for the network sections.
+std::vector<Provisioner::NetSpec> Provisioner::network_specs() const {
+  const bool probes = std::any_of(c_.requirements.begin(), c_.requirements.end(), [](const catalog::Requirement& r) {
+    return r.enabled && r.section != "api" && r.section != "security";
+  });
+  const bool api_section = catalog::section_enabled(c_, "api");
+  std::vector<std::pair<std::string, std::string>> probe_vm;
+  if (probes) probe_vm = {{"vm", "probe"}};
+  std::vector<NetSpec> specs;
+  if (probes || api_section)
+    for (const auto& m : o_.modes) specs.push_back({m, m, true, probe_vm});
+  if (probes && o_.modes.size() == 1) specs.push_back({"peer", std::string(kPeerMode), false, probe_vm});
+  // The attacks get a network of their own, so a spoof that gets through cannot spoil the
+  // probes' measurements of the modes.
+  if (o_.security)
+    specs.push_back({"sec", std::string(kPeerMode), false,
+                     {{"attacker", std::string(catalog::kRoleAttacker)}, {"victim", std::string(catalog::kRoleVictim)}}});
+  return specs;
+}
+
+cloud::Ipv6SubnetSpec Provisioner::subnet_spec(const std::string& name, const std::string& network_id,
+                                               int cidr_index) const {
+  cloud::Ipv6SubnetSpec spec;
+  spec.name = name;
+  spec.network_id = network_id;
+  if (default_pool_) spec.subnetpool_id = default_pool_->value("id", std::string());
+  else spec.cidr = nth_64(o_.ipv6_cidr, cidr_index);
+  return spec;
+}
+
+// One network, its subnet on the router, its ports; a subnet the cloud refuses is recorded.
+Provisioner::Built Provisioner::build(const NetSpec& ns, std::size_t index) {
+  Built b;
+  const std::string net_name = resource_name(o_, ns.name);
+  const auto net = networks_.create_network({{"name", net_name}});
+  b.network_id = net.value("id", std::string());
+  auto spec = subnet_spec(net_name + "-v6", b.network_id, static_cast<int>(index));
+  spec.ra_mode = spec.address_mode = ns.mode;
+  spec.prefixlen = kPrefixLength;
+  json subnet;
+  try {
+    subnet = subnets_.create_subnet(cloud::ipv6_subnet_attributes(spec));
+  } catch (const cloud::QuotaExceeded&) {
+    throw;
+  } catch (const cloud::CloudError& e) {
+    b.error = e.what();
+    b.status = e.status();
+    networks_.delete_network(b.network_id);
     return b;
-  };
+  }
+  b.allocated = subnet.value("cidr", std::string());
+  if (!o_.ipv4_cidr.empty())
+    subnets_.create_subnet({{"name", net_name + "-v4"}, {"network_id", b.network_id}, {"ip_version", 4},
+                            {"cidr", o_.ipv4_cidr}});
+  routers_.add_router_interface(t_.router_id, subnet.value("id", std::string()));
+
+  model::Network n;
+  n.name = net_name;
+  n.mtu = net.value("mtu", 1500u);
+  n.subnet.name = spec.name;
+  n.subnet.mode = ns.mode;
+  std::tie(n.subnet.prefix, n.subnet.prefix_length) = split_cidr(b.allocated);
+  if (auto gw = wire::Ip6::parse(subnet.value("gateway_ip", std::string()))) n.subnet.gateway_ip = *gw;
+  for (const auto& d : subnet.value("dns_nameservers", json::array()))
+    if (auto a = wire::Ip6::parse(d.get<std::string>())) n.subnet.dns_servers.push_back(*a);
+  // The router's port on this subnet: the RA source and the gateway the VMs must reach.
+  for (const auto& p : ports_.list_ports({{"device_id", t_.router_id}, {"network_id", b.network_id}}))
+    n.router_port = port_facts(p, "router", "router");
+  for (const auto& [what, role] : ns.vms) {
+    const auto vm_name = net_name + "-" + what;
+    const auto port = ports_.create_port(
+        {{"name", vm_name}, {"network_id", b.network_id}, {"security_groups", group_for(role)}});
+    n.ports.push_back(port_facts(port, vm_name, role));
+    b.vms.push_back({vm_name, net_name, port.value("id", std::string()), "", json()});
+  }
+  b.network = std::move(n);
+  return b;
+}
+
+// The modes are built concurrently (each one's calls wait on Neutron's agents), merged in order.
+void Provisioner::networks() {
+  const auto specs = network_specs();
   std::vector<std::future<Built>> tasks;
-  for (std::size_t i = 0; i < specs.size(); ++i) tasks.push_back(std::async(std::launch::async, build, i));
+  for (std::size_t i = 0; i < specs.size(); ++i)
+    tasks.push_back(std::async(std::launch::async, [this, &specs, i] { return build(specs[i], i); }));
   std::vector<Built> built;
   std::exception_ptr failed;
   for (auto& task : tasks) {  // every task ends before anything is rethrown: they use this frame
@@ -274,132 +323,148 @@ Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalo
     }
   }
   if (failed) std::rethrow_exception(failed);
+  merge(specs, built);
+  cidr_index_ = static_cast<int>(specs.size());
+}
 
-  json address_modes = json::object();
+void Provisioner::merge(const std::vector<NetSpec>& specs, std::vector<Built>& built) {
+  auto outcome = [](const Built& b, json ok) {
+    return b.network ? ok : json{{"ok", false}, {"error", b.error}, {"status", b.status}};
+  };
   for (std::size_t i = 0; i < built.size(); ++i) {
     auto& b = built[i];
-    if (specs[i].mode_under_test) address_modes[specs[i].mode] = b.network ? json{{"ok", true}} : json{{"ok", false}, {"error", b.error}, {"status", b.status}};
-    if (default_pool && !f.api["subnetpool_allocation"].value("ok", false))
-      f.api["subnetpool_allocation"] = b.network ? json{{"ok", true}, {"prefix", b.allocated}}
-                                                 : json{{"ok", false}, {"error", b.error}, {"status", b.status}};
+    if (specs[i].mode_under_test) address_modes_[specs[i].mode] = outcome(b, {{"ok", true}});
+    if (default_pool_ && !api("subnetpool_allocation").value("ok", false))
+      api("subnetpool_allocation") = outcome(b, {{"ok", true}, {"prefix", b.allocated}});
     if (!b.network) continue;
-    t.network_ids[b.network->name] = b.network_id;
-    t.vms.insert(t.vms.end(), b.vms.begin(), b.vms.end());
-    f.networks.push_back(std::move(*b.network));
+    t_.network_ids[b.network->name] = b.network_id;
+    t_.vms.insert(t_.vms.end(), b.vms.begin(), b.vms.end());
+    t_.facts.networks.push_back(std::move(*b.network));
   }
-  int cidr_index = static_cast<int>(specs.size());
-  // The API tries below create and delete subnets. On a network with VMs that races Neutron's
-  // DHCP agent setting it up (SubnetInUse, then a resync that adds the VMs' host entries
-  // seconds late), so they get a network of their own with no ports.
-  std::string api_net;
-  if (api && !t.network_ids.empty())
-    api_net = networks.create_network({{"name", resource_name(o, "api")}}).value("id", std::string());
-  // Modes not under test (--mode) are still tried through the API, so that api-address-modes
-  // measures all three; each subnet is deleted at once.
-  if (!api_net.empty())
+}
+
+// Modes not under test (--mode) are still tried through the API, so that api-address-modes
+// measures all three; each subnet is deleted at once. The API tries create and delete
+// subnets: on a network with VMs that races Neutron's DHCP agent setting it up
+// (SubnetInUse, then a resync that adds the VMs' host entries seconds late), so they get a
+// network of their own with no ports.
+void Provisioner::address_mode_tries() {
+  if (catalog::section_enabled(c_, "api") && !t_.network_ids.empty())
+    api_net_ = networks_.create_network({{"name", resource_name(o_, "api")}}).value("id", std::string());
+  if (!api_net_.empty())
     for (const auto& mode : kAllModes) {
-      if (address_modes.contains(mode)) continue;
-      cloud::Ipv6SubnetSpec spec;
-      spec.name = resource_name(o, "mode-" + mode);
-      spec.network_id = api_net;
+      if (address_modes_.contains(mode)) continue;
+      auto spec = subnet_spec(resource_name(o_, "mode-" + mode), api_net_, default_pool_ ? 0 : cidr_index_++);
       spec.ra_mode = spec.address_mode = mode;
-      if (default_pool) spec.subnetpool_id = default_pool->value("id", std::string());
-      else spec.cidr = nth_64(o.ipv6_cidr, cidr_index++);
       try {
-        const auto id = subnets.create_subnet(cloud::ipv6_subnet_attributes(spec)).value("id", std::string());
-        address_modes[mode] = {{"ok", true}, {"api_only", true}};
-        subnets.delete_subnet(id);
+        const auto id = subnets_.create_subnet(cloud::ipv6_subnet_attributes(spec)).value("id", std::string());
+        address_modes_[mode] = {{"ok", true}, {"api_only", true}};
+        subnets_.delete_subnet(id);
       } catch (const cloud::CloudError& e) {
-        address_modes[mode] = {{"ok", false}, {"error", e.what()}, {"status", e.status()}};
+        address_modes_[mode] = {{"ok", false}, {"error", e.what()}, {"status", e.status()}};
       }
     }
-  f.api["address_modes"] = address_modes;
+  api("address_modes") = address_modes_;
+}
 
-  // What a project member must not be able to do; anything the cloud wrongly creates is
-  // deleted at once.
-  if (!api_net.empty()) {
-    json tries = json::array();
-    int n = 0;
-    // Both ways a project gets a subnet: from the pool and with its own CIDR (Neutron Zed
-    // validates the mode pair only on the second).
-    std::vector<std::string> ways = {"cidr"};
-    if (default_pool) ways.insert(ways.begin(), "pool");
-    for (const auto& way : ways)
+// What a project member must not be able to do: mismatched mode pairs, both ways a project
+// gets a subnet (from the pool and with its own CIDR: Neutron Zed validates the pair only on
+// the second), and sharing a network. Anything the cloud wrongly creates is deleted at once.
+void Provisioner::forbidden_tries() {
+  if (api_net_.empty()) return;
+  json tries = json::array();
+  int n = 0;
+  std::vector<std::string> ways = {"cidr"};
+  if (default_pool_) ways.insert(ways.begin(), "pool");
+  for (const auto& way : ways)
     for (const auto& [ra, addr] : kInvalidModePairs) {
       cloud::Ipv6SubnetSpec spec;
-      spec.name = resource_name(o, "invalid-" + std::to_string(n));
-      spec.network_id = api_net;
+      spec.name = resource_name(o_, "invalid-" + std::to_string(n++));
+      spec.network_id = api_net_;
       spec.ra_mode = ra;
       spec.address_mode = addr;
-      if (way == "pool") spec.subnetpool_id = default_pool->value("id", std::string());
-      else spec.cidr = o.ipv6_cidr.empty() ? kInvalidModesCidr : nth_64(o.ipv6_cidr, cidr_index++);
+      if (way == "pool") spec.subnetpool_id = default_pool_->value("id", std::string());
+      else spec.cidr = o_.ipv6_cidr.empty() ? kInvalidModesCidr : nth_64(o_.ipv6_cidr, cidr_index_++);
       int status = 0;
       std::string wrong;
       try {
-        wrong = subnets.create_subnet(cloud::ipv6_subnet_attributes(spec)).value("id", std::string());
+        wrong = subnets_.create_subnet(cloud::ipv6_subnet_attributes(spec)).value("id", std::string());
         status = 201;
       } catch (const cloud::CloudError& e) {
         status = e.status();
       }
-      if (!wrong.empty()) subnets.delete_subnet(wrong);  // on the stack too, should this fail
+      if (!wrong.empty()) subnets_.delete_subnet(wrong);  // on the stack too, should this fail
       tries.push_back({{"ra_mode", ra}, {"address_mode", addr}, {"via", way}, {"status", status}});
-      ++n;
     }
-    f.api["invalid_modes"] = tries;
-    int status = 0;
-    std::string policy, refusal;
-    try {
-      policy = rbac.create_rbac_policy({{"object_type", "network"},
-                                        {"object_id", api_net},
-                                        {"action", "access_as_shared"},
-                                        {"target_tenant", s.project_id()}})
-                   .value("id", std::string());
-      status = 201;
-    } catch (const cloud::CloudError& e) {
-      status = e.status();
-      refusal = e.what();
-    }
-    if (!policy.empty()) rbac.delete_rbac_policy(policy);
-    f.api["rbac_create"] = {{"status", status}, {"error", refusal}};
+  api("invalid_modes") = tries;
+  int status = 0;
+  std::string policy, refusal;
+  try {
+    policy = rbac_.create_rbac_policy({{"object_type", "network"},
+                                       {"object_id", api_net_},
+                                       {"action", "access_as_shared"},
+                                       {"target_tenant", s_.project_id()}})
+                 .value("id", std::string());
+    status = 201;
+  } catch (const cloud::CloudError& e) {
+    status = e.status();
+    refusal = e.what();
   }
-
-  // Plans, now that every port's address is known (peers are read from the facts).
-  const auto options = catalog::plan_options(c, f);
-  catalog::SecurityPlanOptions security;
-  // Attacks only on the user's explicit word (--security, or sec-* testcases asked of
-  // `v6conform scs`), and only in the network this run created for them.
-  security.network_is_ours = o.security;
-  security.attacks = o.security ? catalog::requested_attacks(c) : std::vector<std::string>{};
-  // Attacker and victim boot seconds to minutes apart in a cloud (the lab starts them together):
-  // each waits for the other as long as any peer may take to boot; both stop soon after the attack.
-  security.wait_ms = security.listen_ms = static_cast<std::uint32_t>(o.peer_patience.count());
-  for (auto& vm : t.vms) {
-    const auto& net = *std::find_if(f.networks.begin(), f.networks.end(), [&](const auto& n) { return n.name == vm.network; });
-    const auto& port = *std::find_if(net.ports.begin(), net.ports.end(), [&](const auto& p) { return p.name == vm.name; });
-    json plan;
-    auto pair = catalog::security_pair(net);
-    if (pair && !security.attacks.empty() && &port == pair->attacker)
-      plan = catalog::make_attacker_plan(net, *pair, options, security);
-    else if (pair && !security.attacks.empty() && &port == pair->victim)
-      plan = catalog::make_victim_plan(net, *pair, options, security);
-    else
-      plan = catalog::make_plan(f, net, port, options);
-    vm.plan = cloud_plan(std::move(plan), vm.name, o);
-  }
-  return t;
+  if (!policy.empty()) rbac_.delete_rbac_policy(policy);
+  api("rbac_create") = {{"status", status}, {"error", refusal}};
 }
 
-json cloud_plan(json plan, const std::string& run, const Options& o) {
-  plan["run"] = run;
-  plan["host"] = run;
+// Plans, now that every port's address is known (peers are read from the facts). Attacks
+// only on the user's explicit word (--security, or sec-* testcases asked of `v6conform
+// scs`), and only in the network this run created for them.
+void Provisioner::plans() {
+  const auto& f = t_.facts;
+  const auto options = catalog::plan_options(c_, f);
+  catalog::SecurityPlanOptions security;
+  security.network_is_ours = o_.security;
+  security.attacks = o_.security ? catalog::requested_attacks(c_) : std::vector<std::string>{};
+  for (auto& vm : t_.vms) {
+    const auto& net = *std::find_if(f.networks.begin(), f.networks.end(), [&](const auto& n) { return n.name == vm.network; });
+    const auto& port = *std::find_if(net.ports.begin(), net.ports.end(), [&](const auto& p) { return p.name == vm.name; });
+    vm.plan = cloud_plan(catalog::plan_for_port(f, net, port, options, security), vm.name, o_);
+  }
+}
+
+}  // namespace
+
+std::string resource_name(const Options& o, const std::string& what) { return o.prefix + o.run_id + "-" + what; }
+
+Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalog::Catalog& c, const Options& o) {
+  Provisioner p(s, cleanup, c, o);
+  p.pool_facts();
+  p.external_network_facts();
+  p.router();
+  p.security_group();
+  p.networks();
+  p.address_mode_tries();
+  p.forbidden_tries();
+  p.plans();
+  return p.take();
+}
+
+json cloud_plan(wire::Plan plan, const std::string& run, const Options& o) {
+  plan.run = run;
+  plan.host = run;
   // Idle, not power off: a shut-off guest's console is gone on libvirt ("Guest does not have
   // a console available"), and the VMs are deleted right after their reports are read.
-  plan["after"] = "idle";
-  plan["answer_echo"] = true;
-  plan["serve_ms"] = o.serve.count();
-  for (auto& p : plan["procedures"])
-    if (p.value("id", std::string()).starts_with(catalog::proc::kEchoPeerPrefix))
-      p["patience_ms"] = o.peer_patience.count();
+  plan.after = "idle";
+  plan.answer_echo = true;
+  plan.serve_ms = o.serve.count();
+  for (auto& p : plan.procedures)
+    if (auto* echo = std::get_if<wire::EchoSpec>(&p.spec); echo && p.id.starts_with(catalog::proc::kEchoPeerPrefix))
+      echo->patience_ms = o.peer_patience.count();
+  // Attacker and victim boot seconds to minutes apart in a cloud (the lab starts them together):
+  // each waits for the other as long as any peer may take to boot; both stop soon after the attack.
+  const auto patience = static_cast<std::uint32_t>(o.peer_patience.count());
+  for (auto& p : plan.procedures) {
+    if (auto* attack = std::get_if<wire::AttackSpec>(&p.spec)) attack->wait_ms = patience;
+    if (auto* victim = std::get_if<wire::VictimSpec>(&p.spec)) victim->listen_ms = patience;
+  }
   return plan;
 }
 

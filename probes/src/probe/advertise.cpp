@@ -4,6 +4,7 @@
 // and its late-router fault because radvd cannot be told to answer late.
 #include <algorithm>
 
+#include "../wire/proto.hpp"
 #include "common.hpp"
 #include "v6c/probe/procedures.hpp"
 
@@ -15,7 +16,7 @@ wire::AdvertiseResult advertise(Link& link, const AdvertiseOptions& o) {
   if (!ra.source_lla && o.add_source_lla) ra.source_lla = link.mac();
   auto frame = wire::build_ra(detail::multicast_from(link, link.link_local(), wire::kAllNodes), ra);
   r.first = detail::sent_packet(frame);
-  link.set_filter("icmp6 and ip6[40] == 133");
+  link.set_filter(wire::proto::icmp6_type_filter(wire::proto::icmp6::kRouterSolicit));
 
   auto stopped = [&] { return o.stop && o.stop->load(); };
   auto end = o.duration.count() > 0 ? Clock::now() + o.duration : Clock::time_point::max();

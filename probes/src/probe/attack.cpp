@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 
+#include "../wire/proto.hpp"
 #include "common.hpp"
 #include "v6c/probe/kernel_state.hpp"
 #include "v6c/probe/procedures.hpp"
@@ -311,7 +312,8 @@ wire::AttackResult attack(Link& link, const AttackOptions& o) {
   wire::AttackResult r;
 
   // Wait for the victim's announcement, or start at the deadline (its clock is not ours).
-  link.set_filter("icmp6 and ip6[40] == 135 and ether src " + p.victim_mac.str());
+  link.set_filter(wire::proto::icmp6_type_filter(wire::proto::icmp6::kNeighborSolicit) + " and ether src " +
+                  p.victim_mac.str());
   const auto start = Clock::now();
   detail::collect(link, start + o.wait, [&](const wire::Packet& pkt) {
     if (marker_of(pkt) != Marker::listening || pkt.ctx.src_mac != p.victim_mac) return false;
@@ -351,129 +353,170 @@ wire::AttackResult attack(Link& link, const AttackOptions& o) {
   return r;
 }
 
-wire::VictimResult victim(Link& link, const VictimOptions& o) {
-  AttackParties p = o.parties;
-  p.victim_mac = link.mac();
-  p.victim_link_local = link.link_local();
-  wire::VictimResult r;
+namespace {
+
+// The victim's side: it primes and reads its kernel's state, announces that it listens,
+// resolves the gateway and solicits an RA, and sorts what arrives by attack until the
+// attacker's done (plus a linger) or its window ends.
+class VictimRun {
+ public:
+  VictimRun(Link& link, const VictimOptions& o) : link_(link), o_(o), p_(o.parties) {
+    p_.victim_mac = link.mac();
+    p_.victim_link_local = link.link_local();
+  }
   // Our kernel's state before anything is announced; the gateway and the attacker resolved
   // first, so that their entries exist for a spoofed NA to overwrite.
-  try {
-    std::vector<wire::Ip6> neighbours = {p.attacker_link_local};
-    if (p.gateway) neighbours.push_back(*p.gateway);
-    prime_neighbours(link.ifindex(), neighbours, o.prime);
-    r.state_before = read_kernel_state(link.name(), link.ifindex());
-  } catch (const std::exception& e) {
-    r.state_error = e.what();
+  void read_state_before() {
+    try {
+      std::vector<wire::Ip6> neighbours = {p_.attacker_link_local};
+      if (p_.gateway) neighbours.push_back(*p_.gateway);
+      prime_neighbours(link_.ifindex(), neighbours, o_.prime);
+      r_.state_before = read_kernel_state(link_.name(), link_.ifindex());
+    } catch (const std::exception& e) {
+      r_.state_error = e.what();
+    }
   }
-  // Only frames addressed to us (attacks are unicast to our MAC) and multicast (RAs).
-  link.set_filter("ip6 and (ether dst " + p.victim_mac.str() + " or ether multicast)");
+  void listen();
+  // The linger after the last control gave the kernel time to handle every frame.
+  void read_state_after() {
+    if (!r_.state_before) return;
+    try {
+      r_.state_after = read_kernel_state(link_.name(), link_.ifindex());
+      r_.state_changes = state_changes(*r_.state_before, *r_.state_after, p_);
+    } catch (const std::exception& e) {
+      r_.state_error = e.what();
+    }
+  }
+  wire::VictimResult result();
 
-  const auto start = Clock::now();
-  auto deadline = start + o.listen;
-  const wire::Addressing to_attacker{p.victim_mac, p.attacker_mac, p.victim_link_local, p.attacker_link_local};
-  auto announce = [&] {
-    link.send(wire::build_ns(to_attacker, marked_ns(p.attacker_link_local, p.victim_mac, Marker::listening,
-                                                    static_cast<std::uint16_t>(r.announcements))));
-    ++r.announcements;
-  };
-  auto solicit_router = [&] {
-    link.send(wire::build_rs(detail::multicast_from(link, p.victim_link_local, wire::kAllRouters),
-                             wire::RouterSolicit{p.victim_mac, {}}));
-    ++r.rs_sent;
-  };
-  auto solicit_gateway = [&] {
-    if (!p.gateway) return;
-    link.send(wire::build_ns(detail::multicast_from(link, p.victim_link_local, wire::solicited_node(*p.gateway)),
-                             wire::NeighborSolicit{*p.gateway, p.victim_mac, {}}));
-    ++r.ns_sent;
-  };
+ private:
+  void announce() {
+    const wire::Addressing to_attacker{p_.victim_mac, p_.attacker_mac, p_.victim_link_local, p_.attacker_link_local};
+    link_.send(wire::build_ns(to_attacker, marked_ns(p_.attacker_link_local, p_.victim_mac, Marker::listening,
+                                                     static_cast<std::uint16_t>(r_.announcements))));
+    ++r_.announcements;
+  }
+  void solicit_router() {
+    link_.send(wire::build_rs(detail::multicast_from(link_, p_.victim_link_local, wire::kAllRouters),
+                              wire::RouterSolicit{p_.victim_mac, {}}));
+    ++r_.rs_sent;
+  }
+  void solicit_gateway() {
+    if (!p_.gateway) return;
+    link_.send(wire::build_ns(detail::multicast_from(link_, p_.victim_link_local, wire::solicited_node(*p_.gateway)),
+                              wire::NeighborSolicit{*p_.gateway, p_.victim_mac, {}}));
+    ++r_.ns_sent;
+  }
+  // A router that answers RSs late still has its RAs reach us: without one yet, listen on.
+  Clock::time_point end() const { return r_.ras == 0 ? std::max(deadline_, start_ + o_.ra_wait) : deadline_; }
+  bool finished() const { return done_at_ && Clock::now() >= *done_at_ + o_.linger && r_.ras > 0 && r_.nas > 0; }
+  Clock::time_point send_due();
+  void take(wire::Packet pkt);
+  void take_control(Marker m);
+
+  Link& link_;
+  const VictimOptions& o_;
+  AttackParties p_;
+  wire::VictimResult r_;
+  Clock::time_point start_, deadline_, next_announce_, next_ns_, next_rs_;
+  std::optional<Clock::time_point> done_at_;
+  std::map<std::string, std::vector<wire::Packet>> arrived_;
+  bool frag_first_ = false, frag_last_ = false;  // of the fragmented RA, whether or not kept
+};
+
+void VictimRun::listen() {
+  // Only frames addressed to us (attacks are unicast to our MAC) and multicast (RAs).
+  link_.set_filter("ip6 and (ether dst " + p_.victim_mac.str() + " or ether multicast)");
+  start_ = Clock::now();
+  deadline_ = start_ + o_.listen;
   // The gateway answers before anyone is told to attack: its solicited NA (override set) landing
   // after a spoofed one would restore our kernel's entry and hide the spoof.
   solicit_router();
   solicit_gateway();
-  auto next_announce = Clock::now();
-  auto next_ns = Clock::now() + kNsRetry;
-  auto next_rs = Clock::now() + kRsRetry;
-  std::optional<Clock::time_point> done_at;
+  next_announce_ = Clock::now();
+  next_ns_ = Clock::now() + kNsRetry;
+  next_rs_ = Clock::now() + kRsRetry;
+  while (Clock::now() < end() && !finished())
+    if (auto pkt = link_.receive(send_due())) take(std::move(*pkt));
+  r_.window_ms = static_cast<std::uint32_t>(detail::ms_between(start_, Clock::now()));
+}
 
-  std::map<std::string, std::vector<wire::Packet>> arrived;
-  bool frag_first = false, frag_last = false;  // of the fragmented RA, whether or not kept
-  auto finished = [&] { return done_at && Clock::now() >= *done_at + o.linger && r.ras > 0 && r.nas > 0; };
-  // A router that answers RSs late still has its RAs reach us: without one yet, listen on.
-  auto end = [&] { return r.ras == 0 ? std::max(deadline, start + o.ra_wait) : deadline; };
-  while (Clock::now() < end() && !finished()) {
-    auto now = Clock::now();
-    const bool resolving = r.nas == 0 && p.gateway && (static_cast<int>(r.ns_sent) < kNsAttempts || now < next_ns);
-    const bool announcing = !r.attacker_started && !resolving;
-    const bool soliciting = r.ras == 0 && static_cast<int>(r.rs_sent) < kRsAttempts;
-    if (announcing && now >= next_announce) {
-      announce();
-      next_announce = now + kAnnounceInterval;
-    }
-    if (resolving && now >= next_ns) {
-      solicit_gateway();
-      next_ns = now + kNsRetry;
-    }
-    if (soliciting && now >= next_rs) {
-      solicit_router();
-      next_rs = now + kRsRetry;
-    }
-    auto wake = end();
-    if (done_at && now < *done_at + o.linger) wake = std::min(wake, *done_at + o.linger);
-    if (announcing) wake = std::min(wake, next_announce);
-    if (resolving) wake = std::min(wake, next_ns);
-    if (soliciting) wake = std::min(wake, next_rs);
-    auto pkt = link.receive(wake);
-    if (!pkt) continue;
-    if (auto attack = classify_attack(*pkt, p)) {
-      if (*attack == id::kRogueRaFrag)
-        if (auto info = wire::fragment_info(*pkt)) {
-          frag_first = frag_first || info->offset_bytes == 0;
-          frag_last = frag_last || !info->more;
-        }
-      if (auto& kept = arrived[*attack]; kept.size() < kKeepPerAttack) kept.push_back(std::move(*pkt));
-      continue;
-    }
-    if (auto m = marker_of(*pkt); m && pkt->ctx.src_mac == p.attacker_mac) {
-      if (*m == Marker::start) r.attacker_started = true;
-      if (*m == Marker::done) {
-        r.attacker_started = true;
-        r.attacker_done = true;
-        done_at = Clock::now();
-        // A done near the end of the window still gets its linger: the kernel may be handling
-        // the last attack frame on the other core while we read its state.
-        deadline = std::max(deadline, *done_at + o.linger);
+// Sends what is due (announcements until the attacker starts, the gateway's NS until it
+// answers, RSs until an RA comes) and returns when the next one is.
+Clock::time_point VictimRun::send_due() {
+  const auto now = Clock::now();
+  const bool resolving = r_.nas == 0 && p_.gateway && (static_cast<int>(r_.ns_sent) < kNsAttempts || now < next_ns_);
+  const bool announcing = !r_.attacker_started && !resolving;
+  const bool soliciting = r_.ras == 0 && static_cast<int>(r_.rs_sent) < kRsAttempts;
+  if (announcing && now >= next_announce_) {
+    announce();
+    next_announce_ = now + kAnnounceInterval;
+  }
+  if (resolving && now >= next_ns_) {
+    solicit_gateway();
+    next_ns_ = now + kNsRetry;
+  }
+  if (soliciting && now >= next_rs_) {
+    solicit_router();
+    next_rs_ = now + kRsRetry;
+  }
+  auto wake = end();
+  if (done_at_ && now < *done_at_ + o_.linger) wake = std::min(wake, *done_at_ + o_.linger);
+  if (announcing) wake = std::min(wake, next_announce_);
+  if (resolving) wake = std::min(wake, next_ns_);
+  if (soliciting) wake = std::min(wake, next_rs_);
+  return wake;
+}
+
+void VictimRun::take(wire::Packet pkt) {
+  if (auto attack = classify_attack(pkt, p_)) {
+    if (*attack == id::kRogueRaFrag)
+      if (auto info = wire::fragment_info(pkt)) {
+        frag_first_ = frag_first_ || info->offset_bytes == 0;
+        frag_last_ = frag_last_ || !info->more;
       }
-      if (*m != Marker::listening) ++r.control_received;
-      continue;
-    }
-    if (pkt->as<wire::RouterAdvert>()) ++r.ras;
-    if (const auto* na = pkt->as<wire::NeighborAdvert>(); na && na->solicited &&
-        (na->target == p.attacker_link_local || (p.gateway && na->target == *p.gateway)))
-      ++r.nas;
+    if (auto& kept = arrived_[*attack]; kept.size() < kKeepPerAttack) kept.push_back(std::move(pkt));
+    return;
   }
-  r.window_ms = static_cast<std::uint32_t>(detail::ms_between(start, Clock::now()));
-  // The linger after the last control gave the kernel time to handle every frame.
-  if (r.state_before) {
-    try {
-      r.state_after = read_kernel_state(link.name(), link.ifindex());
-      r.state_changes = state_changes(*r.state_before, *r.state_after, p);
-    } catch (const std::exception& e) {
-      r.state_error = e.what();
-    }
-  }
+  if (auto m = marker_of(pkt); m && pkt.ctx.src_mac == p_.attacker_mac) return take_control(*m);
+  if (pkt.as<wire::RouterAdvert>()) ++r_.ras;
+  if (const auto* na = pkt.as<wire::NeighborAdvert>();
+      na && na->solicited && (na->target == p_.attacker_link_local || (p_.gateway && na->target == *p_.gateway)))
+    ++r_.nas;
+}
 
+void VictimRun::take_control(Marker m) {
+  if (m == Marker::start) r_.attacker_started = true;
+  if (m == Marker::done) {
+    r_.attacker_started = true;
+    r_.attacker_done = true;
+    done_at_ = Clock::now();
+    // A done near the end of the window still gets its linger: the kernel may be handling
+    // the last attack frame on the other core while we read its state.
+    deadline_ = std::max(deadline_, *done_at_ + o_.linger);
+  }
+  if (m != Marker::listening) ++r_.control_received;
+}
+
+wire::VictimResult VictimRun::result() {
   // A fragmented RA reached us only if its first and its last fragment both did.
-  if (auto it = arrived.find(std::string(id::kRogueRaFrag)); it != arrived.end()) {
-    if (!(frag_first && frag_last)) {
-      r.incomplete = std::move(it->second);
-      arrived.erase(it);
-    }
+  if (auto it = arrived_.find(std::string(id::kRogueRaFrag)); it != arrived_.end() && !(frag_first_ && frag_last_)) {
+    r_.incomplete = std::move(it->second);
+    arrived_.erase(it);
   }
   for (const auto& a : all_attacks())
-    if (auto it = arrived.find(a); it != arrived.end()) r.received.push_back({a, std::move(it->second)});
-  return r;
+    if (auto it = arrived_.find(a); it != arrived_.end()) r_.received.push_back({a, std::move(it->second)});
+  return std::move(r_);
+}
+
+}  // namespace
+
+wire::VictimResult victim(Link& link, const VictimOptions& o) {
+  VictimRun run(link, o);
+  run.read_state_before();
+  run.listen();
+  run.read_state_after();
+  return run.result();
 }
 
 }  // namespace v6c::probe

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "../wire/proto.hpp"
 #include "v6c/wire/build.hpp"
 
 namespace v6c::probe {
@@ -27,10 +28,10 @@ constexpr int kSnapLen = 65535;
 // milliseconds to map and another kernel RCU grace period to tear down at every run.
 constexpr int kReceiveBuffer = 4 << 20;
 // ND for the addresses we own passes whatever filter a procedure set (RFC 4861 §7.2.3).
-constexpr const char* kNsFilter = "(icmp6 and ip6[40] == 135)";
-constexpr const char* kEchoRequestFilter = "(icmp6 and ip6[40] == 128)";
+const std::string kNsFilter = "(" + wire::proto::icmp6_type_filter(wire::proto::icmp6::kNeighborSolicit) + ")";
+const std::string kEchoRequestFilter = "(" + wire::proto::icmp6_type_filter(wire::proto::icmp6::kEchoRequest) + ")";
 constexpr std::uint8_t kReplyHopLimit = 64;
-constexpr std::size_t kEchoHeaderBytes = 40 + 8;  // IPv6 + ICMPv6 echo header
+constexpr std::size_t kEchoHeaderBytes = wire::proto::kIpv6Header + 8;  // IPv6 + ICMPv6 echo header
 
 struct IfInfo {
   wire::Mac mac;
@@ -143,7 +144,7 @@ wire::Ip6 Link::link_local() const {
 void Link::set_filter(const std::string& expression) {
   filter_ = expression;
   std::string full = expression == "less 0" ? expression : "(" + expression + ") or " + kNsFilter;
-  if (answer_echo_ && expression != "less 0") full += " or " + std::string(kEchoRequestFilter);
+  if (answer_echo_ && expression != "less 0") full += " or " + kEchoRequestFilter;
   bpf_program prog{};
   if (pcap_compile(h_->compiler, &prog, full.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0)
     throw LinkError(LinkError::Kind::other,

@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "decode.hpp"
+#include "proto.hpp"
 #include "v6c/wire/build.hpp"
 
 namespace v6c::wire {
@@ -83,11 +84,9 @@ std::string label(std::uint16_t code) {
   return "DHCPv6 option " + std::to_string(code) + (name.empty() ? "" : " (" + name + ")");
 }
 
-std::uint16_t be16(Span b, std::size_t at) { return static_cast<std::uint16_t>(b[at] << 8 | b[at + 1]); }
-std::uint32_t be24(Span b, std::size_t at) {
-  return std::uint32_t{b[at]} << 16 | std::uint32_t{b[at + 1]} << 8 | b[at + 2];
-}
-std::uint32_t be32(Span b, std::size_t at) { return std::uint32_t{be16(b, at)} << 16 | be16(b, at + 2); }
+std::uint16_t be16(Span b, std::size_t at) { return proto::be16(&b[at]); }
+std::uint32_t be24(Span b, std::size_t at) { return proto::be24(&b[at]); }
+std::uint32_t be32(Span b, std::size_t at) { return proto::be32(&b[at]); }
 Ip6 ip6_at(Span b, std::size_t at) {
   Ip6 ip;
   std::copy_n(b.begin() + static_cast<std::ptrdiff_t>(at), kIp6Bytes, ip.bytes.begin());

@@ -6,6 +6,7 @@
 #include <tins/udp.h>
 
 #include "decode.hpp"
+#include "proto.hpp"
 #include "nd_options.hpp"
 #include "v6c/wire/build.hpp"
 
@@ -17,7 +18,7 @@ constexpr std::uint16_t kTypeAaaa = 28;        // RFC 3596 §2.1
 constexpr std::uint16_t kClassIn = 1;
 constexpr std::uint8_t kPointer = 0xc0;
 
-std::uint16_t be16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
+using proto::be16;
 
 // Skips a name at `off` without following its compression pointer (we never need the
 // name's text), so a pointer loop cannot spin us. Returns the offset after it, 0 if malformed.

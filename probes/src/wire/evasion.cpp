@@ -8,16 +8,15 @@
 
 #include <stdexcept>
 
+#include "proto.hpp"
 #include "nd_options.hpp"
 #include "v6c/wire/build.hpp"
 
 namespace v6c::wire {
 namespace {
 
-constexpr std::size_t kEthernetHeader = 14;
-constexpr std::size_t kIpv6Header = 40;             // RFC 8200 §3
-constexpr std::size_t kPayloadLengthAt = 4;         // within the IPv6 header
-constexpr std::size_t kNextHeaderAt = 6;
+using namespace proto;
+
 constexpr std::size_t kFragmentHeader = 8;          // RFC 8200 §4.5
 constexpr std::size_t kFragmentUnit = 8;            // fragment offsets count 8-octet units
 constexpr std::uint8_t kPadN = 1;                   // RFC 8200 §4.2
@@ -28,21 +27,6 @@ constexpr std::size_t kShortOptionsHeader = 8;      // Hdr Ext Len 0: the smalle
 // fragment carries 8, so the upper-layer header can only be in the second (RFC 7113 §2).
 constexpr std::size_t kSplitOptionsHeader = 16;
 constexpr std::size_t kFirstFragmentPayload = kSplitOptionsHeader - kFragmentUnit;
-constexpr std::uint8_t kHopByHop = 0, kRouting = 43, kAuth = 51;
-
-std::uint16_t be16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
-std::uint32_t be32(const std::uint8_t* p) {
-  return static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |
-         static_cast<std::uint32_t>(p[2]) << 8 | p[3];
-}
-void put16(std::uint8_t* p, std::size_t v) {
-  p[0] = static_cast<std::uint8_t>(v >> 8);
-  p[1] = static_cast<std::uint8_t>(v);
-}
-void put32(std::uint8_t* p, std::uint32_t v) {
-  put16(p, v >> 16);
-  put16(p + 2, v & 0xffff);
-}
 
 // The parts of a frame built by this layer: link and IPv6 headers, the upper layer, and its protocol.
 struct Split {

@@ -3,6 +3,7 @@
 #include <tins/rawpdu.h>
 
 #include "decode.hpp"
+#include "proto.hpp"
 #include "nd_options.hpp"
 #include "v6c/wire/build.hpp"
 
@@ -10,16 +11,11 @@ namespace v6c::wire {
 namespace detail {
 namespace {
 
-constexpr std::uint8_t kEchoRequest = 128, kEchoReply = 129;
+using namespace proto;
+using icmp6::kEchoReply, icmp6::kEchoRequest;
+
 constexpr std::size_t kEchoHeader = 8;    // type, code, checksum, id, seq
 constexpr std::size_t kErrorHeader = 8;   // type, code, checksum, MTU/pointer/unused
-constexpr std::size_t kIpv6Header = 40;
-constexpr std::uint8_t kIcmpv6 = 58;
-
-std::uint16_t be16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
-std::uint32_t be32(const std::uint8_t* p) {
-  return static_cast<std::uint32_t>(p[0]) << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
 
 }  // namespace
 
@@ -56,7 +52,7 @@ Message decode_echo_or_error(std::span<const std::uint8_t> icmp) {
 }  // namespace detail
 
 Bytes build_echo(const Addressing& a, const Echo& m, std::size_t ipv6_size) {
-  constexpr std::size_t kMin = detail::kIpv6Header + detail::kEchoHeader;
+  constexpr std::size_t kMin = proto::kIpv6Header + detail::kEchoHeader;
   std::size_t payload = ipv6_size > kMin ? ipv6_size - kMin : 0;
   Tins::ICMPv6 icmp(m.reply ? Tins::ICMPv6::ECHO_REPLY : Tins::ICMPv6::ECHO_REQUEST);
   icmp.identifier(m.id);

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "decode.hpp"
+#include "proto.hpp"
 
 namespace v6c::wire::detail {
 namespace {
@@ -21,7 +22,7 @@ constexpr std::uint8_t kRoutePrefBits = 0x18, kReservedPreference = 2;  // RFC 4
 constexpr unsigned kMaxPrefixLength = 128;
 
 std::uint32_t be32(std::span<const std::uint8_t> b, std::size_t at) {
-  return std::uint32_t{b[at]} << 24 | std::uint32_t{b[at + 1]} << 16 | std::uint32_t{b[at + 2]} << 8 | b[at + 3];
+  return proto::be32(&b[at]);
 }
 
 // Set bits of `prefix` beyond its first `length` bits (reserved: RFC 4861 §4.6.2, RFC 4191 §2.3).

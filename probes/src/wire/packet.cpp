@@ -5,20 +5,15 @@
 
 #include <cstring>
 
+#include "proto.hpp"
 #include "decode.hpp"
 
 namespace v6c::wire {
 namespace {
 
-constexpr std::size_t kEthernetHeader = 14;
-constexpr std::size_t kIpv6Header = 40;  // RFC 8200 §3
-constexpr std::uint16_t kEtherTypeIpv6 = 0x86dd;
-constexpr std::uint16_t kEtherTypeVlan = 0x8100;
-constexpr std::uint8_t kHopByHop = 0, kRouting = 43, kFragment = 44, kDstOpts = 60, kAuth = 51;
-constexpr std::uint8_t kIcmpv6 = 58, kUdp = 17;
-constexpr std::uint16_t kDhcpClientPort = 546, kDhcpServerPort = 547;  // RFC 8415 §7.2
+using namespace proto;
 
-std::uint16_t be16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
+constexpr std::uint16_t kDhcpClientPort = 546, kDhcpServerPort = 547;  // RFC 8415 §7.2
 
 // RFC 8200 §8.1: ones'-complement sum over the pseudo-header and the upper-layer packet.
 bool checksum_valid(const Ip6& src, const Ip6& dst, std::uint8_t next, std::span<const std::uint8_t> upper) {
@@ -46,23 +41,23 @@ void decode_icmpv6(Packet& p, std::span<const std::uint8_t> icmp) {
   }
   const auto decoded = [&p] { return !std::holds_alternative<Malformed>(p.msg); };
   switch (icmp[0]) {
-    case 133:
-    case 134:
+    case icmp6::kRouterSolicit:
+    case icmp6::kRouterAdvert:
       p.msg = detail::decode_router_discovery(icmp);
       if (decoded()) p.ctx.departures = detail::router_discovery_departures(icmp);
       return;
-    case 135:
-    case 136:
-    case 137:
+    case icmp6::kNeighborSolicit:
+    case icmp6::kNeighborAdvert:
+    case icmp6::kRedirect:
       p.msg = detail::decode_neighbor(icmp);
       if (decoded()) p.ctx.departures = detail::neighbor_departures(icmp, p.ctx);
       return;
-    case 1:
-    case 2:
-    case 3:
-    case 4:
-    case 128:
-    case 129:
+    case icmp6::kDestUnreachable:
+    case icmp6::kPacketTooBig:
+    case icmp6::kTimeExceeded:
+    case icmp6::kParamProblem:
+    case icmp6::kEchoRequest:
+    case icmp6::kEchoReply:
       p.msg = detail::decode_echo_or_error(icmp);
       return;
     default:
@@ -83,94 +78,124 @@ void mark_checksum_offloaded(Packet& p) {
   p.ctx.checksum_ok = true;  // unverifiable, not wrong
 }
 
-Packet decode_frame(std::span<const std::uint8_t> frame, std::int64_t time_us, std::uint32_t index) {
-  Packet p;
-  p.ctx.time_us = time_us;
-  p.ctx.index = index;
-  p.ctx.raw.assign(frame.begin(), frame.end());
-  auto fail = [&](std::string what) {
-    p.msg = Malformed{std::move(what), frame.size()};
-    return p;
-  };
-  if (frame.size() < kEthernetHeader) return fail("truncated Ethernet header");
-  std::memcpy(p.ctx.dst_mac.bytes.data(), &frame[0], 6);
-  std::memcpy(p.ctx.src_mac.bytes.data(), &frame[6], 6);
-  std::size_t off = 12;
-  std::uint16_t ethertype = be16(&frame[off]);
-  if (ethertype == kEtherTypeVlan) {
-    if (frame.size() < kEthernetHeader + 4) return fail("truncated VLAN tag");
-    off += 4;
-    ethertype = be16(&frame[off]);
-  }
-  off += 2;
-  if (ethertype != kEtherTypeIpv6) {
-    p.msg = OtherPacket{0, 0, 0, 0, frame.size() - off};
-    return p;
-  }
-  auto ip = frame.subspan(off);
-  if (ip.size() < kIpv6Header) return fail("truncated IPv6 header");
-  if ((ip[0] >> 4) != 6) return fail("IP version " + std::to_string(ip[0] >> 4) + " in an IPv6 frame");
-  std::size_t payload_len = be16(&ip[4]);
-  std::uint8_t next = ip[6];
-  p.ctx.hop_limit = ip[7];
-  std::memcpy(p.ctx.src_ip.bytes.data(), &ip[8], 16);
-  std::memcpy(p.ctx.dst_ip.bytes.data(), &ip[24], 16);
-  if (payload_len == 0) return fail("IPv6 payload length 0 (jumbograms are not expected here)");
-  if (kIpv6Header + payload_len > ip.size())
-    return fail("IPv6 payload length " + std::to_string(payload_len) + " overruns the frame (" +
-                std::to_string(ip.size() - kIpv6Header) + " bytes)");
-  // Ethernet pads short frames: the payload length, checked above, is the truth.
-  auto rest = ip.subspan(kIpv6Header, payload_len);
+namespace {
 
-  bool later_fragment = false;
+// Each step of decode_frame reads one layer into p and narrows `bytes` to what follows it; a
+// departure from the format is returned as the reason the frame is malformed.
+using Error = std::optional<std::string>;
+
+// Ethernet and an optional VLAN tag; `ethertype` is the payload's.
+Error decode_ethernet(Packet& p, std::span<const std::uint8_t>& bytes, std::uint16_t& ethertype) {
+  if (bytes.size() < kEthernetHeader) return "truncated Ethernet header";
+  std::memcpy(p.ctx.dst_mac.bytes.data(), &bytes[0], 6);
+  std::memcpy(p.ctx.src_mac.bytes.data(), &bytes[6], 6);
+  std::size_t off = 12;
+  ethertype = be16(&bytes[off]);
+  if (ethertype == kEtherTypeVlan) {
+    if (bytes.size() < kEthernetHeader + 4) return "truncated VLAN tag";
+    off += 4;
+    ethertype = be16(&bytes[off]);
+  }
+  bytes = bytes.subspan(off + 2);
+  return std::nullopt;
+}
+
+// The fixed IPv6 header; `bytes` becomes its payload (Ethernet pads short frames: the payload
+// length, checked here, is the truth).
+Error decode_ipv6(Packet& p, std::span<const std::uint8_t>& bytes, std::uint8_t& next) {
+  if (bytes.size() < kIpv6Header) return "truncated IPv6 header";
+  if ((bytes[0] >> 4) != 6) return "IP version " + std::to_string(bytes[0] >> 4) + " in an IPv6 frame";
+  const std::size_t payload_len = be16(&bytes[4]);
+  next = bytes[6];
+  p.ctx.hop_limit = bytes[7];
+  std::memcpy(p.ctx.src_ip.bytes.data(), &bytes[8], 16);
+  std::memcpy(p.ctx.dst_ip.bytes.data(), &bytes[24], 16);
+  if (payload_len == 0) return "IPv6 payload length 0 (jumbograms are not expected here)";
+  if (kIpv6Header + payload_len > bytes.size())
+    return "IPv6 payload length " + std::to_string(payload_len) + " overruns the frame (" +
+           std::to_string(bytes.size() - kIpv6Header) + " bytes)";
+  bytes = bytes.subspan(kIpv6Header, payload_len);
+  return std::nullopt;
+}
+
+// Extension headers up to the upper layer, or up to a fragment header of a later fragment
+// (`later_fragment`: what follows is the middle of a message).
+Error skip_extension_headers(Packet& p, std::span<const std::uint8_t>& rest, std::uint8_t& next, bool& later_fragment) {
   while (next == kHopByHop || next == kRouting || next == kFragment || next == kDstOpts || next == kAuth) {
     p.ctx.ext_headers.push_back(next);
-    if (rest.size() < 8) return fail("truncated extension header " + std::to_string(next));
+    if (rest.size() < 8) return "truncated extension header " + std::to_string(next);
     std::size_t len;
     if (next == kFragment) {
       len = 8;
       p.ctx.fragmented = true;
-      std::uint16_t offset = be16(&rest[2]) >> 3;
-      if (offset != 0) later_fragment = true;
+      later_fragment = (be16(&rest[2]) >> 3) != 0;
     } else if (next == kAuth) {
       len = (static_cast<std::size_t>(rest[1]) + 2) * 4;  // RFC 4302 §2.2
     } else {
       len = (static_cast<std::size_t>(rest[1]) + 1) * 8;
     }
-    if (len > rest.size()) return fail("extension header " + std::to_string(next) + " overruns the packet");
+    if (len > rest.size()) return "extension header " + std::to_string(next) + " overruns the packet";
     next = rest[0];
     rest = rest.subspan(len);
     if (later_fragment) break;
   }
+  return std::nullopt;
+}
+
+// UDP: DHCPv6 decoded, anything else counted.
+Error decode_udp(Packet& p, std::span<const std::uint8_t> rest) {
+  if (rest.size() < 8) return "truncated UDP header";
+  const std::uint16_t sport = be16(&rest[0]), dport = be16(&rest[2]);
+  const std::size_t udp_len = be16(&rest[4]);
+  if (udp_len < 8 || udp_len > rest.size())
+    return "UDP length " + std::to_string(udp_len) + " does not fit " + std::to_string(rest.size()) + " bytes";
+  auto udp = rest.first(udp_len);
+  if (!p.ctx.fragmented) p.ctx.checksum_ok = checksum_valid(p.ctx.src_ip, p.ctx.dst_ip, kUdp, udp);
+  const bool dhcp = (sport == kDhcpClientPort || sport == kDhcpServerPort) &&
+                    (dport == kDhcpClientPort || dport == kDhcpServerPort);
+  if (!dhcp) {
+    p.msg = OtherPacket{kUdp, 0, sport, dport, udp.size() - 8};
+    return std::nullopt;
+  }
+  p.msg = detail::decode_dhcp6(udp.subspan(8), sport, dport);
+  if (!std::holds_alternative<Malformed>(p.msg)) p.ctx.departures = detail::dhcp6_departures(udp.subspan(8));
+  return std::nullopt;
+}
+
+// Everything after the Ethernet header of an IPv6 frame.
+Error decode_ipv6_packet(Packet& p, std::span<const std::uint8_t> bytes) {
+  std::uint8_t next = 0;
+  bool later_fragment = false;
+  if (auto e = decode_ipv6(p, bytes, next)) return e;
+  if (auto e = skip_extension_headers(p, bytes, next, later_fragment)) return e;
   if (later_fragment) {
-    p.msg = OtherPacket{kFragment, 0, 0, 0, rest.size()};
-    return p;
+    p.msg = OtherPacket{kFragment, 0, 0, 0, bytes.size()};
+    return std::nullopt;
   }
-  if (next == kIcmpv6) {
-    // A first fragment holds only part of the message: its checksum cannot be verified.
-    if (!p.ctx.fragmented) p.ctx.checksum_ok = checksum_valid(p.ctx.src_ip, p.ctx.dst_ip, next, rest);
-    decode_icmpv6(p, rest);
-    return p;
+  if (next == kUdp) return decode_udp(p, bytes);
+  if (next != kIcmpv6) {
+    p.msg = OtherPacket{next, 0, 0, 0, bytes.size()};
+    return std::nullopt;
   }
-  if (next == kUdp) {
-    if (rest.size() < 8) return fail("truncated UDP header");
-    std::uint16_t sport = be16(&rest[0]), dport = be16(&rest[2]);
-    std::size_t udp_len = be16(&rest[4]);
-    if (udp_len < 8 || udp_len > rest.size())
-      return fail("UDP length " + std::to_string(udp_len) + " does not fit " + std::to_string(rest.size()) + " bytes");
-    auto udp = rest.first(udp_len);
-    if (!p.ctx.fragmented) p.ctx.checksum_ok = checksum_valid(p.ctx.src_ip, p.ctx.dst_ip, next, udp);
-    bool dhcp = (sport == kDhcpClientPort || sport == kDhcpServerPort) &&
-                (dport == kDhcpClientPort || dport == kDhcpServerPort);
-    if (dhcp) {
-      p.msg = detail::decode_dhcp6(udp.subspan(8), sport, dport);
-      if (!std::holds_alternative<Malformed>(p.msg)) p.ctx.departures = detail::dhcp6_departures(udp.subspan(8));
-    } else {
-      p.msg = OtherPacket{kUdp, 0, sport, dport, udp.size() - 8};
-    }
-    return p;
-  }
-  p.msg = OtherPacket{next, 0, 0, 0, rest.size()};
+  // A first fragment holds only part of the message: its checksum cannot be verified.
+  if (!p.ctx.fragmented) p.ctx.checksum_ok = checksum_valid(p.ctx.src_ip, p.ctx.dst_ip, next, bytes);
+  decode_icmpv6(p, bytes);
+  return std::nullopt;
+}
+
+}  // namespace
+
+Packet decode_frame(std::span<const std::uint8_t> frame, std::int64_t time_us, std::uint32_t index) {
+  Packet p;
+  p.ctx.time_us = time_us;
+  p.ctx.index = index;
+  p.ctx.raw.assign(frame.begin(), frame.end());
+  auto bytes = frame;
+  std::uint16_t ethertype = 0;
+  Error error = decode_ethernet(p, bytes, ethertype);
+  if (!error && ethertype != kEtherTypeIpv6) p.msg = OtherPacket{0, 0, 0, 0, bytes.size()};
+  else if (!error) error = decode_ipv6_packet(p, bytes);
+  if (error) p.msg = Malformed{std::move(*error), frame.size()};
   return p;
 }
 

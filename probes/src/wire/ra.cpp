@@ -4,6 +4,7 @@
 
 #include "decode.hpp"
 #include "nd_options.hpp"
+#include "proto.hpp"
 #include "v6c/wire/build.hpp"
 
 namespace v6c::wire {
@@ -74,7 +75,7 @@ Message decode_router_discovery(std::span<const std::uint8_t> icmp) {
       case T::MTU: {
         if (opt.data_size() != 6) return false;  // reserved(2) + MTU(4)
         const auto* d = opt.data_ptr();
-        ra.mtu = static_cast<std::uint32_t>(d[2]) << 24 | d[3] << 16 | d[4] << 8 | d[5];
+        ra.mtu = proto::be32(&d[2]);
         return true;
       }
       case T::PREFIX_INFO: {

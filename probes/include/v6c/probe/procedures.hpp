@@ -10,38 +10,42 @@
 
 #include "v6c/probe/link.hpp"
 #include "v6c/wire/build.hpp"
+#include "v6c/wire/plan.hpp"
 #include "v6c/wire/results.hpp"
 
 namespace v6c::probe {
 
 using std::chrono::milliseconds;
 
+// Defaults: those of the plan's procedure structs (wire/plan.hpp), so that a procedure run
+// from the command line, a plan or a test does the same thing.
+
 struct DiscoverOptions {
   bool passive = false;            // listen only, send no RS
-  milliseconds window{1500};       // collect RAs this long after the first RS
-  int rs_count = 1;                // RSs to send (RFC 4861 §6.3.7 allows 3, 4 s apart)
-  milliseconds rs_interval{1000};
+  milliseconds window{wire::DiscoverSpec{}.window_ms};  // collect RAs this long after the first RS
+  int rs_count = wire::DiscoverSpec{}.rs_count;  // RSs to send (RFC 4861 §6.3.7 allows 3, 4 s apart)
+  milliseconds rs_interval{wire::DiscoverSpec{}.rs_interval_ms};
   bool stop_at_first = false;      // return as soon as one RA arrived
   // After the first RA, wait only this much longer for others (0: the whole window). Any
   // router answers an RS within MAX_RA_DELAY_TIME (RFC 4861 §10: 500 ms), so a second
   // router shows up by then.
-  milliseconds settle{0};
+  milliseconds settle{wire::DiscoverSpec{}.settle_ms};
 };
 wire::DiscoverResult discover(Link& link, const DiscoverOptions& o);
 
 struct DadOptions {
   wire::Ip6 prefix;
-  std::uint8_t prefix_length = 64;
-  int transmits = 1;                    // DupAddrDetectTransmits (RFC 4862 §5.1)
-  milliseconds retrans{1000};           // RetransTimer (RFC 4861 §10)
+  std::uint8_t prefix_length = wire::DadSpec{}.prefix_length;
+  int transmits = wire::DadSpec{}.transmits;                // DupAddrDetectTransmits (RFC 4862 §5.1)
+  milliseconds retrans{wire::DadSpec{}.retrans_ms};         // RetransTimer (RFC 4861 §10)
   bool claim = true;                    // own() the address afterwards when unique
 };
 wire::DadResult dad(Link& link, const DadOptions& o);
 
 struct Dhcp6Options {
-  bool stateful = true;            // Solicit/Request; false: Information-Request
-  milliseconds timeout{3000};      // per exchange step
-  int retries = 2;                 // retransmissions per step (RFC 8415 §15, shortened)
+  bool stateful = wire::Dhcp6Spec{}.stateful;             // Solicit/Request; false: Information-Request
+  milliseconds timeout{wire::Dhcp6Spec{}.timeout_ms};     // per exchange step
+  int retries = wire::Dhcp6Spec{}.retries;                // retransmissions per step (RFC 8415 §15, shortened)
   std::uint32_t iaid = 1;
   bool rapid_commit = false;
 };
@@ -50,8 +54,8 @@ wire::Dhcp6Result dhcp6(Link& link, const Dhcp6Options& o);
 struct NeighborOptions {
   wire::Ip6 target;
   std::optional<wire::Ip6> source;  // default: our link-local
-  milliseconds timeout{1000};
-  int attempts = 3;
+  milliseconds timeout{wire::NeighborSpec{}.timeout_ms};
+  int attempts = wire::NeighborSpec{}.attempts;
 };
 wire::NeighborResult neighbor(Link& link, const NeighborOptions& o);
 
@@ -60,12 +64,12 @@ struct EchoOptions {
   std::optional<wire::Ip6> source;        // default: our link-local (on-link targets)
   std::optional<wire::Mac> next_hop_mac;  // default: resolved by NS (target or gateway)
   std::optional<wire::Ip6> gateway;       // off-link targets: resolve this router's MAC
-  std::uint32_t size = 104;               // IPv6 packet bytes (56-byte payload like ping6)
-  std::uint8_t hop_limit = 64;
-  int count = 3;
+  std::uint32_t size = wire::EchoSpec{}.size;  // IPv6 packet bytes (56-byte payload like ping6)
+  std::uint8_t hop_limit = wire::EchoSpec{}.hop_limit;
+  int count = wire::EchoSpec{}.count;
   // The next request goes out as soon as the previous one is answered, or after this long.
-  milliseconds interval{200};
-  milliseconds timeout{1000};             // after the last request
+  milliseconds interval{wire::EchoSpec{}.interval_ms};
+  milliseconds timeout{wire::EchoSpec{}.timeout_ms};  // after the last request
   // An ICMPv6 error quoting the request ends its wait (the router's answer to hoplimit-far or
   // unreach-far). Off for a peer VM: its kernel, which holds no address, sends "no route"
   // just before the agent's reply.
@@ -73,7 +77,7 @@ struct EchoOptions {
   // When the whole series drew neither a reply nor an error, send it once more after this
   // pause (0: never). For the probes that provoke errors: routers must rate-limit ICMPv6
   // errors (RFC 4443 §2.4(f)), so one series that drew none is not yet proof of a filter.
-  milliseconds retry_after{0};
+  milliseconds retry_after{wire::EchoSpec{}.retry_after_ms};
 };
 wire::EchoResult echo(Link& link, const EchoOptions& o);
 
@@ -84,10 +88,10 @@ wire::EchoResult echo(Link& link, const EchoOptions& o);
 // IPv6 header rebuilt from its source, destination and hop limit (no link-layer addresses).
 struct HostEchoOptions {
   wire::Ip6 target;
-  std::uint32_t size = 104;  // IPv6 packet bytes
-  int count = 3;
-  milliseconds interval{200};
-  milliseconds timeout{1000};  // after the last request
+  std::uint32_t size = wire::EchoSpec{}.size;  // IPv6 packet bytes
+  int count = wire::EchoSpec{}.count;
+  milliseconds interval{wire::EchoSpec{}.interval_ms};
+  milliseconds timeout{wire::EchoSpec{}.timeout_ms};  // after the last request
 };
 // Throws LinkError: no_permission (neither socket may be opened), other (no route, ...).
 wire::EchoResult echo_from_host(const HostEchoOptions& o);
@@ -103,7 +107,7 @@ struct DnsOptions {
   std::string name;
   std::optional<wire::Ip6> source;
   std::optional<wire::Ip6> gateway;  // when the server is off-link
-  milliseconds timeout{2000};
+  milliseconds timeout{wire::DnsSpec{}.timeout_ms};
   int attempts = 2;
 };
 wire::DnsResult dns_aaaa(Link& link, const DnsOptions& o);
@@ -112,13 +116,13 @@ wire::DnsResult dns_aaaa(Link& link, const DnsOptions& o);
 // duration ends or *stop turns true (the lab's OVN-like router, a rogue router).
 struct AdvertiseOptions {
   wire::RouterAdvert ra;             // source_lla defaults to the link's MAC
-  bool add_source_lla = true;        // false: no source link-layer option at all
-  milliseconds interval{0};          // periodic unsolicited RAs; 0: none
-  milliseconds duration{0};          // 0: until *stop
-  bool answer_rs = true;
+  bool add_source_lla = wire::AdvertiseSpec{}.add_source_lla;  // false: no source link-layer option at all
+  milliseconds interval{wire::AdvertiseSpec{}.interval_ms};    // periodic unsolicited RAs; 0: none
+  milliseconds duration{wire::AdvertiseSpec{}.duration_ms};    // 0: until *stop
+  bool answer_rs = wire::AdvertiseSpec{}.answer_rs;
   // Answer each RS this long after it arrived (RFC 4861 §6.2.6 allows at most
   // MAX_RA_DELAY_TIME, 500 ms): a late router for the lab's fault profile.
-  milliseconds answer_delay{0};
+  milliseconds answer_delay{wire::AdvertiseSpec{}.answer_delay_ms};
   const std::atomic<bool>* stop = nullptr;
 };
 wire::AdvertiseResult advertise(Link& link, const AdvertiseOptions& o);
@@ -180,17 +184,17 @@ struct AttackOptions {
   std::string allowed_interface;     // the plan's explicit permission: must equal link.name()
   std::vector<std::string> attacks;  // empty: every one
   AttackParties parties;             // the attacker's own fields are taken from the link
-  int count = 2;                     // times each attack is sent
-  milliseconds wait{2000};           // start at the victim's announcement, at the latest after this
+  int count = wire::AttackSpec{}.count;              // times each attack is sent
+  milliseconds wait{wire::AttackSpec{}.wait_ms};     // start at the victim's announcement, at the latest after this
 };
 // Refuses (throws LinkError) unless allowed_interface names this link.
 wire::AttackResult attack(Link& link, const AttackOptions& o);
 
 struct VictimOptions {
   AttackParties parties;             // the victim's own fields are taken from the link
-  milliseconds listen{2000};         // the longest it captures
-  milliseconds linger{100};          // after the attacker's last control, for frames in flight
-  milliseconds ra_wait{5000};        // with no RA by the end of `listen`, wait for one this long from the start
+  milliseconds listen{wire::VictimSpec{}.listen_ms};    // the longest it captures
+  milliseconds linger{wire::VictimSpec{}.linger_ms};    // after the attacker's last control, for frames in flight
+  milliseconds ra_wait{wire::VictimSpec{}.ra_wait_ms};  // with no RA by the end of `listen`, wait for one this long from the start
   // Before announcing: the kernel resolves the gateway and the attacker (so a spoofed NA has
   // an entry to overwrite) for at most this long, then the victim records its state. Generous:
   // on a loaded host a late solicited NA (R=0) would land after the rogue RA and clear the

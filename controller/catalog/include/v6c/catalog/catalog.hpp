@@ -62,6 +62,11 @@ std::filesystem::path default_catalog_path();
 // Switches off a section for one run; its requirements are then SKIP with `why`.
 void switch_off_section(Catalog& c, std::string_view section, const std::string& why);
 
+// Periodic RAs take minutes at real intervals: the slow section runs only when selected, else
+// its requirements are SKIP with `why_not` (the lab and a cloud run both ask this).
+inline constexpr std::string_view kSlowSection = "slow";
+void select_slow_section(Catalog& c, bool selected, const std::string& why_not);
+
 // Whether any enabled requirement lies in `section`.
 bool section_enabled(const Catalog& c, std::string_view section);
 

@@ -1,21 +1,20 @@
-// Plans: what each agent runs, derived from the facts alone (schema "v6agent-plan/1",
+// Plans: what each agent runs, derived from the facts alone (the contract: wire/plan.hpp,
 // docs/agent-plan.md). The procedure ids are the names the checks read.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "v6c/catalog/catalog.hpp"
+#include "v6c/catalog/evaluator.hpp"
 #include "v6c/catalog/security.hpp"
 #include "v6c/model/facts.hpp"
+#include "v6c/wire/plan.hpp"
 
 namespace v6c::catalog {
-
-inline constexpr std::string_view kPlanSchema = "v6agent-plan/1";
 
 // Procedure ids: the contract between plans and checks.
 namespace proc {
@@ -41,40 +40,30 @@ inline constexpr std::string_view kAttack = "attack";              // the attack
 inline constexpr std::string_view kVictim = "victim";              // the victim VM's capture of them
 }  // namespace proc
 
-// Symbolic targets the agent resolves when it runs the procedure.
-namespace sym {
-inline constexpr std::string_view kRaRouter = "@ra-router";  // link-local source of the first RA
-inline constexpr std::string_view kSlaac = "@slaac";         // the address the dad procedure formed
-inline constexpr std::string_view kDhcp6 = "@dhcp6";         // the address the dhcp6 procedure leased
-}  // namespace sym
-
 // RFC 4291 §2.7 / Neutron: the metadata service's link-local address.
 inline const wire::Ip6 kMetadataAddress = *wire::Ip6::parse("fe80::a9fe:a9fe");
-inline constexpr std::uint32_t kMinIpv6Mtu = 1280;  // RFC 8200 §5
 
+// What the catalogue asks of the plans; everything else keeps the defaults of wire/plan.hpp.
 struct PlanOptions {
   std::string interface = "eth0";
   std::uint32_t discover_window_ms = 3000;
-  int rs_count = 1;
-  int echo_count = 3;
-  std::uint32_t echo_size = 104;         // like ping6's default 56-byte payload
-  std::uint8_t echo_hop_limit = 64;
-  std::uint32_t end_to_end_size = kMinIpv6Mtu;  // echo-1280's size (mtu-1280's min_mtu)
+  std::uint32_t end_to_end_size = wire::kMinIpv6Mtu;  // echo-1280's size (mtu_1280's min_mtu)
   bool slow = false;                     // add the passive discover for ra-periodic
   std::uint32_t passive_window_ms = 600'000;
 };
 
-// Options for what the catalogue asks: a discover window covering ra-answered's bound, the
-// slow passive window when ra-periodic is selected.
+// Options for what the catalogue's enabled requirements check (by check, not by id): a
+// discover window covering every ra_answered bound, the slow passive window when an
+// ra_periodic requirement is selected.
 PlanOptions plan_options(const Catalog& c, const model::Facts& f);
 
 // The plan for one VM port on one network; an address VM's (role "address") stops once the
 // address is formed.
-nlohmann::json make_plan(const model::Facts& f, const model::Network& net, const model::Port& port,
+wire::Plan make_plan(const model::Facts& f, const model::Network& net, const model::Port& port,
                          const PlanOptions& o);
 // The plan for an agent outside the cloud (north-south-in): echo every probe VM's global address,
 // from `source` through `gateway` when the agent sends on a link of its own.
-nlohmann::json make_external_plan(const model::Facts& f, const std::string& host, const PlanOptions& o,
+wire::Plan make_external_plan(const model::Facts& f, const std::string& host, const PlanOptions& o,
                                   const std::optional<wire::Ip6>& source = std::nullopt,
                                   const std::optional<wire::Ip6>& gateway = std::nullopt);
 
@@ -98,20 +87,26 @@ struct SecurityPlanOptions {
   // run only with the user's explicit flag). make_attacker_plan refuses without it.
   bool network_is_ours = false;
   std::vector<std::string> attacks;   // requested_attacks(); empty: none are planned
-  int count = 2;                      // times each attack is sent
-  std::uint32_t listen_ms = 2000;     // the victim's longest capture
-  std::uint32_t wait_ms = 2000;       // the attacker starts at the victim's announcement, at the latest then
-  std::uint32_t linger_ms = 100;      // the victim listens this long after the attacker's last control
-  std::uint32_t ra_wait_ms = 5000;    // ... and, with no RA yet, this long from its start (late RS answers)
 };
 
 // The attacker's plan: the attack procedure, with the permission naming its interface.
 // Throws std::invalid_argument unless s.network_is_ours.
-nlohmann::json make_attacker_plan(const model::Network& net, const SecurityPair& pair, const PlanOptions& o,
+wire::Plan make_attacker_plan(const model::Network& net, const SecurityPair& pair, const PlanOptions& o,
                                   const SecurityPlanOptions& s);
 // The victim's plan: the capture, announced to the attacker over the tenant link.
-nlohmann::json make_victim_plan(const model::Network& net, const SecurityPair& pair, const PlanOptions& o,
+wire::Plan make_victim_plan(const model::Network& net, const SecurityPair& pair, const PlanOptions& o,
                                 const SecurityPlanOptions& s);
+
+// The plan for any VM port: the attacker's or the victim's when the network has both and
+// attacks are requested, make_plan's otherwise. What the lab and a cloud run both call.
+wire::Plan plan_for_port(const model::Facts& f, const model::Network& net, const model::Port& port,
+                         const PlanOptions& o, const SecurityPlanOptions& s);
+
+// For each network with an attacker and a victim (when attacks were asked for): what the
+// one sent paired with what the other captured, from the reports in obs.agents, into
+// obs.security. `victim_pcap` names the victim's capture ("" where none leaves the VM).
+void pair_security_reports(const model::Facts& f, const std::vector<std::string>& attacks, Observations& obs,
+                           const std::function<std::string(const model::Port& victim)>& victim_pcap);
 
 // Pairs what the attacker sent with what the victim captured (either report may be missing:
 // then the checks say ERROR, never PASS).

@@ -64,9 +64,9 @@ Outcome skip(std::string reason);  // does not apply here
 Outcome not_measured(std::string reason);  // applies, but was not run or only partly measured
 Outcome error(std::string reason, std::vector<Evidence> ev = {});
 
-// Combines outcomes of several VMs (or sub-checks) into one: any fail wins, then any error,
-// then pass; all skip stays skip (not measured when any part was). Nothing measured (empty
-// input) is an error.
+// Combines outcomes of several VMs (or sub-checks) into one: any fail wins, then any error;
+// a part not measured makes the whole not measured (its reason says what was), never PASS;
+// then pass; all skip stays skip. Nothing measured (empty input) is an error.
 Outcome combine(std::vector<Outcome> parts);
 
 // Where a verdict applies: one network (in its address mode) or the whole cloud.

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "v6c/lab/model.hpp"
+#include "v6c/wire/plan.hpp"
 #include "v6c/wire/ra.hpp"
 
 namespace v6c::lab {
@@ -38,7 +39,7 @@ bool uses_advertiser(const LabModel& m);
 // (its defaults where ra.py sets nothing).
 wire::RouterAdvert router_advert(const LabModel& m, const LabNetwork& n);
 // The plan (v6agent-plan/1) that makes v6agent the router on one network's qr- port.
-nlohmann::json advertiser_plan(const LabModel& m, const LabNetwork& n);
+wire::Plan advertiser_plan(const LabModel& m, const LabNetwork& n);
 
 // dnsmasq for one network as neutron/agent/linux/dhcp.py starts it; `dir` holds its files.
 // Empty when the network has no DHCPv6 service (slaac).

@@ -18,6 +18,7 @@
 #include "v6c/lab/lab.hpp"
 #include "v6c/model/facts.hpp"
 #include "v6c/wire/addr.hpp"
+#include "v6c/wire/plan.hpp"
 #include "v6c/wire/results.hpp"
 
 namespace v6c::lab {
@@ -84,7 +85,7 @@ class Guest {
 // report; with peers, answer their echoes and wait for the ones still booting), then waits
 // until every guest's agent has started (or its boot failed or timed out). Throws
 // host::HostError when the image is unusable. Empty when the lab has no guests.
-using PlanFor = std::function<nlohmann::json(const model::Network&, const model::Port&)>;
+using PlanFor = std::function<wire::Plan(const model::Network&, const model::Port&)>;
 std::vector<std::unique_ptr<Guest>> boot_guests(const Lab& lab, const model::Facts& facts, const PlanFor& plan_for,
                                                 const std::filesystem::path& dir);
 // Waits for the guests to power off (by the namespace agents' deadline plus the guests' slack),

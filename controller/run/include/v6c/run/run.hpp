@@ -22,6 +22,7 @@
 #include "v6c/cloud/cleanup.hpp"
 #include "v6c/cloud/session.hpp"
 #include "v6c/model/facts.hpp"
+#include "v6c/wire/plan.hpp"
 
 namespace v6c::run {
 
@@ -89,7 +90,7 @@ std::string choose_flavor(const std::vector<json>& flavors, const std::string& n
 
 // A plan as make_plan writes it, turned into a cloud VM's: its console run id, the agent
 // answering peers' echoes while its kernel holds no address, patience for booting peers.
-json cloud_plan(json plan, const std::string& run, const Options& o);
+json cloud_plan(wire::Plan plan, const std::string& run, const Options& o);
 
 // What the consoles said, per VM: the report, or why there is none.
 struct Collected {
@@ -107,7 +108,7 @@ Collected boot_and_collect(cloud::Session& s, cloud::CleanupStack& cleanup, Topo
 // north-south-in from the controller's host: each probe VM's global address echoed through
 // this host's own IPv6 stack (probe::echo_from_host), once that VM has reported.
 struct ExternalEchoes {
-  json plan;                  // make_external_plan's: one echo-in-<vm> per probe VM
+  wire::Plan plan;            // make_external_plan's: one echo-in-<vm> per probe VM
   wire::AgentReport report;   // host "external", the echoes done so far
   std::string why_not;        // set when this host cannot probe (no route, no permission)
   void probe(const std::string& vm);
