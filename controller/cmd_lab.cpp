@@ -12,6 +12,7 @@
 #include <iostream>
 #include <memory>
 
+#include "result_exit.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "interrupt.hpp"
@@ -160,7 +161,7 @@ int run_lab(const LabOptions& o) {
   if (o.keep)
     std::fprintf(stderr, "v6conform: lab %s left up; remove with: v6conform lab down --prefix %s\n",
                  m->prefix.c_str(), m->prefix.c_str());
-  return catalog::exit_code(result);
+  return exit_code_of(result);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "result_exit.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "v6c/report/report.hpp"
@@ -44,7 +45,7 @@ int run_report(const ReportOptions& o) {
       case report::Format::html: report::render_html(result, out); break;
       case report::Format::scs: report::render_scs(result, out, out, o.emit.scs_testcases); break;
     }
-    return catalog::exit_code(result);
+    return exit_code_of(result);
   }
   try {
     report::emit(result, o.emit);
@@ -52,7 +53,7 @@ int run_report(const ReportOptions& o) {
     std::fprintf(stderr, "v6conform: %s\n", e.what());
     return kExitEnvironment;
   }
-  return catalog::exit_code(result);
+  return exit_code_of(result);
 }
 
 }  // namespace

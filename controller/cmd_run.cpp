@@ -11,6 +11,7 @@
 #include <optional>
 #include <random>
 
+#include "result_exit.hpp"
 #include "api_options.hpp"
 #include "commands.hpp"
 #include "cloud_exit.hpp"
@@ -155,7 +156,7 @@ int finish(RunCliOptions& o, bool scs, catalog::Result& result, cloud::CleanupSt
   }
   // The harness reads the verdicts from the lines; a non-zero exit would count as an abort.
   if (scs) return kExitPass;
-  return clean ? catalog::exit_code(result) : kExitEnvironment;
+  return clean ? exit_code_of(result) : kExitEnvironment;
 }
 
 int run_run(RunCliOptions& o, bool scs) {

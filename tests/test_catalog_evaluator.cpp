@@ -5,7 +5,7 @@
 
 #include <fstream>
 
-#include "../controller/exit_codes.hpp"
+#include "../controller/result_exit.hpp"
 #include "fixtures/observations/world.hpp"
 
 using namespace v6c::testing;
@@ -43,7 +43,7 @@ TEST_CASE("a healthy network passes every applicable requirement", "[catalog]") 
   CHECK(verdict(r, "api-default-subnetpool").scs_id == "scs-0126-default-subnetpool");
   CHECK(verdict(r, "ra-answered").scs_id == "scs-xxxx-v6-ra-answered");
   CHECK(r.summary.must_not_met == 0);
-  CHECK(exit_code(r) == v6c::kExitPass);
+  CHECK(v6c::exit_code_of(r) == v6c::kExitPass);
 }
 
 TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[catalog]") {
@@ -53,21 +53,21 @@ TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[
     w.ra().mtu = 1500;
     auto r = evaluate(c, w.facts, w.observations());
     CHECK(verdict(r, "ra-mtu").status == Status::warn);
-    CHECK(exit_code(r) == v6c::kExitPass);
+    CHECK(v6c::exit_code_of(r) == v6c::kExitPass);
   }
   SECTION("a MUST not met is FAIL and the run fails") {
     w.ra().other = true;
     auto r = evaluate(c, w.facts, w.observations());
     CHECK(verdict(r, "ra-flags").status == Status::fail);
     CHECK(r.summary.must_not_met == 1);
-    CHECK(exit_code(r) == v6c::kExitMustFailed);
+    CHECK(v6c::exit_code_of(r) == v6c::kExitMustFailed);
   }
   SECTION("an agent that never reported makes its MUSTs ERROR, and the run fails") {
     w.reports.erase("vm1");
     auto r = evaluate(c, w.facts, w.observations());
     CHECK(verdict(r, "ra-answered").status == Status::error);
     CHECK(verdict(r, "gw-nd").status == Status::error);
-    CHECK(exit_code(r) == v6c::kExitMustFailed);
+    CHECK(v6c::exit_code_of(r) == v6c::kExitMustFailed);
   }
   SECTION("attack probes planned but missing: the security MUSTs are ERROR, never PASS") {
     w.facts.networks[0].ports.push_back({"att", *wire::Mac::parse("fa:16:3e:00:00:a1"), {}, "attacker"});
@@ -75,7 +75,7 @@ TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[
     w.has_security = false;
     auto r = evaluate(c, w.facts, w.observations());
     CHECK(verdict(r, "sec-ra-guard").status == Status::error);
-    CHECK(exit_code(r) == v6c::kExitMustFailed);
+    CHECK(v6c::exit_code_of(r) == v6c::kExitMustFailed);
   }
   SECTION("no attacker and victim on the network (none asked for): the security checks SKIP") {
     w.has_security = false;
@@ -85,7 +85,7 @@ TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[
     CHECK(verdict(r, "sec-ra-guard").not_measured);
     CHECK(r.summary.must_not_measured >= 6);
     CHECK_FALSE(r.summary.every_must_met());
-    CHECK(exit_code(r) == v6c::kExitMustFailed);
+    CHECK(v6c::exit_code_of(r) == v6c::kExitMustFailed);
   }
   SECTION("a MUST switched off was not measured: the run does not say every MUST met") {
     for (auto& req : c.requirements)
@@ -97,7 +97,7 @@ TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[
     // ... and the SHOULD that only a cloud can measure (the fixture's address lies beyond upstream)
     CHECK(verdict(r, "icmp6-addr-unreachable").not_measured);
     CHECK(r.summary.not_measured == 2);
-    CHECK(exit_code(r) == v6c::kExitMustFailed);
+    CHECK(v6c::exit_code_of(r) == v6c::kExitMustFailed);
   }
   SECTION("a MUST that does not apply here (DHCPv6 on slaac) leaves every MUST met") {
     auto r = evaluate(c, w.facts, w.observations());
@@ -158,7 +158,7 @@ TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[
     CHECK(verdict(r, "ra-mtu").status == Status::skip);
     CHECK(verdict(r, "ra-mtu").reason == "switched off in the catalogue");
     CHECK(r.verdicts.size() == c.requirements.size());
-    CHECK(exit_code(r) == v6c::kExitPass);
+    CHECK(v6c::exit_code_of(r) == v6c::kExitPass);
   }
   SECTION("a section the run did not select is SKIP with the run's reason") {
     switch_off_section(c, "slow", "slow section not selected (--slow)");

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <ctime>
 
-#include "exit_codes.hpp"
 #include "targets.hpp"
 #include "v6c/catalog/checks.hpp"
 
@@ -143,6 +142,5 @@ Summary summarize(const std::vector<Verdict>& verdicts) {
   return s;
 }
 
-int exit_code(const Result& r) { return summarize(r.verdicts).every_must_met() ? kExitPass : kExitMustFailed; }
 
 }  // namespace v6c::catalog

@@ -61,9 +61,6 @@ Verdict evaluate_requirement(const Catalog& c, const Requirement& r, const Check
 Result evaluate(const Catalog& c, const model::Facts& f, const Observations& obs);
 
 Summary summarize(const std::vector<Verdict>& verdicts);
-// kExitPass when every MUST is PASS or a SKIP that does not apply here (Summary::every_must_met),
-// kExitMustFailed otherwise: a MUST failed, could not be measured, or was not run.
-int exit_code(const Result& r);
 
 std::string iso8601_utc(std::int64_t time_us);
 std::int64_t now_us();
