@@ -71,7 +71,7 @@ DiagnosisStep router_advert_step(Walk& w) {
   constexpr auto link = ChainLink::router_advert;
   auto rec = w.run("discover", wire::DiscoverSpec{.window_ms = kRaWindowMs, .rs_count = kRsCount,
                                                      .rs_interval_ms = kRsIntervalMs});
-  if (rec.status != "ok") return not_measured(link, rec);
+  if (rec.status != wire::RunStatus::ok) return not_measured(link, rec);
   const auto& d = std::get<wire::DiscoverResult>(rec.result);
   for (const auto& p : d.ras) {
     const bool valid = p.ctx.hop_limit == kNdHopLimit && p.ctx.src_ip.is_link_local() && p.ctx.checksum_ok;
@@ -143,7 +143,7 @@ struct Attempt {
 
 Attempt try_slaac(Walk& w, const wire::PrefixInfo& pi) {
   auto rec = w.run("dad", wire::DadSpec{.prefix = pi.prefix.str(), .prefix_length = pi.length});
-  if (rec.status != "ok") return {false, "not measured: dad could not run: " + rec.error, ""};
+  if (rec.status != wire::RunStatus::ok) return {false, "not measured: dad could not run: " + rec.error, ""};
   const auto& dad = std::get<wire::DadResult>(rec.result);
   if (!dad.duplicate) {
     w.address = dad.address;
@@ -157,7 +157,7 @@ Attempt try_slaac(Walk& w, const wire::PrefixInfo& pi) {
 
 Attempt try_dhcp6_address(Walk& w) {
   auto rec = w.run("dhcp6", wire::Dhcp6Spec{.stateful = true});
-  if (rec.status != "ok") return {false, "not measured: dhcp6 could not run: " + rec.error, ""};
+  if (rec.status != wire::RunStatus::ok) return {false, "not measured: dhcp6 could not run: " + rec.error, ""};
   w.dhcp6 = std::get<wire::Dhcp6Result>(rec.result);
   if (w.dhcp6->address) {
     if (!w.address) w.address = w.dhcp6->address;
@@ -201,7 +201,7 @@ DiagnosisStep default_router_step(Walk& w) {
                   "gateway is the router's interface)");
   const auto router = w.router->ctx.src_ip;
   auto rec = w.run("nd-router", wire::NeighborSpec{.target = router.str()});
-  if (rec.status != "ok") return not_measured(link, rec);
+  if (rec.status != wire::RunStatus::ok) return not_measured(link, rec);
   const auto& n = std::get<wire::NeighborResult>(rec.result);
   if (n.na) {
     w.router_answers = true;
@@ -229,7 +229,7 @@ DiagnosisStep reachability_step(Walk& w) {
   if (w.o.target && !w.address) return not_tried(link, "needs an address to reach " + w.o.target->str() + " from");
   const auto target = w.o.target.value_or(w.router->ctx.src_ip);
   auto rec = w.run("echo", wire::EchoSpec{.target = target.str()});
-  if (rec.status != "ok") return not_measured(link, rec);
+  if (rec.status != wire::RunStatus::ok) return not_measured(link, rec);
   const auto& e = std::get<wire::EchoResult>(rec.result);
   if (!e.replies.empty())
     return holds(link, std::to_string(e.replies.size()) + " of " + std::to_string(e.sent) + " echo requests to " +
@@ -297,7 +297,7 @@ DiagnosisStep resolver_step(Walk& w) {
   if (w.ras.empty()) return not_tried(link, "needs a router advertisement: it says where a DNS server is learnt");
   if (!advertised_resolver(w) && w.ra().other && !w.dhcp6) {
     auto rec = w.run("dhcp6-stateless", wire::Dhcp6Spec{.stateful = false});
-    if (rec.status != "ok") return not_measured(link, rec);
+    if (rec.status != wire::RunStatus::ok) return not_measured(link, rec);
     w.dhcp6 = std::get<wire::Dhcp6Result>(rec.result);
   }
   const auto server = advertised_resolver(w);
@@ -314,7 +314,7 @@ DiagnosisStep resolver_step(Walk& w) {
                      "run again with --name NAME");
   if (!server->is_link_local() && !w.address) return not_tried(link, "needs an address to ask " + server->str() + " from");
   auto rec = w.run("dns", wire::DnsSpec{.server = server->str(), .name = name});
-  if (rec.status != "ok") return not_measured(link, rec);
+  if (rec.status != wire::RunStatus::ok) return not_measured(link, rec);
   return judge_answer(std::get<wire::DnsResult>(rec.result));
 }
 

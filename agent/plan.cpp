@@ -243,12 +243,12 @@ wire::ProcedureRecord Runner::run(const wire::Procedure& p) {
   auto start = probe::Clock::now();
   try {
     rec.result = std::visit([&](const auto& s) { return execute(s); }, p.spec);
-    rec.status = "ok";
+    rec.status = wire::RunStatus::ok;
     learn(rec.result);
   } catch (const PlanError&) {
     throw;
   } catch (const std::exception& e) {
-    rec.status = "error";
+    rec.status = wire::RunStatus::error;
     rec.error = e.what();
   }
   rec.duration_ms = std::chrono::duration<double, std::milli>(probe::Clock::now() - start).count();

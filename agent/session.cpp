@@ -90,7 +90,7 @@ int run_plan(const Output& out, const std::string& interface, const wire::Plan& 
   for (const auto& p : plan.procedures) {
     if (g_stop) break;
     auto rec = runner.run(p);
-    if (rec.status != "ok") rc = kProcedureError;
+    if (rec.status != wire::RunStatus::ok) rc = kProcedureError;
     session.add(std::move(rec));
   }
   session.write(out, plan.run.value_or(session.report.host));

@@ -116,7 +116,7 @@ std::string render_attack(const wire::AttackResult& r) {
   s += fmt("; %u control NS sent\n", r.control_sent);
   for (const auto& a : r.attacks) {
     s += fmt("    %-22s ", a.id.c_str());
-    if (a.status != "ok") {
+    if (a.status != wire::RunStatus::ok) {
       s += "ERROR: " + a.error + "\n";
       continue;
     }
@@ -252,7 +252,7 @@ std::string render_result(const wire::ProcedureResult& result) {
 
 std::string render_record(const wire::ProcedureRecord& rec) {
   std::string s = rec.id + (rec.id == rec.kind ? "" : " (" + rec.kind + ")") + ": ";
-  if (rec.status != "ok") return s + "ERROR: " + rec.error + "\n";
+  if (rec.status != wire::RunStatus::ok) return s + "ERROR: " + rec.error + "\n";
   return s + fmt("%.0f ms\n", rec.duration_ms) + render_result(rec.result);
 }
 

@@ -83,7 +83,7 @@ int reports(const std::string& json_dir, const std::string& console_dir, const s
     report.agent_version = "0.1.0";
     report.host = "vm-" + std::to_string(n++);
     report.interface = "eth0";
-    report.procedures.push_back({kind, kind, "ok", "", 1'700'000'000'000'000, 12.5, result});
+    report.procedures.push_back({kind, kind, wire::RunStatus::ok, "", 1'700'000'000'000'000, 12.5, result});
     const auto text = nlohmann::json(report).dump();
     const std::string name = "/report-" + std::string(kind);
     std::FILE* f = std::fopen((json_dir + name + ".json").c_str(), "w");

@@ -28,10 +28,12 @@ std::string padded(const std::string& s, std::size_t width) {
 void list(const catalog::Catalog& c, const CatalogOptions& o) {
   std::vector<catalog::Level> levels;
   for (const auto& l : o.levels) levels.push_back(*catalog::parse_level(l));
-  const auto selected = catalog::select(c, o.sections, levels, o.all);
+  std::vector<catalog::Section> sections;
+  for (const auto& s : o.sections) sections.push_back(*catalog::parse_section(s));
+  const auto selected = catalog::select(c, sections, levels, o.all);
   std::cout << padded("id", 26) << padded("level", 8) << padded("section", 14) << padded("check", 26) << "scs testcase\n";
   for (const auto* r : selected)
-    std::cout << padded(r->id, 26) << padded(std::string(catalog::to_string(r->level)), 8) << padded(r->section, 14)
+    std::cout << padded(r->id, 26) << padded(std::string(catalog::to_string(r->level)), 8) << padded(std::string(catalog::to_string(r->section)), 14)
               << padded(r->check, 26) << (c.scs_id(*r).empty() ? "-" : c.scs_id(*r))
               << (r->enabled ? "" : "  (disabled)") << "\n";
   std::cout << selected.size() << " of " << c.requirements.size() << " requirements (catalogue " << c.version << ", "
@@ -49,7 +51,7 @@ int show(const catalog::Catalog& c, const std::string& id) {
             << "level:    " << catalog::to_string(r->level) << "\n"
             << "source:   " << r->source << "\n"
             << "text:     " << r->text << "\n"
-            << "section:  " << r->section << "\n"
+            << "section:  " << catalog::to_string(r->section) << "\n"
             << "check:    " << r->check << (check && check->global ? " (one verdict for the cloud)" : " (one verdict per network)")
             << "\n"
             << "reads:    " << (check ? check->reads : "?") << "\n"
@@ -72,13 +74,19 @@ int show(const catalog::Catalog& c, const std::string& id) {
 
 }  // namespace
 
+std::vector<std::string> section_names() {
+  std::vector<std::string> out;
+  for (auto s : catalog::kSections) out.emplace_back(catalog::to_string(s));
+  return out;
+}
+
 void register_catalog(CLI::App& app) {
   auto o = std::make_shared<CatalogOptions>();
   auto* cmd = app.add_subcommand("catalog", "list the requirements catalogue (or show one requirement)");
   cmd->fallthrough();
   cmd->add_option("--catalog", o->file, "catalogue file (default: the shipped data/catalog.yaml)");
   cmd->add_option("--section", o->sections, "only these sections (repeatable)")
-      ->check(CLI::IsMember(std::vector<std::string>(catalog::kSections.begin(), catalog::kSections.end())));
+      ->check(CLI::IsMember(section_names()));
   cmd->add_option("--level", o->levels, "only these levels (repeatable)")->check(CLI::IsMember({"MUST", "SHOULD", "MAY"}));
   cmd->add_flag("--all", o->all, "include disabled requirements");
   auto* show_cmd = cmd->add_subcommand("show", "show one requirement in full");

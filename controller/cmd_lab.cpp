@@ -16,6 +16,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "interrupt.hpp"
+#include "mode_option.hpp"
 #include "v6c/host/host.hpp"
 #include "v6c/lab/faults.hpp"
 #include "v6c/lab/guest.hpp"
@@ -49,11 +50,6 @@ void install_teardown_on_signal(const std::string& prefix) {
   });
 }
 
-std::vector<std::string> modes_of(const std::string& mode) {
-  if (mode == "all") return lab::kAllModes;
-  return {mode};
-}
-
 void list_faults() {
   std::printf("%-22s %-24s %-10s %s\n", "fault", "breaks", "flavours", "what it does");
   for (const auto& f : lab::faults())
@@ -67,7 +63,7 @@ void list_faults() {
 // The model for the options, or an exit code after a message.
 std::optional<lab::LabModel> model_for(const LabOptions& o, int& code) {
   auto flavour = lab::parse_flavour(o.flavour);
-  auto m = lab::make_model(lab::unique_prefix(), *flavour, modes_of(o.mode), o.slow);
+  auto m = lab::make_model(lab::unique_prefix(), *flavour, modes_named({o.mode}), o.slow);
   if (auto unknown = lab::apply_faults(m, o.faults)) {
     std::fprintf(stderr, "v6conform: no fault profile '%s' for the %s flavour (see v6conform lab --list-faults)\n",
                  unknown->c_str(), o.flavour.c_str());
@@ -173,7 +169,7 @@ void register_lab(CLI::App& app) {
       ->check(CLI::IsMember({"radvd", "ovn"}))
       ->capture_default_str();
   cmd->add_option("--mode", o->mode, "subnet modes to build")
-      ->check(CLI::IsMember({"slaac", "dhcpv6-stateless", "dhcpv6-stateful", "all"}))
+      ->check(CLI::IsMember(mode_choices()))
       ->capture_default_str();
   cmd->add_option("--fault", o->faults, "break the lab with this fault profile (repeatable; see --list-faults)");
   cmd->add_flag("--list-faults", o->list_faults, "list the fault profiles and the requirement each breaks");

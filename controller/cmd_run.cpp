@@ -16,6 +16,7 @@
 #include "commands.hpp"
 #include "cloud_exit.hpp"
 #include "interrupt.hpp"
+#include "mode_option.hpp"
 #include "v6c/cloud/config.hpp"
 #include "v6c/cloud/errors.hpp"
 #include "v6c/report/report.hpp"
@@ -59,8 +60,8 @@ std::string new_run_id() {
 // that the run may attack the network it creates), the slow section for ra-periodic.
 void select_scs(catalog::Catalog& c, const std::vector<std::string>& ids, run::Options& r) {
   catalog::select_scs_testcases(c, ids);
-  r.security = catalog::section_enabled(c, "security");
-  r.slow = catalog::section_enabled(c, "slow");
+  r.security = catalog::section_enabled(c, catalog::Section::security);
+  r.slow = catalog::section_enabled(c, catalog::Section::slow);
 }
 
 void abort_all(const std::vector<std::string>& ids, const std::string& why) {
@@ -102,7 +103,7 @@ std::optional<std::string> prepare(RunCliOptions& o, bool scs, catalog::Catalog&
     o.emit.formats = {"scs"};
     o.emit.scs_testcases = o.scs_ids;
   }
-  if (!o.modes.empty() && o.modes != std::vector<std::string>{"all"}) r.modes = o.modes;
+  r.modes = modes_named(o.modes);
   if (!o.external_target.empty()) {
     r.external_target = wire::Ip6::parse(o.external_target);
     if (!r.external_target) return "--external-target " + o.external_target + ": not an IPv6 address";
@@ -229,7 +230,7 @@ void register_run(CLI::App& app) {
   auto* cmd = app.add_subcommand("run", "provision a test topology in a cloud, run the agents, check, report, clean up");
   cmd->add_option("--os-cloud", o->os_cloud, "the cloud in clouds.yaml (default: OS_CLOUD, else the OS_* variables)");
   cmd->add_option("--mode", o->modes, "address modes to test (repeatable; default: all three)")
-      ->check(CLI::IsMember({"slaac", "dhcpv6-stateless", "dhcpv6-stateful", "all"}));
+      ->check(CLI::IsMember(mode_choices()));
   cmd->add_flag("--security", o->run.security,
                 "also run the attack probes: a network of its own with an attacker and a victim VM");
   add_run_options(*cmd, *o);

@@ -34,7 +34,7 @@ std::vector<Case> cases() {
        [](World& w) { w.result<wire::DiscoverResult>("discover").ras.front().ctx.hop_limit = 64; },
        [](World& w) { w.result<wire::DiscoverResult>("discover").ras.clear(); }},
       {"ra_flags", none, kNothing, [](World& w) { w.ra().other = true; },
-       [](World& w) { w.vm1().procedures.front().status = "error"; }},
+       [](World& w) { w.vm1().procedures.front().status = wire::RunStatus::error; }},
       {"ra_prefix", json{{"prefix_length", 64}}, kNothing, [](World& w) { w.ra().prefixes.front().preferred_s = 0; },
        [](World& w) { w.drop("discover"); }},
       {"ra_router_lifetime", none, kNothing, [](World& w) { w.ra().router_lifetime_s = 0; },
@@ -112,8 +112,8 @@ std::vector<Case> cases() {
       {"default_sg", json{{"attacks", {"unsolicited-echo"}}}, kNothing, [](World& w) { w.security.victim_ras = 0; },
        [](World& w) {
          // The network has its attacker and victim, but their observations are missing.
-         w.facts.networks[0].ports.push_back({"att", *Mac::parse("fa:16:3e:00:00:a1"), {}, "attacker"});
-         w.facts.networks[0].ports.push_back({"vic", *Mac::parse("fa:16:3e:00:00:a2"), {}, "victim"});
+         w.facts.networks[0].ports.push_back({"att", *Mac::parse("fa:16:3e:00:00:a1"), {}, model::Role::attacker});
+         w.facts.networks[0].ports.push_back({"vic", *Mac::parse("fa:16:3e:00:00:a2"), {}, model::Role::victim});
          w.has_security = false;
        }},
       {"api_default_subnetpool", none, kNothing, [](World& w) { w.facts.api["subnetpools"][0]["shared"] = false; },

@@ -35,7 +35,7 @@ TEST_CASE("a healthy network passes every applicable requirement", "[catalog]") 
     CAPTURE(v.id, v.reason, v.actual);
     CHECK((v.status == Status::pass || v.status == Status::skip));
     if (v.status == Status::skip) CHECK_FALSE(v.reason.empty());
-    if (v.scope.global()) CHECK(v.section == "api");
+    if (v.scope.global()) CHECK(v.section == Section::api);
     else CHECK(v.scope.label() == "net1 (slaac)");
   }
   CHECK(verdict(r, "dhcp6-stateful-address").status == Status::skip);
@@ -70,8 +70,8 @@ TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[
     CHECK(v6c::exit_code_of(r) == v6c::kExitMustFailed);
   }
   SECTION("attack probes planned but missing: the security MUSTs are ERROR, never PASS") {
-    w.facts.networks[0].ports.push_back({"att", *wire::Mac::parse("fa:16:3e:00:00:a1"), {}, "attacker"});
-    w.facts.networks[0].ports.push_back({"vic", *wire::Mac::parse("fa:16:3e:00:00:a2"), {}, "victim"});
+    w.facts.networks[0].ports.push_back({"att", *wire::Mac::parse("fa:16:3e:00:00:a1"), {}, model::Role::attacker});
+    w.facts.networks[0].ports.push_back({"vic", *wire::Mac::parse("fa:16:3e:00:00:a2"), {}, model::Role::victim});
     w.has_security = false;
     auto r = evaluate(c, w.facts, w.observations());
     CHECK(verdict(r, "sec-ra-guard").status == Status::error);
@@ -109,7 +109,7 @@ TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[
   SECTION("a network holding only the attacker and victim: its probe checks SKIP, its attacks count") {
     auto sec = w.facts.networks[0];
     sec.name = "sec";
-    for (auto& p : sec.ports) p.role = p.name == "vm1" ? "attacker" : "victim";
+    for (auto& p : sec.ports) p.role = p.name == "vm1" ? model::Role::attacker : model::Role::victim;
     w.facts.networks = {sec};
     auto r = evaluate(c, w.facts, w.observations());
     CHECK(verdict(r, "ra-answered").status == Status::skip);
@@ -119,7 +119,7 @@ TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[
     w.has_security = false;  // the fixture's attack observations are not net1's here
     auto sec = w.facts.networks[0];
     sec.name = "sec";
-    for (auto& p : sec.ports) p.role = p.name == "vm1" ? "attacker" : "victim";
+    for (auto& p : sec.ports) p.role = p.name == "vm1" ? model::Role::attacker : model::Role::victim;
     auto alone = evaluate(c, w.facts, w.observations());
     CHECK(verdict(alone, "sec-ra-guard").not_measured);  // no attacks anywhere: not measured
     w.facts.networks.push_back(sec);
@@ -133,7 +133,7 @@ TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[
   }
   SECTION("an address VM is read by the address checks only") {
     // vm2 formed a duplicate address and, being an address VM, ran nothing else.
-    w.net().ports[1].role = "address";
+    w.net().ports[1].role = model::Role::address;
     w.result<wire::DadResult>("dad", "vm2").duplicate = true;
     std::erase_if(w.reports.at("vm2").procedures, [](const wire::ProcedureRecord& r) { return r.id != "dad" && r.id != "discover"; });
     auto r = evaluate(c, w.facts, w.observations());
@@ -144,7 +144,7 @@ TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[
     CHECK(verdict(r, "north-south-in").status == Status::pass);
     CHECK(verdict(r, "ra-answered").status == Status::pass);
     // The same report from a probe VM: its missing probes are ERROR.
-    w.net().ports[1].role = "probe";
+    w.net().ports[1].role = model::Role::probe;
     CHECK(verdict(evaluate(c, w.facts, w.observations()), "gw-echo").status == Status::error);
   }
   SECTION("a requirement switched off is SKIP with the reason; a MUST made SHOULD only warns") {
@@ -161,7 +161,7 @@ TEST_CASE("the level decides FAIL or WARN, and a MUST decides the exit code", "[
     CHECK(v6c::exit_code_of(r) == v6c::kExitPass);
   }
   SECTION("a section the run did not select is SKIP with the run's reason") {
-    switch_off_section(c, "slow", "slow section not selected (--slow)");
+    switch_off_section(c, Section::slow, "slow section not selected (--slow)");
     auto r = evaluate(c, w.facts, w.observations());
     CHECK(verdict(r, "ra-periodic").status == Status::skip);
     CHECK(verdict(r, "ra-periodic").reason == "slow section not selected (--slow)");

@@ -58,7 +58,7 @@ TEST_CASE("the shipped catalogue loads and holds the draft v0", "[catalog]") {
   CHECK(c.find("mtu-1280")->params.at("min_mtu") == 1280);
   CHECK(c.scs_id(*c.find("api-default-subnetpool")) == "scs-0126-default-subnetpool");
   CHECK(c.scs_id(*c.find("ra-answered")) == "scs-xxxx-v6-ra-answered");
-  CHECK(c.find("ra-periodic")->section == "slow");
+  CHECK(c.find("ra-periodic")->section == Section::slow);
   for (const auto& r : c.requirements) {
     CAPTURE(r.id);
     CHECK(r.enabled);
@@ -82,7 +82,7 @@ TEST_CASE("a user's catalogue changes levels, thresholds and switches", "[catalo
   CHECK(named.scs_id(*named.find("ra-answered")) == "scs-0199-router-advertisements");
   CHECK(select(c, {}, {}).size() == 1);
   CHECK(select(c, {}, {}, true).size() == 2);
-  CHECK(select(c, {"ra"}, {Level::should}).empty());
+  CHECK(select(c, {Section::ra}, {Level::should}).empty());
 }
 
 TEST_CASE("a malformed catalogue gives one error naming file, line and field", "[catalog]") {

@@ -78,11 +78,11 @@ TEST_CASE("every procedure has a kind the agent knows and that kind's parameters
       {"echo", {"target", "size", "hop_limit", "count"}},
       {"pmtu", {"target", "gateway", "sizes"}},
       {"dns", {"server", "name"}}};
-  for (auto mode : {"slaac", "dhcpv6-stateless", "dhcpv6-stateful"}) {
+  for (auto mode : model::kAllModes) {
     w.net().subnet.mode = mode;
     json plan = make_plan(w.facts, w.net(), w.net().ports[0], slow_options());
     for (const auto& p : plan.at("procedures")) {
-      CAPTURE(mode, p.dump());
+      CAPTURE(model::to_string(mode), p.dump());
       auto kind = p.at("kind").get<std::string>();
       REQUIRE(required.contains(kind));
       for (const auto& key : required.at(kind)) CHECK(p.contains(key));
@@ -106,7 +106,7 @@ TEST_CASE("the subnet mode decides DAD and DHCPv6 and the source symbol", "[cata
 
 TEST_CASE("an address VM forms its address and runs nothing else: no one probes it", "[catalog]") {
   World w;
-  w.net().ports[1].role = "address";
+  w.net().ports[1].role = model::Role::address;
   const auto& address_vm = w.net().ports[1];
   CHECK(ids(make_plan(w.facts, w.net(), address_vm, slow_options())) == std::set<std::string>{"discover", "dad"});
   CHECK_FALSE(ids(make_plan(w.facts, w.net(), w.net().ports[0], PlanOptions{})).contains("echo-peer-vm2"));
@@ -121,8 +121,8 @@ TEST_CASE("a second network adds routed peers and an unreachable target", "[cata
   net2.name = "net2";
   net2.subnet.prefix = ip("2001:db8:3::");
   net2.subnet.gateway_ip = ip("2001:db8:3::1");
-  net2.ports = {{"vm3", mac("fa:16:3e:00:00:13"), {wire::eui64_address(ip("2001:db8:3::"), mac("fa:16:3e:00:00:13"))}, "probe"},
-                {"attacker", mac("fa:16:3e:00:00:14"), {ip("2001:db8:3::14")}, "attacker"}};
+  net2.ports = {{"vm3", mac("fa:16:3e:00:00:13"), {wire::eui64_address(ip("2001:db8:3::"), mac("fa:16:3e:00:00:13"))}, model::Role::probe},
+                {"attacker", mac("fa:16:3e:00:00:14"), {ip("2001:db8:3::14")}, model::Role::attacker}};
   w.facts.networks.push_back(net2);
   json plan = make_plan(w.facts, w.facts.networks[0], w.facts.networks[0].ports[0], PlanOptions{});
   CHECK(procedure_in(plan, "echo-peer-vm3").at("gateway") == kGateway.str());
@@ -179,8 +179,8 @@ TEST_CASE("a second requirement with the same check is planned for, not ignored"
 
 TEST_CASE("plans read back as they were written: a wrong key is an error naming it", "[catalog]") {
   World w;
-  for (auto mode : {"slaac", "dhcpv6-stateless", "dhcpv6-stateful"}) {
-    CAPTURE(mode);
+  for (auto mode : model::kAllModes) {
+    CAPTURE(model::to_string(mode));
     w.net().subnet.mode = mode;
     const json written = make_plan(w.facts, w.net(), w.net().ports[0], slow_options());
     CHECK(json(written.get<wire::Plan>()) == written);

@@ -49,15 +49,15 @@ TEST_CASE("requesting SCS testcases switches on their requirements, and what the
     CHECK(c.find("api-default-subnetpool")->enabled);
     CHECK_FALSE(c.find("ra-answered")->enabled);
     CHECK(c.find("ra-answered")->off_reason == "not among the requested SCS testcases");
-    CHECK_FALSE(catalog::section_enabled(c, "security"));
-    CHECK_FALSE(catalog::section_enabled(c, "slow"));
-    CHECK_FALSE(catalog::section_enabled(c, "ra"));
+    CHECK_FALSE(catalog::section_enabled(c, catalog::Section::security));
+    CHECK_FALSE(catalog::section_enabled(c, catalog::Section::slow));
+    CHECK_FALSE(catalog::section_enabled(c, catalog::Section::ra));
   }
   SECTION("a security testcase needs the attacker and victim, ra-periodic the slow section") {
     catalog::select_scs_testcases(c, {"scs-xxxx-v6-sec-ra-guard", "scs-xxxx-v6-ra-periodic"});
-    CHECK(catalog::section_enabled(c, "security"));
-    CHECK(catalog::section_enabled(c, "slow"));
-    CHECK_FALSE(catalog::section_enabled(c, "api"));
+    CHECK(catalog::section_enabled(c, catalog::Section::security));
+    CHECK(catalog::section_enabled(c, catalog::Section::slow));
+    CHECK_FALSE(catalog::section_enabled(c, catalog::Section::api));
   }
   SECTION("ids the catalogue does not have are returned, the others still run") {
     auto unknown = catalog::select_scs_testcases(c, {"scs-xxxx-v6-ra-answered", "scs-9999-nothing"});

@@ -5,25 +5,24 @@
 
 #include "v6c/catalog/evaluator.hpp"
 #include "v6c/catalog/plan.hpp"
+#include "literals.hpp"
 
 using namespace v6c;
 using namespace v6c::catalog;
 using nlohmann::json;
+using namespace v6c::test;
 
 namespace {
-
-wire::Ip6 ip(const char* s) { return *wire::Ip6::parse(s); }
-wire::Mac mac(const char* s) { return *wire::Mac::parse(s); }
 
 model::Network network() {
   model::Network n;
   n.name = "net1";
   n.mtu = 1450;
-  n.subnet = {"net1-v6", "slaac", ip("2001:db8:1::"), 64, ip("2001:db8:1::1"), {}, ""};
-  n.router_port = model::Port{"router", mac("fa:16:3e:01:00:01"), {ip("2001:db8:1::1")}, "router"};
-  n.ports = {{"a1", mac("fa:16:3e:01:00:10"), {ip("2001:db8:1::a1")}, "probe"},
-             {"b1", mac("fa:16:3e:01:00:11"), {ip("2001:db8:1::b1")}, "victim"},
-             {"x1", mac("fa:16:3e:01:00:12"), {ip("2001:db8:1::e1")}, "attacker"}};
+  n.subnet = {"net1-v6", model::Mode::slaac, ip("2001:db8:1::"), 64, ip("2001:db8:1::1"), {}, ""};
+  n.router_port = model::Port{"router", mac("fa:16:3e:01:00:01"), {ip("2001:db8:1::1")}, model::Role::router};
+  n.ports = {{"a1", mac("fa:16:3e:01:00:10"), {ip("2001:db8:1::a1")}, model::Role::probe},
+             {"b1", mac("fa:16:3e:01:00:11"), {ip("2001:db8:1::b1")}, model::Role::victim},
+             {"x1", mac("fa:16:3e:01:00:12"), {ip("2001:db8:1::e1")}, model::Role::attacker}};
   return n;
 }
 
@@ -36,7 +35,7 @@ wire::ProcedureRecord record(std::string_view id, std::string_view kind, wire::P
   wire::ProcedureRecord rec;
   rec.id = id;
   rec.kind = kind;
-  rec.status = "ok";
+  rec.status = wire::RunStatus::ok;
   rec.result = std::move(r);
   return rec;
 }
@@ -45,7 +44,7 @@ wire::AgentReport attacker_report(const std::vector<std::string>& attacks) {
   wire::AttackResult sent;
   sent.announced = true;
   sent.control_sent = 2;
-  for (const auto& a : attacks) sent.attacks.push_back({a, 2, "ok", "", 1, 2, std::nullopt});
+  for (const auto& a : attacks) sent.attacks.push_back({a, 2, wire::RunStatus::ok, "", 1, 2, std::nullopt});
   wire::AgentReport r;
   r.host = "x1";
   r.procedures.push_back(record(proc::kAttack, "attack", sent));
@@ -151,7 +150,7 @@ TEST_CASE("pairing the attacker's and the victim's reports", "[catalog]") {
     for (const auto& a : s.attacks) {
       CAPTURE(a.id);
       CHECK(a.sent == 2);
-      CHECK(a.status == "ok");
+      CHECK(a.status == wire::RunStatus::ok);
       CHECK(a.received.size() == (a.id == "redirect" ? 1u : 0u));
     }
     auto r = judge(s);
@@ -169,12 +168,12 @@ TEST_CASE("pairing the attacker's and the victim's reports", "[catalog]") {
   }
   SECTION("the attacker refused or sent no report: every attack is an error with the reason") {
     auto x = attacker_report(attacks);
-    x.procedures[0].status = "error";
+    x.procedures[0].status = wire::RunStatus::error;
     x.procedures[0].error = "refused to attack on eth1";
     auto b = victim_report({});
     auto s = security_observations(net, pair, attacks, &x, &b, "b1.pcap");
     for (const auto& a : s.attacks) {
-      CHECK(a.status == "error");
+      CHECK(a.status == wire::RunStatus::error);
       CHECK(a.error == "refused to attack on eth1");
     }
     CHECK(verdict_of(judge(s), "sec-source-ip") == Status::error);
@@ -224,8 +223,8 @@ TEST_CASE("pairing the attacker's and the victim's reports", "[catalog]") {
     auto x = attacker_report({"rogue-ra"});
     auto b = victim_report({});
     auto s = security_observations(net, pair, attacks, &x, &b, "b1.pcap");
-    CHECK(s.attacks[0].status == "ok");
-    CHECK(s.attacks[1].status == "error");
+    CHECK(s.attacks[0].status == wire::RunStatus::ok);
+    CHECK(s.attacks[1].status == wire::RunStatus::error);
     CHECK(s.attacks[1].error == "x1 did not send rogue-ra-hbh");
     CHECK(verdict_of(judge(s), "sec-ra-guard") == Status::error);
   }

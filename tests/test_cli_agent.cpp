@@ -303,7 +303,7 @@ TEST_CASE("v6agent attacks only on the interface its plan permits, and shows bot
     CHECK(r.out.find("attack: ERROR: refused to attack on " + net.h_if) != std::string::npos);
     auto report = nlohmann::json::parse(test::slurp(json_path)).get<wire::AgentReport>();
     REQUIRE(report.procedures.size() == 1);
-    CHECK(report.procedures[0].status == "error");
+    CHECK(report.procedures[0].status == wire::RunStatus::error);
     // The kernel's own MLD reports may be there; nothing the attack would have sent is.
     for (const auto& p : probe::read_pcap(pcap_path)) {
       CHECK_FALSE(p.as<wire::RouterAdvert>());

@@ -12,37 +12,25 @@
 #include "v6c/cloud/image.hpp"
 #include "v6c/cloud/neutron.hpp"
 #include "v6c/cloud/session.hpp"
+#include "canned_cloud.hpp"
 
 using namespace v6c::cloud;
+using namespace v6c::test;
 
 namespace {
 
-json fixture_json(const std::string& name) {
-  std::ifstream in(std::string(V6C_FIXTURES) + "/cloud/" + name);
-  return json::parse(in);
-}
-
 const std::string kProject = "a1b2c3d4e5f60718293a4b5c6d7e8f90";  // the token's project
 const std::string kOtherProject = "0f0e0d0c0b0a09080706050403020100";
-const std::string kNeutron = "https://neutron.example.com:9696/v2.0/";
-const std::string kNova = "https://nova.example.com:8774/v2.1/";
-const std::string kGlance = "https://glance.example.com:9292/v2/";
 
 struct Cloud {
   Cloud() {
-    fake.serve_token(fixture_json("keystone/token.json"));
-    CloudConfig c;
-    c.auth_url = "https://keystone.example.com:5000/v3";
-    c.username = "u";
-    c.password = "p";
-    c.project_name = "v6c";
-    c.region_name = "RegionOne";
-    session.emplace(c, fake);
+    fake.serve_token(cloud_fixture("keystone/token.json"));
+    session.emplace(canned_member(), fake);
     session->sleep = [](auto) {};
     // Everything deletes fine; a deleted server is gone at once.
     for (const char* path : {"/v2.0/", "/v2.1/", "/v2/images/"}) fake.on(Method::del, path, 204, nullptr);
     fake.on(Method::del, "", 204, nullptr);
-    fake.on(Method::get, "/v2.1/servers/", 404, fixture_json("errors/nova-404.json"));
+    fake.on(Method::get, "/v2.1/servers/", 404, cloud_fixture("errors/nova-404.json"));
   }
   // The deleting calls, in order: DELETE and remove_router_interface.
   std::vector<std::string> deletions() const {
@@ -118,9 +106,9 @@ TEST_CASE("cleanup stack: registered at creation, deleted when the scope ends by
   cloud.fake.on(Method::post, "/v2.0/subnets", 201, {{"subnet", named("s1", "_scs-v6c-r1-a")}});
   cloud.fake.on(Method::post, "/v2.0/routers", 201, {{"router", named("r1", "_scs-v6c-r1")}});
   cloud.fake.on(Method::put, "/add_router_interface", 200, {{"id", "r1"}, {"subnet_id", "s1"}});
-  cloud.fake.on(Method::post, "/v2.1/servers", 202, fixture_json("nova/server-created.json"));
+  cloud.fake.on(Method::post, "/v2.1/servers", 202, cloud_fixture("nova/server-created.json"));
   cloud.fake.on(Method::put, "/remove_router_interface", 200, {{"id", "r1"}});
-  cloud.fake.on(Method::post, "/v2.0/ports", 409, fixture_json("errors/neutron-quota-409.json"));
+  cloud.fake.on(Method::post, "/v2.0/ports", 409, cloud_fixture("errors/neutron-quota-409.json"));
   try {
     CleanupStack stack([](auto) {});
     NetworksClient networks(*cloud.session, &stack);
@@ -137,18 +125,18 @@ TEST_CASE("cleanup stack: registered at creation, deleted when the scope ends by
     FAIL("no exception");
   } catch (const QuotaExceeded&) {
   }
-  const auto server = fixture_json("nova/server-created.json")["server"]["id"].get<std::string>();
+  const auto server = cloud_fixture("nova/server-created.json")["server"]["id"].get<std::string>();
   CHECK(cloud.deletions() == std::vector<std::string>{
-                                 "DELETE " + kNova + "servers/" + server,
-                                 "PUT " + kNeutron + "routers/r1/remove_router_interface",
-                                 "DELETE " + kNeutron + "routers/r1",
-                                 "DELETE " + kNeutron + "subnets/s1",
-                                 "DELETE " + kNeutron + "networks/n1",
+                                 "DELETE " + kCannedNova + "servers/" + server,
+                                 "PUT " + kCannedNeutron + "routers/r1/remove_router_interface",
+                                 "DELETE " + kCannedNeutron + "routers/r1",
+                                 "DELETE " + kCannedNeutron + "subnets/s1",
+                                 "DELETE " + kCannedNeutron + "networks/n1",
                              });
   // The server's deletion was awaited before its network went.
   const auto calls = cloud.fake.calls();
-  const auto waited = std::find(calls.begin(), calls.end(), "GET " + kNova + "servers/" + server);
-  const auto network = std::find(calls.begin(), calls.end(), "DELETE " + kNeutron + "networks/n1");
+  const auto waited = std::find(calls.begin(), calls.end(), "GET " + kCannedNova + "servers/" + server);
+  const auto network = std::find(calls.begin(), calls.end(), "DELETE " + kCannedNeutron + "networks/n1");
   CHECK(waited < network);
 }
 
@@ -163,7 +151,7 @@ TEST_CASE("cleanup stack: what the caller deleted itself is forgotten", "[cloud-
   rbac.delete_rbac_policy("rb1");
   CHECK(stack.size() == 0);
   CHECK(stack.run().deleted.empty());
-  CHECK(cloud.deletions() == std::vector<std::string>{"DELETE " + kNeutron + "rbac-policies/rb1"});
+  CHECK(cloud.deletions() == std::vector<std::string>{"DELETE " + kCannedNeutron + "rbac-policies/rb1"});
 }
 
 TEST_CASE("cleanup_by_prefix: only our project's resources whose names carry the prefix, in order", "[cloud-cleanup]") {
@@ -190,22 +178,22 @@ TEST_CASE("cleanup_by_prefix: only our project's resources whose names carry the
   fake.on(Method::get, "/v2/images", 200,
           {{"images", {{{"id", "i1"}, {"name", "_scs-v6c-r1-agent"}, {"owner", kProject}},
                        {{"id", "i2"}, {"name", "_scs-v6c-shared"}, {"owner", kOtherProject}}}}});
-  fake.on(Method::get, "/v2.1/flavors/detail", 200, fixture_json("nova/flavors.json"));
+  fake.on(Method::get, "/v2.1/flavors/detail", 200, cloud_fixture("nova/flavors.json"));
 
   SECTION("the default prefix") {
     const auto outcome = cleanup_by_prefix(*cloud.session, kDefaultPrefix, [](auto) {});
     CHECK(outcome.ok());
     CHECK(cloud.deletions() == std::vector<std::string>{
-                                   "DELETE " + kNova + "servers/vm1",
-                                   "PUT " + kNeutron + "routers/r1/remove_router_interface",
-                                   "DELETE " + kNeutron + "ports/p1",
-                                   "DELETE " + kNeutron + "rbac-policies/rb1",
-                                   "DELETE " + kNeutron + "routers/r1",
-                                   "DELETE " + kNeutron + "security-groups/sg1",
-                                   "DELETE " + kNeutron + "subnets/s1",
-                                   "DELETE " + kNeutron + "networks/n1",
-                                   "DELETE " + kGlance + "images/i1",
-                                   "DELETE " + kNova + "flavors/c1",
+                                   "DELETE " + kCannedNova + "servers/vm1",
+                                   "PUT " + kCannedNeutron + "routers/r1/remove_router_interface",
+                                   "DELETE " + kCannedNeutron + "ports/p1",
+                                   "DELETE " + kCannedNeutron + "rbac-policies/rb1",
+                                   "DELETE " + kCannedNeutron + "routers/r1",
+                                   "DELETE " + kCannedNeutron + "security-groups/sg1",
+                                   "DELETE " + kCannedNeutron + "subnets/s1",
+                                   "DELETE " + kCannedNeutron + "networks/n1",
+                                   "DELETE " + kCannedGlance + "images/i1",
+                                   "DELETE " + kCannedNova + "flavors/c1",
                                });
     const auto interface_removal = std::find_if(fake.requests.begin(), fake.requests.end(), [](const Request& r) {
       return r.url.find("remove_router_interface") != std::string::npos;
@@ -229,7 +217,7 @@ TEST_CASE("cleanup_by_prefix: only our project's resources whose names carry the
     fake.on(Method::get, "/v2/images", 403, {{"message", "You are not authorized to list images."}});
     const auto outcome = cleanup_by_prefix(*cloud.session, kDefaultPrefix, [](auto) {});
     REQUIRE(outcome.failed.size() == 1);
-    CHECK(outcome.failed[0].rfind("listing images: image API: permission denied: GET " + kGlance + "images: 403", 0) == 0);
+    CHECK(outcome.failed[0].rfind("listing images: image API: permission denied: GET " + kCannedGlance + "images: 403", 0) == 0);
     CHECK(outcome.deleted.size() == 9);
   }
   SECTION("an empty prefix is refused before anything is listed") {

@@ -14,31 +14,19 @@
 #include "v6c/cloud/image.hpp"
 #include "v6c/cloud/neutron.hpp"
 #include "v6c/cloud/session.hpp"
+#include "canned_cloud.hpp"
 
 using namespace v6c::cloud;
+using namespace v6c::test;
 
 namespace {
 
-json fixture_json(const std::string& name) {
-  std::ifstream in(std::string(V6C_FIXTURES) + "/cloud/" + name);
-  return json::parse(in);
-}
-
-const std::string kNeutron = "https://neutron.example.com:9696/v2.0/";
-const std::string kNova = "https://nova.example.com:8774/v2.1/";
-const std::string kGlance = "https://glance.example.com:9292/v2/";
 
 // A session on the fake with the canned catalog; nothing ever waits.
 struct Cloud {
   explicit Cloud(const std::string& region = "RegionOne") {
-    fake.serve_token(fixture_json("keystone/token.json"));
-    CloudConfig c;
-    c.auth_url = "https://keystone.example.com:5000/v3";
-    c.username = "u";
-    c.password = "p";
-    c.project_name = "v6c";
-    c.region_name = region;
-    session.emplace(c, fake);
+    fake.serve_token(cloud_fixture("keystone/token.json"));
+    session.emplace(canned_member(region), fake);
     session->sleep = [this](std::chrono::milliseconds d) { slept += d; };
     session->jitter = [] { return 0.0; };
     session->retry_log = &log;
@@ -110,24 +98,24 @@ TEST_CASE("Neutron: networks created, shown, listed across pages, deleted", "[cl
   Cloud cloud;
   NetworksClient networks(*cloud.session, &cloud.cleanup);
   cloud.fake.on(Method::post, "/v2.0/networks", 201,
-                {{"network", fixture_json("neutron/networks-page1.json")["networks"][0]}});
+                {{"network", cloud_fixture("neutron/networks-page1.json")["networks"][0]}});
   const auto n = networks.create_network({{"name", "_scs-v6c-r1-slaac"}});
-  CHECK(cloud.last().url == kNeutron + "networks");
+  CHECK(cloud.last().url == kCannedNeutron + "networks");
   CHECK(cloud.last_body() == json{{"network", {{"name", "_scs-v6c-r1-slaac"}}}});
   CHECK(header(cloud.last().headers, "X-Auth-Token") == "fake-token");
   CHECK(n["mtu"] == 1450);
   REQUIRE(cloud.cleanup.size() == 1);
   CHECK(cloud.cleanup.pending()[0].name == "_scs-v6c-r1-slaac");
 
-  cloud.fake.on(Method::get, "/v2.0/networks?limit=1", 200, fixture_json("neutron/networks-page1.json"));
-  cloud.fake.on(Method::get, "marker=2b0a8d3f-4c6e-4f1a-9b7d-1e2f3a4b5c6d", 200, fixture_json("neutron/networks-page2.json"));
+  cloud.fake.on(Method::get, "/v2.0/networks?limit=1", 200, cloud_fixture("neutron/networks-page1.json"));
+  cloud.fake.on(Method::get, "marker=2b0a8d3f-4c6e-4f1a-9b7d-1e2f3a4b5c6d", 200, cloud_fixture("neutron/networks-page2.json"));
   const auto all = networks.list_networks({{"limit", "1"}});
   REQUIRE(all.size() == 2);
   CHECK(all[1]["name"] == "v6c-public");
   CHECK(cloud.fake.calls().back() ==
         "GET https://neutron.example.com:9696/v2.0/networks?limit=1&marker=2b0a8d3f-4c6e-4f1a-9b7d-1e2f3a4b5c6d");
 
-  cloud.fake.on(Method::get, "/v2.0/networks/nope", 404, fixture_json("errors/neutron-404.json"));
+  cloud.fake.on(Method::get, "/v2.0/networks/nope", 404, cloud_fixture("errors/neutron-404.json"));
   CHECK_THROWS_AS(networks.show_network("nope"), NotFound);
 
   cloud.fake.on(Method::del, "/v2.0/networks/" + n["id"].get<std::string>(), 204, nullptr);
@@ -145,7 +133,7 @@ TEST_CASE("Neutron: every resource under its own path and JSON key", "[cloud-res
     cloud.fake.on(Method::get, std::string("/v2.0/") + t->path, 200, {{t->collection, json::array({{{"id", "x1"}}})}});
     NeutronResource client(*cloud.session, *t, &cloud.cleanup);
     CHECK(client.create({{"name", "_scs-v6c-x"}})["id"] == "x1");
-    CHECK(cloud.last().url == kNeutron + t->path);
+    CHECK(cloud.last().url == kCannedNeutron + t->path);
     CHECK(cloud.last_body().contains(t->singular));
     const auto pending = cloud.cleanup.pending();
     CHECK(std::count_if(pending.begin(), pending.end(), [&](const auto& e) { return e.kind == t->kind; }) == 1);
@@ -158,7 +146,7 @@ TEST_CASE("Neutron: every resource under its own path and JSON key", "[cloud-res
 TEST_CASE("Neutron: IPv6 subnets from the default pool or a CIDR", "[cloud-resources]") {
   Cloud cloud;
   SubnetpoolsClient pools(*cloud.session);
-  cloud.fake.on(Method::get, "/v2.0/subnetpools", 200, fixture_json("neutron/subnetpools.json"));
+  cloud.fake.on(Method::get, "/v2.0/subnetpools", 200, cloud_fixture("neutron/subnetpools.json"));
   const auto pool = pools.default_subnetpool();
   REQUIRE(pool);
   CHECK((*pool)["name"] == "v6c-default-v6");
@@ -173,14 +161,14 @@ TEST_CASE("Neutron: IPv6 subnets from the default pool or a CIDR", "[cloud-resou
       "ipv6_address_mode": "dhcpv6-stateful", "cidr": "2001:db8:1::/64", "dns_nameservers": ["2001:db8:ff::53"]})"));
 
   SubnetsClient subnets(*cloud.session, &cloud.cleanup);
-  cloud.fake.on(Method::post, "/v2.0/subnets", 201, fixture_json("neutron/subnet-created.json"));
+  cloud.fake.on(Method::post, "/v2.0/subnets", 201, cloud_fixture("neutron/subnet-created.json"));
   const auto s = subnets.create_subnet(ipv6_subnet_attributes(spec));
   CHECK(cloud.last_body()["subnet"]["subnetpool_id"] == (*pool)["id"]);
   CHECK(s["cidr"] == "2001:db8:1000:3::/64");
   CHECK(s["ipv6_ra_mode"] == "slaac");
 
   SECTION("an invalid mode pair is refused with Neutron's 400 and its status") {
-    cloud.fake.on(Method::post, "/v2.0/subnets", 400, fixture_json("errors/neutron-invalid-mode-400.json"));
+    cloud.fake.on(Method::post, "/v2.0/subnets", 400, cloud_fixture("errors/neutron-invalid-mode-400.json"));
     try {
       subnets.create_subnet(ipv6_subnet_attributes({"bad", "n", "dhcpv6-stateful", "slaac", "", "2001:db8:2::/64", 64, {}}));
       FAIL("accepted");
@@ -207,11 +195,11 @@ TEST_CASE("Neutron: router interfaces and the external gateway", "[cloud-resourc
   CHECK(cloud.cleanup.pending()[0].kind == ResourceKind::router_interface);
 
   routers.set_external_gateway("r1", "pub");
-  CHECK(cloud.last().url == kNeutron + "routers/r1");
+  CHECK(cloud.last().url == kCannedNeutron + "routers/r1");
   CHECK(cloud.last_body() == json::parse(R"({"router": {"external_gateway_info": {"network_id": "pub"}}})"));
 
   routers.remove_router_interface("r1", "s1");
-  CHECK(cloud.last().url == kNeutron + "routers/r1/remove_router_interface");
+  CHECK(cloud.last().url == kCannedNeutron + "routers/r1/remove_router_interface");
   CHECK(cloud.cleanup.size() == 0);
 }
 
@@ -250,16 +238,16 @@ TEST_CASE("Nova: a server with user data and a config drive, its status and cons
       "networks": [{"uuid": "n1"}], "security_groups": [{"name": "_scs-v6c-r1-agents"}],
       "user_data": "eyJwbGFuIjogMX0=", "config_drive": true}})"));
 
-  cloud.fake.on(Method::post, "/v2.1/servers", 202, fixture_json("nova/server-created.json"));
+  cloud.fake.on(Method::post, "/v2.1/servers", 202, cloud_fixture("nova/server-created.json"));
   const auto id = servers.create_server(body)["id"].get<std::string>();
-  CHECK(cloud.last().url == kNova + "servers");
+  CHECK(cloud.last().url == kCannedNova + "servers");
   REQUIRE(cloud.cleanup.size() == 1);
   CHECK(cloud.cleanup.pending()[0].name == "_scs-v6c-r1-slaac-a");  // from the request: Nova's answer has no name
 
   SECTION("BUILD, BUILD, ACTIVE: two polls") {
     int polls = 0;
     cloud.fake.on(Method::get, "/servers/" + id, [&](const Request&) {
-      auto s = fixture_json("nova/server-active.json");
+      auto s = cloud_fixture("nova/server-active.json");
       if (++polls < 3) s["server"]["status"] = "BUILD";
       return json_response(200, s);
     });
@@ -268,19 +256,19 @@ TEST_CASE("Nova: a server with user data and a config drive, its status and cons
     CHECK(cloud.slept == std::chrono::seconds(6));
   }
   SECTION("ERROR carries Nova's fault") {
-    cloud.fake.on(Method::get, "/servers/" + id, 200, fixture_json("nova/server-error.json"));
+    cloud.fake.on(Method::get, "/servers/" + id, 200, cloud_fixture("nova/server-error.json"));
     CHECK_THROWS_WITH(servers.wait_for_server_status(id, "ACTIVE"),
                       "server _scs-v6c-r1-slaac-a went to ERROR: No valid host was found. There are not enough hosts available.");
   }
   SECTION("never ACTIVE: Timeout after the wait") {
-    auto building = fixture_json("nova/server-active.json");
+    auto building = cloud_fixture("nova/server-active.json");
     building["server"]["status"] = "BUILD";
     cloud.fake.on(Method::get, "/servers/" + id, 200, building);
     CHECK_THROWS_AS(servers.wait_for_server_status(id, "ACTIVE", {std::chrono::seconds(30), std::chrono::seconds(3)}), Timeout);
     CHECK(cloud.slept == std::chrono::seconds(30));
   }
   SECTION("console output through os-getConsoleOutput, safe to retry") {
-    cloud.fake.on(Method::post, "/servers/" + id + "/action", 200, fixture_json("nova/console-output.json"));
+    cloud.fake.on(Method::post, "/servers/" + id + "/action", 200, cloud_fixture("nova/console-output.json"));
     CHECK(servers.get_console_output(id, 50).find("v6c-frame 2/2") != std::string::npos);
     CHECK(cloud.last_body() == json::parse(R"({"os-getConsoleOutput": {"length": 50}})"));
     CHECK(cloud.last().idempotent);
@@ -288,7 +276,7 @@ TEST_CASE("Nova: a server with user data and a config drive, its status and cons
     CHECK(cloud.last_body() == json::parse(R"({"os-getConsoleOutput": {}})"));
   }
   SECTION("quota exceeded on create: nothing registered") {
-    cloud.fake.on(Method::post, "/v2.1/servers", 403, fixture_json("errors/nova-quota-403.json"));
+    cloud.fake.on(Method::post, "/v2.1/servers", 403, cloud_fixture("errors/nova-quota-403.json"));
     CHECK_THROWS_AS(servers.create_server(body), QuotaExceeded);
     CHECK(cloud.cleanup.size() == 1);
   }
@@ -297,17 +285,17 @@ TEST_CASE("Nova: a server with user data and a config drive, its status and cons
 TEST_CASE("Nova: flavors listed, created when allowed", "[cloud-resources]") {
   Cloud cloud;
   FlavorsClient flavors(*cloud.session, &cloud.cleanup);
-  cloud.fake.on(Method::get, "/flavors/detail", 200, fixture_json("nova/flavors.json"));
+  cloud.fake.on(Method::get, "/flavors/detail", 200, cloud_fixture("nova/flavors.json"));
   const auto all = flavors.list_flavors();
   REQUIRE(all.size() == 2);
   CHECK(all[0]["ram"] == 512);
-  CHECK(cloud.last().url == kNova + "flavors/detail");
+  CHECK(cloud.last().url == kCannedNova + "flavors/detail");
 
   cloud.fake.on(Method::post, "/v2.1/flavors", 403,
                 {{"forbidden", {{"code", 403}, {"message", "Policy doesn't allow os_compute_api:os-flavor-manage:create to be performed."}}}});
   CHECK_THROWS_AS(flavors.create_flavor({{"name", "_scs-v6c-r1-agent"}, {"ram", 256}, {"vcpus", 1}, {"disk", 1}}), Forbidden);
   CHECK(cloud.cleanup.size() == 0);
-  cloud.fake.on(Method::post, "/v2.1/flavors", 200, {{"flavor", fixture_json("nova/flavors.json")["flavors"][1]}});
+  cloud.fake.on(Method::post, "/v2.1/flavors", 200, {{"flavor", cloud_fixture("nova/flavors.json")["flavors"][1]}});
   CHECK(flavors.create_flavor({{"name", "_scs-v6c-r1-agent"}})["id"] == "c1");
   CHECK(cloud.last_body()["flavor"]["name"] == "_scs-v6c-r1-agent");
   CHECK(cloud.cleanup.pending()[0].kind == ResourceKind::flavor);
@@ -316,12 +304,12 @@ TEST_CASE("Nova: flavors listed, created when allowed", "[cloud-resources]") {
 TEST_CASE("Glance v2: create with kernel and ramdisk, upload, list across pages, find by checksum", "[cloud-resources]") {
   Cloud cloud;
   ImagesClient images(*cloud.session, &cloud.cleanup);
-  cloud.fake.on(Method::post, "/v2/images", 201, fixture_json("glance/image-created.json"));
+  cloud.fake.on(Method::post, "/v2/images", 201, cloud_fixture("glance/image-created.json"));
   const json attributes = {{"name", "_scs-v6c-r1-agent"}, {"disk_format", "raw"}, {"container_format", "bare"},
                            {"visibility", "private"}, {"kernel_id", "3a9d1b4c-5e6f-4a8b-9c2d-3e4f5a6b7c8d"},
                            {"ramdisk_id", "4b0e2c5d-6f7a-4b9c-8d3e-4f5a6b7c8d9e"}};
   const auto image = images.create_image(attributes);
-  CHECK(cloud.last().url == kGlance + "images");
+  CHECK(cloud.last().url == kCannedGlance + "images");
   CHECK(cloud.last_body() == attributes);  // v2: properties at the top level, no wrapper
   CHECK(image["status"] == "queued");
   CHECK(cloud.cleanup.pending()[0].kind == ResourceKind::image);
@@ -329,13 +317,13 @@ TEST_CASE("Glance v2: create with kernel and ramdisk, upload, list across pages,
   const auto id = image["id"].get<std::string>();
   cloud.fake.on(Method::put, "/v2/images/" + id + "/file", 204, nullptr);
   images.upload_image(id, std::string("\x00\x01\x02", 3));
-  CHECK(cloud.last().url == kGlance + "images/" + id + "/file");
+  CHECK(cloud.last().url == kCannedGlance + "images/" + id + "/file");
   CHECK(header(cloud.last().headers, "Content-Type") == "application/octet-stream");
   CHECK(cloud.last().body == std::string("\x00\x01\x02", 3));
   CHECK_FALSE(cloud.last().idempotent);  // Glance refuses a second upload: after a lost answer the image is looked at
 
-  cloud.fake.on(Method::get, "/v2/images?name=v6c-agent", 200, fixture_json("glance/images-page1.json"));
-  cloud.fake.on(Method::get, "marker=0d6a8f1e-2b3c-4d5e-8f9a-0b1c2d3e4f5a", 200, fixture_json("glance/images-page2.json"));
+  cloud.fake.on(Method::get, "/v2/images?name=v6c-agent", 200, cloud_fixture("glance/images-page1.json"));
+  cloud.fake.on(Method::get, "marker=0d6a8f1e-2b3c-4d5e-8f9a-0b1c2d3e4f5a", 200, cloud_fixture("glance/images-page2.json"));
   CHECK(images.find_images("v6c-agent").size() == 2);
   CHECK(cloud.fake.calls().back() ==
         "GET https://glance.example.com:9292/v2/images?name=v6c-agent&marker=0d6a8f1e-2b3c-4d5e-8f9a-0b1c2d3e4f5a");

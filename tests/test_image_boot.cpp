@@ -21,11 +21,12 @@
 #include "v6c/wire/frames.hpp"
 #include "v6c/wire/json.hpp"
 #include "v6c/wire/results.hpp"
+#include "literals.hpp"
+#include "radvd_neutron.hpp"
 
 using namespace v6c;
 using namespace std::chrono_literals;
-using wire::Ip6;
-using wire::Mac;
+using namespace v6c::test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -37,33 +38,12 @@ const char* kRun = "image-boot";            // the plan's run id, which names th
 // Neutron's fa:16:3e OUI; not NetPair's h_mac, which the bridge holds as its own port's address.
 const char* kVmMac = "fa:16:3e:00:00:0a";
 
-Ip6 ip(const char* s) { return *Ip6::parse(s); }
 
 std::string read_file(const fs::path& p) {
   std::ifstream in(p);
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-// Neutron's radvd.conf for a slaac subnet with two DNS servers (as in test_probe_link), and the
-// RA it must produce: radvd 2.19's defaults for what the configuration leaves out.
-const char* kRadvdBody =
-    "AdvSendAdvert on; MinRtrAdvInterval 30; MaxRtrAdvInterval 100; AdvLinkMTU 1450;\n"
-    "prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; };\n"
-    "RDNSS 2001:db8::53 2001:db8::54 { };\n"
-    "route fe80::a9fe:a9fe/128 { };\n";
-
-wire::RouterAdvert expected_ra(const Mac& router_mac) {
-  wire::RouterAdvert e;
-  e.cur_hop_limit = 64;
-  e.router_lifetime_s = 300;
-  e.source_lla = router_mac;
-  e.mtu = 1450;
-  e.prefixes = {{ip("2001:db8:1::"), 64, true, true, 86400, 14400}};
-  e.routes = {{ip("fe80::a9fe:a9fe"), 128, 0, 300}};
-  e.rdnss = {{100, {ip("2001:db8::53"), ip("2001:db8::54")}}};
-  return e;
 }
 
 // Neutron's port security on the VM's bridge port (stateless, as the bridge family allows here):
@@ -130,7 +110,7 @@ TEST_CASE("the agent image boots under QEMU TCG, reads its plan and reports the 
   test::wait_link_local(*net.r, net.r_if);
 
   test::TempDir dir("ib");
-  auto radvd_conf = dir.file("radvd.conf", "interface " + net.r_if + " {\n" + std::string(kRadvdBody) + "};\n");
+  auto radvd_conf = dir.file("radvd.conf", "interface " + net.r_if + " {\n" + std::string(test::kNeutronSlaacRadvdBody) + "};\n");
   host::Process radvd({"radvd", "-n", "-C", radvd_conf, "-p", dir.file("radvd.pid"), "-m", "stderr"}, net.r->name(),
                       dir.file("radvd.log"));
   auto drive = lab::make_config_drive(dir.path, plan_json("eth0"));
@@ -203,10 +183,10 @@ TEST_CASE("the agent image boots under QEMU TCG, reads its plan and reports the 
 
   const auto* discover = procedure(report, "discover");
   REQUIRE(discover);
-  REQUIRE(discover->status == "ok");
+  REQUIRE(discover->status == wire::RunStatus::ok);
   const auto& seen = std::get<wire::DiscoverResult>(discover->result);
   REQUIRE_FALSE(seen.ras.empty());
-  auto expected = expected_ra(*Mac::parse(net.r_mac));
+  auto expected = test::neutron_slaac_ra(*Mac::parse(net.r_mac));
   for (const auto& p : seen.ras) {
     CHECK(p.ctx.hop_limit == 255);
     CHECK(p.ctx.src_ip == wire::link_local_of(*Mac::parse(net.r_mac)));
@@ -215,7 +195,7 @@ TEST_CASE("the agent image boots under QEMU TCG, reads its plan and reports the 
 
   const auto* dad = procedure(report, "dad");
   REQUIRE(dad);
-  REQUIRE(dad->status == "ok");
+  REQUIRE(dad->status == wire::RunStatus::ok);
   const auto& formed = std::get<wire::DadResult>(dad->result);
   CHECK(formed.address == wire::eui64_address(ip("2001:db8:1::"), vm_mac));
   CHECK(formed.ns_sent >= 1);
@@ -225,7 +205,7 @@ TEST_CASE("the agent image boots under QEMU TCG, reads its plan and reports the 
   // The router's link-local, learnt from the RA, answers the agent's NS.
   const auto* nd = procedure(report, "nd-gw-ll");
   REQUIRE(nd);
-  REQUIRE(nd->status == "ok");
+  REQUIRE(nd->status == wire::RunStatus::ok);
   const auto& resolved = std::get<wire::NeighborResult>(nd->result);
   CHECK(resolved.target == wire::link_local_of(*Mac::parse(net.r_mac)));
   CHECK(resolved.na.has_value());

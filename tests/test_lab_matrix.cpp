@@ -93,7 +93,7 @@ void check_faults_in(const std::set<std::string>& sections) {
     for (const auto& fault : lab::faults()) {
       const auto* req = shipped().find(fault.requirement);
       REQUIRE(req);
-      if (!sections.count(req->section) || !exercised(fault.requirement)) continue;
+      if (!sections.count(std::string(catalog::to_string(req->section))) || !exercised(fault.requirement)) continue;
       if (flavour == lab::Flavour::ovn ? !fault.on_ovn : !fault.on_radvd) continue;
       DYNAMIC_SECTION(lab::to_string(flavour) << ": " << fault.name << " breaks " << fault.requirement) {
         check_fault(flavour, fault, *req);

@@ -8,18 +8,19 @@
 #include "v6c/lab/faults.hpp"
 #include "v6c/lab/model.hpp"
 #include "v6c/lab/ovn.hpp"
+#include "literals.hpp"
 
 using namespace v6c::lab;
 using v6c::wire::Ip6;
 using v6c::wire::Mac;
+using namespace v6c::test;
 
 namespace {
-Ip6 ip(const char* s) { return *Ip6::parse(s); }
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-const LabNetwork& network(const LabModel& m, const std::string& mode) {
+const LabNetwork& network(const LabModel& m, Mode mode) {
   for (const auto& n : m.networks)
     if (n.mode == mode) return n;
-  FAIL("no network for " << mode);
+  FAIL("no network for " << v6c::model::to_string(mode));
   throw;
 }
 }  // namespace
@@ -28,10 +29,10 @@ TEST_CASE("model: addresses and MACs as Neutron computes them", "[lab-model]") {
   auto m = make_model("v6c-lt-", Flavour::radvd, kAllModes);
   REQUIRE(m.networks.size() == 3);
   SECTION("slaac and stateless ports get the EUI-64 of their MAC") {
-    for (const auto* mode : {&kSlaac, &kStateless}) {
-      const auto& n = network(m, *mode);
+    for (const auto mode : {Mode::slaac, Mode::dhcpv6_stateless}) {
+      const auto& n = network(m, mode);
       for (const auto& vm : n.vms) {
-        CAPTURE(*mode, vm.name);
+        CAPTURE(v6c::model::to_string(mode), vm.name);
         CHECK(vm.mac.bytes[0] == 0xfa);
         CHECK(vm.mac.bytes[1] == 0x16);
         CHECK(vm.mac.bytes[2] == 0x3e);
@@ -39,10 +40,10 @@ TEST_CASE("model: addresses and MACs as Neutron computes them", "[lab-model]") {
       }
     }
     // fa:16:3e:01:00:10 → f816:3eff:fe01:10 under 2001:db8:1::/64
-    CHECK(network(m, kSlaac).vms.front().fixed_ips.front() == ip("2001:db8:1::f816:3eff:fe01:10"));
+    CHECK(network(m, Mode::slaac).vms.front().fixed_ips.front() == ip("2001:db8:1::f816:3eff:fe01:10"));
   }
   SECTION("stateful ports are allocated from the pool after the gateway and the DHCP port") {
-    const auto& n = network(m, kStateful);
+    const auto& n = network(m, Mode::dhcpv6_stateful);
     CHECK(n.gateway_ip == ip("2001:db8:3::1"));
     CHECK(n.dhcp.fixed_ips.front() == ip("2001:db8:3::2"));
     CHECK(n.vms.front().fixed_ips.front() == ip("2001:db8:3::3"));
@@ -70,14 +71,14 @@ TEST_CASE("model: addresses and MACs as Neutron computes them", "[lab-model]") {
     for (const auto& n : m.networks) {
       CAPTURE(n.name);
       REQUIRE(n.vms.size() == 5);
-      CHECK(n.vms[4].role == "address");
+      CHECK(n.vms[4].role == Role::address);
       CHECK(&address_vm(n) == &n.vms[4]);
-      CHECK(n.vms[3].role == "probe");
+      CHECK(n.vms[3].role == Role::probe);
       CHECK(n.vms[3].group == SecurityGroup::default_group);
-      CHECK(n.vms[0].role == "probe");
-      CHECK(n.vms[1].role == "victim");
+      CHECK(n.vms[0].role == Role::probe);
+      CHECK(n.vms[1].role == Role::victim);
       CHECK(n.vms[1].group == SecurityGroup::default_group);
-      CHECK(n.vms[2].role == "attacker");
+      CHECK(n.vms[2].role == Role::attacker);
       CHECK(n.vms[2].group == SecurityGroup::attacker_only);
     }
   }
@@ -90,9 +91,9 @@ TEST_CASE("model: addresses and MACs as Neutron computes them", "[lab-model]") {
     }
   }
   SECTION("one mode only") {
-    auto one = make_model("v6c-lt-", Flavour::radvd, {kStateful});
+    auto one = make_model("v6c-lt-", Flavour::radvd, {Mode::dhcpv6_stateful});
     REQUIRE(one.networks.size() == 1);
-    CHECK(one.networks[0].mode == kStateful);
+    CHECK(one.networks[0].mode == Mode::dhcpv6_stateful);
     CHECK(one.networks[0].vms.size() == 5);
   }
 }
@@ -104,7 +105,7 @@ TEST_CASE("model: facts in the controller's shape", "[lab-model]") {
   CHECK(f.backend == "ovn");
   REQUIRE(f.networks.size() == 3);
   CHECK(f.networks[0].mtu == kTenantMtu);
-  CHECK(f.networks[0].subnet.mode == kSlaac);
+  CHECK(f.networks[0].subnet.mode == Mode::slaac);
   CHECK(f.networks[0].subnet.dns_domain.empty());  // only DHCPv6 hands out a domain
   CHECK(f.networks[1].subnet.dns_domain == m.networks[1].dns_domain);
   REQUIRE(f.networks[0].router_port);
@@ -120,7 +121,7 @@ TEST_CASE("model: facts in the controller's shape", "[lab-model]") {
     for (std::size_t n = 0; n < m.networks.size(); ++n)
       for (std::size_t p = 0; p < m.networks[n].vms.size(); ++p) {
         CAPTURE(m.networks[n].name, m.networks[n].vms[p].name);
-        const bool spoiled = m.networks[n].mode != kStateful && m.networks[n].vms[p].role == "address";
+        const bool spoiled = m.networks[n].mode != Mode::dhcpv6_stateful && m.networks[n].vms[p].role == Role::address;
         CHECK((bf.networks[n].ports[p].fixed_ips != f.networks[n].ports[p].fixed_ips) == spoiled);
         CHECK(broken.networks[n].vms[p].fixed_ips == m.networks[n].vms[p].fixed_ips);
       }
@@ -191,14 +192,14 @@ TEST_CASE("radvd.conf as Neutron's ra.py writes it", "[lab-model]") {
                           Case{"sllao-missing", "AdvSourceLLAddress off;", ""},
                           Case{"ra-unicast-only", "UnicastOnly on;", ""}}) {
       CAPTURE(c.fault);
-      auto f = make_model("v6c-lt-", Flavour::radvd, {kSlaac});
+      auto f = make_model("v6c-lt-", Flavour::radvd, {Mode::slaac});
       REQUIRE_FALSE(apply_faults(f, {c.fault}));
       const auto fc = radvd_conf(f);
       if (*c.expect) CHECK(contains(fc, c.expect));
       if (*c.gone) CHECK_FALSE(contains(fc, c.gone));
-      CHECK(fc != radvd_conf(make_model("v6c-lt-", Flavour::radvd, {kSlaac})));
+      CHECK(fc != radvd_conf(make_model("v6c-lt-", Flavour::radvd, {Mode::slaac})));
     }
-    auto mflag = make_model("v6c-lt-", Flavour::radvd, {kSlaac});
+    auto mflag = make_model("v6c-lt-", Flavour::radvd, {Mode::slaac});
     apply_faults(mflag, {"m-flag-wrong"});
     CHECK(contains(radvd_conf(mflag), "AdvManagedFlag on;"));
   }
@@ -209,7 +210,7 @@ TEST_CASE("radvd.conf as Neutron's ra.py writes it", "[lab-model]") {
     CHECK(contains(rogue, "prefix 2001:db8:1::/64"));
   }
   SECTION("--slow shortens the intervals") {
-    auto slow = make_model("v6c-lt-", Flavour::radvd, {kSlaac}, true);
+    auto slow = make_model("v6c-lt-", Flavour::radvd, {Mode::slaac}, true);
     CHECK(contains(radvd_conf(slow), "MaxRtrAdvInterval 4;"));
     CHECK(to_facts(slow).max_rtr_adv_interval_s == 4u);
   }
@@ -219,12 +220,12 @@ TEST_CASE("The advertiser's RA: what radvd sends for the same config", "[lab-mod
   auto m = make_model("v6c-lt-", Flavour::radvd, kAllModes);
   CHECK_FALSE(uses_advertiser(m));
   SECTION("radvd flavour: ra.py's settings and radvd's defaults") {
-    const auto ra = router_advert(m, network(m, kSlaac));
+    const auto ra = router_advert(m, network(m, Mode::slaac));
     CHECK(ra.cur_hop_limit == 64);
     CHECK_FALSE(ra.managed);
     CHECK_FALSE(ra.other);
     CHECK(ra.router_lifetime_s == 300);  // 3 × MaxRtrAdvInterval
-    CHECK(ra.source_lla == network(m, kSlaac).router.mac);
+    CHECK(ra.source_lla == network(m, Mode::slaac).router.mac);
     CHECK(ra.mtu == 1450u);
     REQUIRE(ra.prefixes.size() == 1);
     CHECK(ra.prefixes[0].prefix == ip("2001:db8:1::"));
@@ -240,16 +241,16 @@ TEST_CASE("The advertiser's RA: what radvd sends for the same config", "[lab-mod
     CHECK(ra.rdnss[0].lifetime_s == 100);  // radvd up to 2.19: MaxRtrAdvInterval
     auto newer = m;
     newer.radvd_rdnss_lifetime_factor = 3;  // radvd 2.20 and later
-    CHECK(router_advert(newer, network(newer, kSlaac)).rdnss[0].lifetime_s == 300);
+    CHECK(router_advert(newer, network(newer, Mode::slaac)).rdnss[0].lifetime_s == 300);
     auto short_lifetime = newer;
     REQUIRE_FALSE(apply_faults(short_lifetime, {"rdnss-lifetime-short"}));
-    CHECK(router_advert(short_lifetime, network(short_lifetime, kSlaac)).rdnss[0].lifetime_s == 100);
+    CHECK(router_advert(short_lifetime, network(short_lifetime, Mode::slaac)).rdnss[0].lifetime_s == 100);
     CHECK(ra.rdnss[0].servers == std::vector<Ip6>{ip("2001:db8:ff::53")});
-    const auto stateful = router_advert(m, network(m, kStateful));
+    const auto stateful = router_advert(m, network(m, Mode::dhcpv6_stateful));
     CHECK(stateful.managed);
     CHECK_FALSE(stateful.prefixes[0].autonomous);
     CHECK(stateful.rdnss.empty());
-    CHECK(router_advert(m, network(m, kStateless)).other);
+    CHECK(router_advert(m, network(m, Mode::dhcpv6_stateless)).other);
   }
   SECTION("rs-answered-late: the advertiser answers after 2.4 s, the RA unchanged") {
     auto late = m;
@@ -259,7 +260,7 @@ TEST_CASE("The advertiser's RA: what radvd sends for the same config", "[lab-mod
     CHECK(nlohmann::json(advertiser_plan(late, late.networks[0]))["procedures"][0]["answer_delay_ms"] == 2400);
   }
   SECTION("faults reach the advertiser's RA too") {
-    auto f = make_model("v6c-lt-", Flavour::radvd, {kSlaac});
+    auto f = make_model("v6c-lt-", Flavour::radvd, {Mode::slaac});
     REQUIRE_FALSE(apply_faults(f, {"rs-answered-late", "sllao-missing", "ra-mtu-wrong", "ra-unicast-only"}));
     const auto ra = router_advert(f, f.networks[0]);
     CHECK_FALSE(ra.source_lla);
@@ -273,11 +274,11 @@ TEST_CASE("The advertiser's RA: what radvd sends for the same config", "[lab-mod
 TEST_CASE("dnsmasq as Neutron's dhcp.py starts it", "[lab-model]") {
   auto m = make_model("v6c-lt-", Flavour::radvd, kAllModes);
   SECTION("slaac: no DHCPv6 service") {
-    CHECK(dnsmasq_argv(m, network(m, kSlaac), "/d").empty());
-    CHECK(dnsmasq_opts(m, network(m, kSlaac)).empty());
+    CHECK(dnsmasq_argv(m, network(m, Mode::slaac), "/d").empty());
+    CHECK(dnsmasq_opts(m, network(m, Mode::slaac)).empty());
   }
   SECTION("stateless: static range, DNS servers and domain search, no host addresses") {
-    const auto& n = network(m, kStateless);
+    const auto& n = network(m, Mode::dhcpv6_stateless);
     auto argv = dnsmasq_argv(m, n, "/d");
     CHECK(std::count(argv.begin(), argv.end(), "--dhcp-range=set:subnet-stless,2001:db8:2::,static,64,86400s") == 1);
     for (const auto* gone : {"--strict-order", "--except-interface=lo", "--bind-interfaces", "--interface=tap-stless"})
@@ -293,13 +294,13 @@ TEST_CASE("dnsmasq as Neutron's dhcp.py starts it", "[lab-model]") {
     CHECK(dnsmasq_hosts(m, n).empty());
   }
   SECTION("stateful: one host entry per port with its fixed IP") {
-    const auto& n = network(m, kStateful);
+    const auto& n = network(m, Mode::dhcpv6_stateful);
     const auto hosts = dnsmasq_hosts(m, n);
     CHECK(contains(hosts, "fa:16:3e:03:00:10,tag:dhcpv6,host-2001-db8-3--3.lab.v6c.example,[2001:db8:3::3]\n"));
     CHECK(contains(hosts, "fa:16:3e:03:00:01,tag:dhcpv6,host-2001-db8-3--1.lab.v6c.example,[2001:db8:3::1]\n"));
     auto broken = m;
     apply_faults(broken, {"dhcp-wrong-address"});
-    const auto bh = dnsmasq_hosts(broken, network(broken, kStateful));
+    const auto bh = dnsmasq_hosts(broken, network(broken, Mode::dhcpv6_stateful));
     CHECK(contains(hosts, "fa:16:3e:03:00:14,tag:dhcpv6,host-2001-db8-3--7.lab.v6c.example,[2001:db8:3::7]\n"));
     CHECK(contains(bh, "fa:16:3e:03:00:14,tag:dhcpv6,host-2001-db8-3--7.lab.v6c.example,[2001:db8:3::87]\n"));
     CHECK_FALSE(contains(bh, "[2001:db8:3::7]"));
@@ -309,14 +310,14 @@ TEST_CASE("dnsmasq as Neutron's dhcp.py starts it", "[lab-model]") {
   SECTION("dhcp-wrong-dns replaces the servers") {
     auto broken = m;
     apply_faults(broken, {"dhcp-wrong-dns"});
-    const auto o = dnsmasq_opts(broken, network(broken, kStateless));
+    const auto o = dnsmasq_opts(broken, network(broken, Mode::dhcpv6_stateless));
     CHECK_FALSE(contains(o, "2001:db8:ff::53"));
     CHECK(contains(o, "option6:dns-server,"));
   }
 }
 
 TEST_CASE("port security and security groups", "[lab-model]") {
-  auto m = make_model("v6c-lt-", Flavour::radvd, {kSlaac});
+  auto m = make_model("v6c-lt-", Flavour::radvd, {Mode::slaac});
   const auto& a = m.networks[0].vms[0];
   const auto nft = port_security_nft(m);
   SECTION("every VM port is filtered; infrastructure ports are not") {
@@ -449,7 +450,7 @@ TEST_CASE("The ovn flavour's northbound database as Neutron's ML2/OVN driver wri
   SECTION("a logical switch per network with neutron:mtu, a port per VM with addresses and port security") {
     const auto ls = find_command(nb, {"set", "Logical_Switch", "neutron-slaac"});
     CHECK(has(ls, "external_ids:\"neutron:mtu\"=\"1450\""));
-    const auto& a1 = network(m, kSlaac).vms[0];
+    const auto& a1 = network(m, Mode::slaac).vms[0];
     const std::string addresses = a1.mac.str() + " " + port_address(a1).str();
     CHECK(find_command(nb, {"lsp-set-addresses", "a1"}) == std::vector<std::string>{"lsp-set-addresses", "a1", addresses});
     CHECK(find_command(nb, {"lsp-set-port-security", "a1"}) ==
@@ -463,7 +464,7 @@ TEST_CASE("The ovn flavour's northbound database as Neutron's ML2/OVN driver wri
                                             "ipv6_ra_configs:send_periodic=\"true\"", "ipv6_ra_configs:mtu=\"1450\""});
     CHECK(has(find_command(nb, {"set", "Logical_Router_Port", "lrp-stless"}), "ipv6_ra_configs:address_mode=\"dhcpv6_stateless\""));
     CHECK(has(find_command(nb, {"set", "Logical_Router_Port", "lrp-stful"}), "ipv6_ra_configs:address_mode=\"dhcpv6_stateful\""));
-    auto slow = make_model("v6c-lt-", Flavour::ovn, {kSlaac}, true);
+    auto slow = make_model("v6c-lt-", Flavour::ovn, {Mode::slaac}, true);
     const auto s = find_command(commands_of(northbound_commands(slow)), {"set", "Logical_Router_Port", "lrp-slaac"});
     CHECK(has(s, "ipv6_ra_configs:max_interval=\"4\""));
     CHECK(has(s, "ipv6_ra_configs:min_interval=\"3\""));

@@ -27,14 +27,13 @@ using catalog::Status;
 
 namespace {
 
-const std::string kSecuritySection = "security";
 const std::string kRaSingleRouter = "ra-single-router";
 // The whole run: lab up, every agent's plan (the probe VM's is the longest), lab down.
 constexpr auto kRunBudget = 15s;
 // The victim's capture, announcement to last control plus linger: well under a second.
 constexpr double kAttackWindowMs = 1000;
 
-bool watched(const catalog::Requirement& r) { return r.section == kSecuritySection || r.id == kRaSingleRouter; }
+bool watched(const catalog::Requirement& r) { return r.section == catalog::Section::security || r.id == kRaSingleRouter; }
 
 // Only the requirements this test watches: the probe VM still runs its whole plan, but the
 // verdicts compared are the security ones.
@@ -77,7 +76,7 @@ std::optional<T> result_in(const fs::path& report) {
 Run run_lab(const catalog::Catalog& c, const std::vector<std::string>& faults) {
   Run out;
   auto start = std::chrono::steady_clock::now();
-  auto model = lab::make_model(lab::unique_prefix(), lab::Flavour::radvd, {lab::kSlaac});
+  auto model = lab::make_model(lab::unique_prefix(), lab::Flavour::radvd, {lab::Mode::slaac});
   REQUIRE_FALSE(lab::apply_faults(model, faults));
   out.prefix = model.prefix;
   const auto& net = model.networks.front();

@@ -55,10 +55,10 @@ bool ping_ok(const Lab& lab, const std::string& ns, const std::string& target) {
   return contains(ping(lab, ns, target), " 1 received");
 }
 
-const LabNetwork& network(const LabModel& m, const std::string& mode) {
+const LabNetwork& network(const LabModel& m, Mode mode) {
   for (const auto& n : m.networks)
     if (n.mode == mode) return n;
-  throw std::logic_error("no network " + mode);
+  throw std::logic_error("no network " + std::string(v6c::model::to_string(mode)));
 }
 
 }  // namespace
@@ -70,7 +70,7 @@ TEST_CASE("lab: the conforming topology works with plain tools", "[lab]") {
     Lab lab(make_model(unique_prefix(), Flavour::radvd, kAllModes));
     const auto& m = lab.model();
     prefix = m.prefix;
-    const auto& slaac = network(m, kSlaac);
+    const auto& slaac = network(m, Mode::slaac);
     const auto& a1 = slaac.vms[0];
     const auto& b1 = slaac.vms[1];
     const auto& x1 = slaac.vms[2];
@@ -86,11 +86,11 @@ TEST_CASE("lab: the conforming topology works with plain tools", "[lab]") {
       CHECK(contains(r.out, "Router lifetime           :          300"));
       CHECK(contains(r.out, "from " + wire::link_local_of(slaac.router.mac).str()));
       auto stateful = host::run({"rdisc6", "-1", "-r", "3", "-w", "1000", kVmIfname},
-                                lab.vm_netns(network(m, kStateful).vms[0]), 10s);
+                                lab.vm_netns(network(m, Mode::dhcpv6_stateful).vms[0]), 10s);
       CHECK(contains(stateful.out, "Stateful address conf.    :          Yes"));
     }
     SECTION("the stateful DHCPv6 server leases the port's fixed IP") {
-      const auto& vm = network(m, kStateful).vms[0];
+      const auto& vm = network(m, Mode::dhcpv6_stateful).vms[0];
       auto r = host::run({V6C_AGENT_BIN, "dhcp6", "-i", kVmIfname, "--json", "-", "-q"}, lab.vm_netns(vm), 20s);
       CAPTURE(r.out, r.err);
       REQUIRE(r.ok());
@@ -99,7 +99,7 @@ TEST_CASE("lab: the conforming topology works with plain tools", "[lab]") {
     }
     SECTION("east-west on one network and across the router, north-south, DNS server reachable") {
       CHECK(ping_ok(lab, a1_ns, port_address(b1).str()));
-      CHECK(ping_ok(lab, a1_ns, port_address(network(m, kStateless).vms[0]).str()));
+      CHECK(ping_ok(lab, a1_ns, port_address(network(m, Mode::dhcpv6_stateless).vms[0]).str()));
       CHECK(ping_ok(lab, a1_ns, slaac.gateway_ip.str()));
       CHECK(ping_ok(lab, a1_ns, m.upstream.gateway.str()));
       CHECK(ping_ok(lab, a1_ns, m.upstream.far_host.str()));
@@ -129,7 +129,7 @@ TEST_CASE("lab: the conforming topology works with plain tools", "[lab]") {
 
 TEST_CASE("lab: a filter fault opens exactly its hole", "[lab]") {
   REQUIRE(host::is_root());
-  auto m = make_model(unique_prefix(), Flavour::radvd, {kSlaac});
+  auto m = make_model(unique_prefix(), Flavour::radvd, {Mode::slaac});
   REQUIRE_FALSE(apply_faults(m, {"no-source-ip-filter"}));
   Lab lab(m);
   const auto& net = lab.model().networks[0];
@@ -146,9 +146,9 @@ TEST_CASE("lab: two labs at once do not collide", "[lab]") {
   REQUIRE(host::is_root());
   std::string p1, p2, p3;
   {
-    Lab one(make_model(unique_prefix(), Flavour::radvd, {kSlaac}));
-    Lab two(make_model(unique_prefix(), Flavour::ovn, {kSlaac}));
-    Lab three(make_model(unique_prefix(), Flavour::ovn, {kSlaac}));
+    Lab one(make_model(unique_prefix(), Flavour::radvd, {Mode::slaac}));
+    Lab two(make_model(unique_prefix(), Flavour::ovn, {Mode::slaac}));
+    Lab three(make_model(unique_prefix(), Flavour::ovn, {Mode::slaac}));
     p1 = one.model().prefix;
     p2 = two.model().prefix;
     p3 = three.model().prefix;
@@ -269,7 +269,7 @@ TEST_CASE("lab, ovn flavour: a real OVN serves the topology", "[lab][ovn]") {
     Lab lab(make_model(unique_prefix(), Flavour::ovn, kAllModes));
     const auto& m = lab.model();
     prefix = m.prefix;
-    const auto& slaac = network(m, kSlaac);
+    const auto& slaac = network(m, Mode::slaac);
     const auto a1_ns = lab.vm_netns(slaac.vms[0]);
     INFO("setup took " << lab.timings().setup.count() / 1000 << " ms");
 
@@ -296,7 +296,7 @@ TEST_CASE("lab, ovn flavour: a real OVN serves the topology", "[lab][ovn]") {
       CHECK(contains(r.out, "from " + wire::link_local_of(slaac.router.mac).str()));
     }
     SECTION("OVN's DHCPv6 server leases the port's fixed IP") {
-      const auto& vm = network(m, kStateful).vms[0];
+      const auto& vm = network(m, Mode::dhcpv6_stateful).vms[0];
       auto r = host::run({V6C_AGENT_BIN, "dhcp6", "-i", kVmIfname, "--json", "-", "-q"}, lab.vm_netns(vm), 20s);
       CAPTURE(r.out, r.err);
       REQUIRE(r.ok());
@@ -304,7 +304,7 @@ TEST_CASE("lab, ovn flavour: a real OVN serves the topology", "[lab][ovn]") {
     }
     SECTION("east-west, north-south through the localnet port, and Packet Too Big from beyond it") {
       CHECK(ping_ok(lab, a1_ns, port_address(slaac.vms[1]).str()));
-      CHECK(ping_ok(lab, a1_ns, port_address(network(m, kStateless).vms[0]).str()));
+      CHECK(ping_ok(lab, a1_ns, port_address(network(m, Mode::dhcpv6_stateless).vms[0]).str()));
       CHECK(ping_ok(lab, a1_ns, m.upstream.gateway.str()));
       CHECK(ping_ok(lab, a1_ns, m.upstream.far_host.str()));
       auto r = host::run({"ping", "-6", "-c", "1", "-W", "1", "-n", "-M", "do", "-s", "1400", m.upstream.far_host.str()},

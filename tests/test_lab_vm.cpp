@@ -103,12 +103,12 @@ const test::AgentImageDir& image() {
 }  // namespace
 
 TEST_CASE("lab --vm: the guest's port is a tap on the network's bridge, under port security", "[lab]") {
-  auto m = lab::make_model(lab::unique_prefix(), lab::Flavour::radvd, {lab::kSlaac});
+  auto m = lab::make_model(lab::unique_prefix(), lab::Flavour::radvd, {lab::Mode::slaac});
   m.guest_image = "unused: nothing boots here";
   const auto& probe = m.networks.front().vms.front();
   REQUIRE(m.is_guest(probe));
   for (const auto& vm : m.networks.front().vms)  // probes boot; the attacker and victim stay namespaces
-    CHECK(m.is_guest(vm) == (vm.role == "probe"));
+    CHECK(m.is_guest(vm) == (vm.role == model::Role::probe));
   {
     lab::Lab l(m);
     for (const auto& n : m.all_netns()) CHECK(n != m.ns(probe.netns_suffix));

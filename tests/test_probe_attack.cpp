@@ -22,16 +22,13 @@
 #include "netlab.hpp"
 #include "v6c/probe/kernel_state.hpp"
 #include "v6c/probe/procedures.hpp"
+#include "literals.hpp"
 
 using namespace v6c;
 using namespace std::chrono_literals;
-using wire::Ip6;
-using wire::Mac;
+using namespace v6c::test;
 
 namespace {
-
-Ip6 ip(const char* s) { return *Ip6::parse(s); }
-Mac mac(const char* s) { return *Mac::parse(s); }
 
 probe::AttackParties parties() {
   probe::AttackParties p;
@@ -508,7 +505,7 @@ TEST_CASE("attacker and victim on a bridge", "[link]") {
       CHECK(sent.control_sent == 2);
       for (const auto& a : sent.attacks) {
         CAPTURE(a.id, a.error);
-        CHECK(a.status == "ok");
+        CHECK(a.status == wire::RunStatus::ok);
         CHECK(a.sent >= 2);
         CHECK(a.first_us <= a.last_us);
       }

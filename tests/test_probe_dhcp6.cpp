@@ -13,12 +13,13 @@
 #include "netlab.hpp"
 #include "v6c/probe/procedures.hpp"
 #include "v6c/wire/build.hpp"
+#include "literals.hpp"
 
 using namespace v6c;
 using namespace std::chrono_literals;
 using wire::Dhcp6Message;
 using wire::Dhcp6Type;
-using wire::Ip6;
+using namespace v6c::test;
 
 namespace {
 
@@ -30,7 +31,6 @@ const char* const kDnsServer = "2001:db8:53::1";
 const char* const kDomain = "d6.example";
 constexpr auto kServerStart = 10s;
 
-Ip6 ip(const char* s) { return *Ip6::parse(s); }
 
 // Waits until something in the namespace listens on the DHCPv6 server port.
 void wait_server_port(const host::Netns& ns) {

@@ -38,23 +38,7 @@ struct RadvdCase {
 // AdvRDNSSLifetime/AdvDNSSLLifetime MaxRtrAdvInterval, AdvRouteLifetime 3 × MaxRtrAdvInterval).
 std::vector<RadvdCase> radvd_cases(const Mac& router_mac) {
   std::vector<RadvdCase> cases;
-  {
-    // Neutron's ra.py for a slaac subnet with two DNS servers.
-    wire::RouterAdvert e;
-    e.cur_hop_limit = 64;
-    e.router_lifetime_s = 300;
-    e.source_lla = router_mac;
-    e.mtu = 1450;
-    e.prefixes = {{ip("2001:db8:1::"), 64, true, true, 86400, 14400}};
-    e.routes = {{ip("fe80::a9fe:a9fe"), 128, 0, 300}};
-    e.rdnss = {{100, {ip("2001:db8::53"), ip("2001:db8::54")}}};
-    cases.push_back({"neutron-slaac",
-                     "AdvSendAdvert on; MinRtrAdvInterval 30; MaxRtrAdvInterval 100; AdvLinkMTU 1450;\n"
-                     "prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; };\n"
-                     "RDNSS 2001:db8::53 2001:db8::54 { };\n"
-                     "route fe80::a9fe:a9fe/128 { };\n",
-                     e});
-  }
+  cases.push_back({"neutron-slaac", test::kNeutronSlaacRadvdBody, test::neutron_slaac_ra(router_mac)});
   {
     wire::RouterAdvert e;
     e.cur_hop_limit = 64;
@@ -112,19 +96,13 @@ std::vector<RadvdCase> radvd_cases(const Mac& router_mac) {
   return cases;
 }
 
-// Labels rdisc6 prints → value text, in order (repeated labels keep every value).
-std::multimap<std::string, std::string> rdisc6_fields(const std::string& out) {
-  std::multimap<std::string, std::string> f;
-  std::regex line(R"(^\s*([A-Za-z][A-Za-z .\-]*[A-Za-z.])\s*:\s*(.*?)\s*$)");
-  std::istringstream in(out);
-  std::string l;
-  std::smatch m;
-  while (std::getline(in, l))
-    if (std::regex_match(l, m, line)) f.emplace(m[1], m[2]);
-  return f;
+// Labels rdisc6 prints → value text (repeated labels keep every value).
+std::multimap<std::string, std::string> rdisc6_by_label(const std::string& out) {
+  const auto in_order = test::rdisc6_fields(out);
+  return {in_order.begin(), in_order.end()};
 }
 
-std::string first_word(const std::string& s) { return s.substr(0, s.find(' ')); }
+using test::first_word;
 
 struct Radvd {
   test::TempDir dir{"radvd"};
@@ -160,7 +138,7 @@ TEST_CASE("discover decodes every RA field radvd is configured with", "[link][ra
 
       // rdisc6, the peer, reads the same configuration the same way.
       auto out = net.h->must({"rdisc6", "-1", "-w", "3000", net.h_if});
-      auto f = rdisc6_fields(out);
+      auto f = rdisc6_by_label(out);
       const auto& ra = c.expected;
       CAPTURE(out);
       CHECK(first_word(f.find("Hop limit")->second) == std::to_string(ra.cur_hop_limit));

@@ -26,8 +26,8 @@ Result mixed_result() {
   w.ra().other = true;                 // ra-flags FAIL (MUST)
   w.ra().mtu = 1500;                   // ra-mtu WARN (SHOULD)
   w.has_security = false;              // sec-* ERROR: the attacker and victim are there, their reports are not
-  w.facts.networks[0].ports.push_back({"att", *v6c::wire::Mac::parse("fa:16:3e:00:00:a1"), {}, "attacker"});
-  w.facts.networks[0].ports.push_back({"vic", *v6c::wire::Mac::parse("fa:16:3e:00:00:a2"), {}, "victim"});
+  w.facts.networks[0].ports.push_back({"att", *v6c::wire::Mac::parse("fa:16:3e:00:00:a1"), {}, v6c::model::Role::attacker});
+  w.facts.networks[0].ports.push_back({"vic", *v6c::wire::Mac::parse("fa:16:3e:00:00:a2"), {}, v6c::model::Role::victim});
   w.facts.api = json();                // api-* SKIP: does not apply (no cloud API)
   w.far_seen.reset();                  // north-south-out SKIP: no NAT66 not measured
   auto c = load_catalog(default_catalog_path());

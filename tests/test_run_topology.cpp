@@ -15,17 +15,14 @@
 #include "v6c/run/run.hpp"
 #include "v6c/wire/frames.hpp"
 #include "v6c/wire/json.hpp"
+#include "canned_cloud.hpp"
 
 using namespace v6c;
 using cloud::Method;
 using nlohmann::json;
+using test::cloud_fixture;
 
 namespace {
-
-json fixture_json(const std::string& name) {
-  std::ifstream in(std::string(V6C_FIXTURES) + "/cloud/" + name);
-  return json::parse(in);
-}
 
 std::string last_segment(const std::string& url, int from_end = 0) {
   auto path = url.substr(0, url.find('?'));
@@ -156,15 +153,9 @@ struct FakeNeutron {
 
 struct Cloud {
   Cloud() {
-    fake.serve_token(fixture_json("keystone/token.json"));
+    fake.serve_token(cloud_fixture("keystone/token.json"));
     neutron.install(fake);
-    cloud::CloudConfig c;
-    c.name = "fake";
-    c.auth_url = "https://keystone.example.com:5000/v3";
-    c.username = "u";
-    c.password = "p";
-    c.project_name = "v6c";
-    session.emplace(c, fake);
+    session.emplace(test::canned_member(), fake);
     session->sleep = [](std::chrono::milliseconds) {};
   }
   int posts() const {
@@ -209,7 +200,7 @@ TEST_CASE("provision: a network per mode behind one router, facts from Neutron's
     CHECK(n.router_port->fixed_ips == std::vector{n.subnet.gateway_ip});
     REQUIRE(n.ports.size() == 1);
     CHECK(n.ports[0].fixed_ips.size() == 1);
-    if (n.subnet.mode != "dhcpv6-stateful")
+    if (n.subnet.mode != model::Mode::dhcpv6_stateful)
       CHECK(n.ports[0].fixed_ips[0] == wire::eui64_address(n.subnet.prefix, n.ports[0].mac));
   }
   REQUIRE(t.vms.size() == 3);
@@ -301,7 +292,7 @@ TEST_CASE("provision: no default pool and no --ipv6-cidr is one clear error befo
   // With a prefix of the user's, the /64s are cut from it, and the pool check fails honestly.
   auto o = options();
   o.ipv6_cidr = "2001:db8:77::/48";
-  o.modes = {"slaac"};
+  o.modes = {model::Mode::slaac};
   auto t = run::provision(*cloud.session, cloud.cleanup, shipped(), o);
   REQUIRE(t.facts.networks.size() == 2);  // the mode and a peer network for east-west
   CHECK(t.facts.networks[0].subnet.prefix == *wire::Ip6::parse("2001:db8:77::"));
@@ -321,15 +312,15 @@ TEST_CASE("console: a report counts only when every frame arrived", "[run]") {
   std::string console = "[    0.000000] Linux version\nV6C-INIT uptime=1.2\n";
   for (const auto& l : lines) console += l + "\n";
   std::string why;
-  auto got = run::report_from_console(console, "run-1", &why);
+  auto got = wire::report_from_console(console, "run-1", &why);
   REQUIRE(got);
   CHECK(got->host == "vm");
-  CHECK_FALSE(run::report_from_console(console, "run-2", &why));  // another VM's run id
+  CHECK_FALSE(wire::report_from_console(console, "run-2", &why));  // another VM's run id
 
   // A frame lost (the console log's tail cut) is no report, with the reason.
   std::string cut;
   for (std::size_t i = 0; i + 1 < lines.size(); ++i) cut += lines[i] + "\n";
-  CHECK_FALSE(run::report_from_console(cut, "run-1", &why));
+  CHECK_FALSE(wire::report_from_console(cut, "run-1", &why));
   CHECK_FALSE(why.empty());
 }
 
@@ -437,7 +428,7 @@ TEST_CASE("provision: --ipv6-cidr hands out /64s inside the prefix only, and ref
   }
   SECTION("every subnet the run asks for lies in the prefix, also when it is written with host bits") {
     o.ipv6_cidr = "2001:db8:77:1f::/60";  // the /60 is 2001:db8:77:10::/60
-    o.modes = {"slaac"};
+    o.modes = {model::Mode::slaac};
     auto t = run::provision(*cloud.session, cloud.cleanup, shipped(), o);
     CHECK(t.facts.networks[0].subnet.prefix == *wire::Ip6::parse("2001:db8:77:10::"));
     const auto within = *wire::Ip6::parse("2001:db8:77:10::");

@@ -19,17 +19,17 @@
 #include "v6c/wire/build.hpp"
 #include "v6c/wire/dhcpv6.hpp"
 #include "v6c/wire/packet.hpp"
+#include "literals.hpp"
 
 using namespace v6c::wire;
 using v6c::test::hex;
+using v6c::test::ip;
 namespace host = v6c::host;
 namespace bytes = v6c::test::dhcp6_bytes;
 
 namespace {
 
 constexpr std::uint16_t kClientPort = 546, kServerPort = 547;  // RFC 8415 §7.2
-
-Ip6 ip(const char* text) { return *Ip6::parse(text); }
 
 Message decode(const std::vector<std::uint8_t>& payload, std::uint16_t src = kServerPort,
                std::uint16_t dst = kClientPort) {

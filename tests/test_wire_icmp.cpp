@@ -5,14 +5,13 @@
 #include "fixtures.hpp"
 #include "v6c/wire/build.hpp"
 #include "v6c/wire/dns.hpp"
+#include "literals.hpp"
 
 using namespace v6c;
-using wire::Ip6;
 using wire::IcmpErrorKind;
+using namespace v6c::test;
 
 namespace {
-
-Ip6 ip(const char* s) { return *Ip6::parse(s); }
 
 struct ErrorCase {
   const char* file;

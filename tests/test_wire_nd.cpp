@@ -3,14 +3,12 @@
 
 #include "fixtures.hpp"
 #include "v6c/wire/build.hpp"
+#include "literals.hpp"
 
 using namespace v6c;
-using wire::Ip6;
-using wire::Mac;
+using namespace v6c::test;
 
 namespace {
-
-Ip6 ip(const char* s) { return *Ip6::parse(s); }
 
 template <class T>
 std::vector<wire::Packet> of_type(const std::vector<wire::Packet>& pkts) {

@@ -6,14 +6,12 @@
 
 #include "fixtures.hpp"
 #include "v6c/wire/build.hpp"
+#include "literals.hpp"
 
 using namespace v6c;
-using wire::Ip6;
-using wire::Mac;
+using namespace v6c::test;
 
 namespace {
-
-Ip6 ip(const char* s) { return *Ip6::parse(s); }
 
 wire::Packet only_ra(const std::vector<wire::Packet>& pkts) {
   const wire::Packet* found = nullptr;

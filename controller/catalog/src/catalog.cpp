@@ -177,12 +177,14 @@ struct Reader {
     r.source = scalar(n, "source", context);
     r.text = scalar(n, "text", context);
 
-    r.section = scalar(n, "section", context);
-    if (std::find(kSections.begin(), kSections.end(), r.section) == kSections.end()) {
+    const auto section_text = scalar(n, "section", context);
+    const auto section = parse_section(section_text);
+    if (!section) {
       std::string known;
-      for (auto s : kSections) known += (known.empty() ? "" : ", ") + std::string(s);
-      fail(n["section"], "section", "unknown section '" + r.section + "' (" + context + "; want one of " + known + ")");
+      for (auto s : kSections) known += (known.empty() ? "" : ", ") + std::string(to_string(s));
+      fail(n["section"], "section", "unknown section '" + section_text + "' (" + context + "; want one of " + known + ")");
     }
+    r.section = *section;
 
     r.check = scalar(n, "check", context);
     const CheckSpec* check = find_check(r.check);
@@ -305,7 +307,7 @@ std::filesystem::path default_catalog_path() {
   return fs::path(V6C_DATA_DIR) / "catalog.yaml";  // named in the error when neither exists
 }
 
-void switch_off_section(Catalog& c, std::string_view section, const std::string& why) {
+void switch_off_section(Catalog& c, Section section, const std::string& why) {
   for (auto& r : c.requirements)
     if (r.section == section && r.enabled) {
       r.enabled = false;
@@ -313,7 +315,7 @@ void switch_off_section(Catalog& c, std::string_view section, const std::string&
     }
 }
 
-std::vector<const Requirement*> select(const Catalog& c, const std::vector<std::string>& sections,
+std::vector<const Requirement*> select(const Catalog& c, const std::vector<Section>& sections,
                                        const std::vector<Level>& levels, bool include_disabled) {
   std::vector<const Requirement*> out;
   for (const auto& r : c.requirements) {
@@ -326,10 +328,10 @@ std::vector<const Requirement*> select(const Catalog& c, const std::vector<std::
 }
 
 void select_slow_section(Catalog& c, bool selected, const std::string& why_not) {
-  if (!selected) switch_off_section(c, kSlowSection, why_not);
+  if (!selected) switch_off_section(c, Section::slow, why_not);
 }
 
-bool section_enabled(const Catalog& c, std::string_view section) {
+bool section_enabled(const Catalog& c, Section section) {
   return std::any_of(c.requirements.begin(), c.requirements.end(),
                      [&](const Requirement& r) { return r.enabled && r.section == section; });
 }

@@ -34,8 +34,8 @@ Found<R> find_result(const HostObservations& h, std::string_view id) {
   for (const auto& rec : h.report->procedures) {
     if (rec.id != id) continue;
     f.record = &rec;
-    if (rec.status != "ok") {
-      f.problem = error(who + ": procedure " + std::string(id) + " failed: " + (rec.error.empty() ? rec.status : rec.error));
+    if (rec.status != wire::RunStatus::ok) {
+      f.problem = error(who + ": procedure " + std::string(id) + " failed: " + (rec.error.empty() ? "no reason given" : rec.error));
       return f;
     }
     f.result = std::get_if<R>(&rec.result);

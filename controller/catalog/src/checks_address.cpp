@@ -48,7 +48,7 @@ std::pair<const wire::Packet*, std::string> slaac_pio(const CheckInput& in, cons
 
 Outcome addr_slaac_matches_api(const CheckInput& in) {
   const auto& subnet = in.network->subnet;
-  if (!forms_slaac(subnet.mode)) return skip("subnet mode " + subnet.mode + ": addresses come from DHCPv6");
+  if (!forms_slaac(subnet.mode)) return skip("subnet mode " + mode_name(subnet.mode) + ": addresses come from DHCPv6");
   return for_each_host(in, [&](const HostObservations& h) {
     const std::string expected = "the port's fixed IP " + addresses(h.port->fixed_ips);
     auto found_ra = find_result<wire::DiscoverResult>(h, proc::kDiscover);
@@ -76,7 +76,7 @@ Outcome addr_slaac_matches_api(const CheckInput& in) {
 
 Outcome addr_dad(const CheckInput& in) {
   const auto& subnet = in.network->subnet;
-  if (!forms_slaac(subnet.mode)) return skip("subnet mode " + subnet.mode + ": no SLAAC address to defend");
+  if (!forms_slaac(subnet.mode)) return skip("subnet mode " + mode_name(subnet.mode) + ": no SLAAC address to defend");
   const std::string expected = "DAD completes with no NA or NS claiming the address";
   return for_each_host(in, [&](const HostObservations& h) {
     auto found = find_result<wire::DadResult>(h, proc::kDad);
@@ -108,7 +108,7 @@ bool is_server_message(const Dhcp6Message& m) {
 
 Outcome dhcp6_stateful_address(const CheckInput& in) {
   const auto& subnet = in.network->subnet;
-  if (subnet.mode != kModeStateful) return skip("subnet mode " + subnet.mode + ": no stateful DHCPv6");
+  if (subnet.mode != Mode::dhcpv6_stateful) return skip("subnet mode " + mode_name(subnet.mode) + ": no stateful DHCPv6");
   return for_each_host(in, [&](const HostObservations& h) {
     const std::string expected = "Advertise and Reply with server id and our client id, IA_NA " +
                                  addresses(h.port->fixed_ips);
@@ -144,7 +144,7 @@ Outcome dhcp6_stateful_address(const CheckInput& in) {
 
 Outcome dhcp6_stateless_dns(const CheckInput& in) {
   const auto& subnet = in.network->subnet;
-  if (subnet.mode != kModeStateless) return skip("subnet mode " + subnet.mode + ": no Information-Request");
+  if (subnet.mode != Mode::dhcpv6_stateless) return skip("subnet mode " + mode_name(subnet.mode) + ": no Information-Request");
   std::string expected = subnet.dns_servers.empty() ? "a Reply (the subnet has no dns_nameservers)"
                                                     : "DNS servers " + addresses(subnet.dns_servers);
   if (!subnet.dns_domain.empty()) expected += ", domain search " + subnet.dns_domain;
@@ -173,7 +173,7 @@ Outcome dhcp6_stateless_dns(const CheckInput& in) {
 
 Outcome dhcp6_transport(const CheckInput& in) {
   const auto& subnet = in.network->subnet;
-  if (!runs_dhcp6(subnet.mode)) return skip("subnet mode " + subnet.mode + ": no DHCPv6");
+  if (!runs_dhcp6(subnet.mode)) return skip("subnet mode " + mode_name(subnet.mode) + ": no DHCPv6");
   const std::string expected = "server messages from a link-local address, UDP 547 → 546";
   return for_each_host(in, [&](const HostObservations& h) {
     auto found = find_result<wire::Dhcp6Result>(h, proc::kDhcp6);

@@ -159,7 +159,7 @@ Outcome north_south_in(const CheckInput& in) {
                                             : std::string(in.external_why_not));
   const auto min_replies = int_param(in, "min_replies");
   const std::string expected = "the external host gets echo replies from the VM's global address";
-  const model::Port outside_port{in.external->host, in.external->mac, {}, "external"};
+  const model::Port outside_port{in.external->host, in.external->mac, {}, model::Role::external};
   HostObservations outside{&outside_port, in.external, in.external->host + ".pcap"};
   return for_each_host(in, [&](const HostObservations& h) {
     auto found = find_result<wire::EchoResult>(outside, std::string(proc::kEchoInPrefix) + host_name(h));

@@ -95,15 +95,14 @@ Outcome ra_valid(const CheckInput& in) {
 
 Outcome ra_flags(const CheckInput& in) {
   const auto& mode = in.network->subnet.mode;
-  if (!is_known_mode(mode)) return error("unknown subnet mode '" + mode + "'");
-  const bool want_m = mode == kModeStateful;
-  const bool want_o = mode == kModeStateless;
+  const bool want_m = mode == Mode::dhcpv6_stateful;
+  const bool want_o = mode == Mode::dhcpv6_stateless;
   auto flags = [](bool m, bool o) { return "M=" + std::to_string(m) + " O=" + std::to_string(o); };
-  const std::string expected = flags(want_m, want_o) + " for " + mode;
+  const std::string expected = flags(want_m, want_o) + " for " + mode_name(mode);
   return each_ra(in, [&](const HostObservations& h, const Packet& p) {
     const auto& ra = *p.as<RouterAdvert>();
     const std::string actual = flags(ra.managed, ra.other);
-    auto ev = packet_evidence(h, kDiscover, p, "RA " + actual + ", subnet " + mode, "Neutron address modes");
+    auto ev = packet_evidence(h, kDiscover, p, "RA " + actual + ", subnet " + mode_name(mode), "Neutron address modes");
     if (ra.managed == want_m && ra.other == want_o) return pass(expected, actual, {ev});
     return fail(expected, actual, {ev});
   });
@@ -168,7 +167,7 @@ Outcome ra_mtu(const CheckInput& in) {
 
 Outcome ra_rdnss(const CheckInput& in) {
   const auto& subnet = in.network->subnet;
-  if (subnet.mode != kModeSlaac) return skip("subnet mode " + subnet.mode + ": DNS servers come from DHCPv6, not RDNSS");
+  if (subnet.mode != Mode::slaac) return skip("subnet mode " + mode_name(subnet.mode) + ": DNS servers come from DHCPv6, not RDNSS");
   if (subnet.dns_servers.empty()) return skip("the subnet has no dns_nameservers to advertise");
   const auto interval_s = in.facts.max_rtr_adv_interval_s.value_or(
       static_cast<std::uint32_t>(int_param(in, "default_max_rtr_adv_interval_s")));

@@ -25,9 +25,9 @@ std::vector<Frame> attack_exchange(const SecurityObservations& s, const Attack& 
 Outcome attack_outcome(const SecurityObservations& s, const std::string& id, const std::string& expected) {
   auto it = std::find_if(s.attacks.begin(), s.attacks.end(), [&](const Attack& a) { return a.id == id; });
   if (it == s.attacks.end()) return error("attack " + id + " is missing from the security observations");
-  if (it->status != "ok") return error("attack " + id + " could not be sent: " + it->error);
+  if (it->status != wire::RunStatus::ok) return error("attack " + id + " could not be sent: " + it->error);
   if (it->sent == 0) return error("attack " + id + ": nothing was sent");
-  model::Port victim{s.victim, {}, {}, "victim"};
+  model::Port victim{s.victim, {}, {}, model::Role::victim};
   HostObservations v{&victim, nullptr, s.victim_pcap};
   std::string actual = id + ": " + std::to_string(it->received.size()) + " of " + std::to_string(it->sent) +
                        " reached " + s.victim;

@@ -47,7 +47,7 @@ void add_address(wire::Plan& plan, const model::Subnet& subnet, const PlanOption
   if (detail::forms_slaac(subnet.mode))
     add(plan, proc::kDad,
         wire::DadSpec{.prefix = subnet.prefix.str(), .prefix_length = static_cast<std::uint8_t>(subnet.prefix_length)});
-  if (detail::runs_dhcp6(subnet.mode)) add(plan, proc::kDhcp6, wire::Dhcp6Spec{.stateful = subnet.mode == detail::kModeStateful});
+  if (detail::runs_dhcp6(subnet.mode)) add(plan, proc::kDhcp6, wire::Dhcp6Spec{.stateful = subnet.mode == model::Mode::dhcpv6_stateful});
 }
 
 // The gateway's link-local: the router port's (EUI-64 of its MAC, as Neutron's and OVN's
@@ -156,7 +156,7 @@ wire::Plan make_plan(const model::Facts& f, const model::Network& net, const mod
   if (!subnet.gateway_ip.is_unspecified()) gateway = subnet.gateway_ip;
   wire::Plan plan{.host = port.name, .interface = o.interface};
   add_address(plan, subnet, o);
-  if (port.role == detail::kRoleAddress) return plan;
+  if (port.role == model::Role::address) return plan;
   add_link(plan, net);
   if (gateway) add_beyond_gateway(plan, f, net, *gateway, self, o);
   if (o.slow)

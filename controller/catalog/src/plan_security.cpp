@@ -12,7 +12,6 @@ namespace v6c::catalog {
 namespace {
 
 constexpr std::string_view kAttacksParam = "attacks";
-const std::string kStatusOk = "ok";
 
 wire::Plan security_plan(const model::Port& host, const PlanOptions& o, std::string_view id, wire::ProcedureSpec spec) {
   return {.host = host.name, .interface = o.interface, .procedures = {{std::string(id), std::move(spec)}}};
@@ -40,8 +39,8 @@ const wire::ProcedureRecord* record_of(const wire::AgentReport* report, std::str
 std::optional<SecurityPair> security_pair(const model::Network& net) {
   SecurityPair pair;
   for (const auto& p : net.ports) {
-    if (p.role == kRoleAttacker && !pair.attacker) pair.attacker = &p;
-    if (p.role == kRoleVictim && !pair.victim) pair.victim = &p;
+    if (p.role == model::Role::attacker && !pair.attacker) pair.attacker = &p;
+    if (p.role == model::Role::victim && !pair.victim) pair.victim = &p;
   }
   if (!pair.attacker || !pair.victim) return std::nullopt;
   return pair;
@@ -117,11 +116,11 @@ SecurityObservations security_observations(const model::Network& net, const Secu
   std::string why_not_sent;
   if (!attacker) why_not_sent = s.attacker + " sent no report";
   else if (!sent_rec) why_not_sent = s.attacker + "'s report has no " + std::string(proc::kAttack) + " procedure";
-  else if (sent_rec->status != kStatusOk) why_not_sent = sent_rec->error;
+  else if (sent_rec->status != wire::RunStatus::ok) why_not_sent = sent_rec->error;
   else if (!sent) why_not_sent = s.attacker + "'s " + std::string(proc::kAttack) + " procedure has no result";
 
   const auto* seen_rec = record_of(victim, proc::kVictim);
-  const auto* seen = seen_rec && seen_rec->status == kStatusOk ? std::get_if<wire::VictimResult>(&seen_rec->result)
+  const auto* seen = seen_rec && seen_rec->status == wire::RunStatus::ok ? std::get_if<wire::VictimResult>(&seen_rec->result)
                                                                : nullptr;
   if (seen) {
     s.control_received = seen->control_received;
@@ -140,12 +139,12 @@ SecurityObservations security_observations(const model::Network& net, const Secu
     Attack a;
     a.id = id;
     if (!why_not_sent.empty()) {
-      a.status = "error";
+      a.status = wire::RunStatus::error;
       a.error = why_not_sent;
     } else if (auto it = std::find_if(sent->attacks.begin(), sent->attacks.end(),
                                       [&](const wire::AttackSent& x) { return x.id == id; });
                it == sent->attacks.end()) {
-      a.status = "error";
+      a.status = wire::RunStatus::error;
       a.error = s.attacker + " did not send " + id;
     } else {
       a.sent = it->sent;

@@ -40,9 +40,9 @@ void from_json(const json& j, Evidence& v) {
 }
 
 void to_json(json& j, const Verdict& v) {
-  json scope = v.scope.global() ? json{{"kind", "global"}}
-                                : json{{"kind", "network"}, {"network", v.scope.network}, {"mode", v.scope.mode}};
-  j = json{{"id", v.id},         {"level", to_string(v.level)},   {"section", v.section},
+  json scope = v.scope.global() ? json{{"kind", "global"}} : json{{"kind", "network"}, {"network", v.scope.network}};
+  if (!v.scope.global() && v.scope.mode) scope["mode"] = *v.scope.mode;
+  j = json{{"id", v.id},         {"level", to_string(v.level)},   {"section", to_string(v.section)},
            {"source", v.source}, {"text", v.text},                {"scope", scope},
            {"status", to_string(v.status)}, {"expected", v.expected}, {"actual", v.actual},
            {"reason", v.reason}, {"evidence", v.evidence}};
@@ -65,14 +65,14 @@ E enum_field(const json& j, const char* key, Parse parse) {
 void from_json(const json& j, Verdict& v) {
   j.at("id").get_to(v.id);
   v.level = enum_field<Level>(j, "level", parse_level);
-  j.at("section").get_to(v.section);
+  v.section = enum_field<Section>(j, "section", parse_section);
   v.source = j.value("source", std::string());
   v.text = j.value("text", std::string());
   v.scs_id = j.value("scs_id", std::string());
   const auto& scope = j.at("scope");
   if (scope.at("kind").get<std::string>() == "network") {
     scope.at("network").get_to(v.scope.network);
-    v.scope.mode = scope.value("mode", std::string());
+    if (scope.contains("mode")) v.scope.mode = scope.at("mode").get<model::Mode>();
   } else {
     v.scope = Scope{};
   }

@@ -15,7 +15,7 @@ void to_json(json& j, const Attack& v) {
 void from_json(const json& j, Attack& v) {
   j.at("id").get_to(v.id);
   j.at("sent").get_to(v.sent);
-  v.status = j.value("status", std::string("ok"));
+  v.status = j.value("status", wire::RunStatus::ok);
   v.error = j.value("error", std::string());
   v.received.clear();
   if (j.contains("received")) j.at("received").get_to(v.received);

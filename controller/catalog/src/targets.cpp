@@ -13,12 +13,10 @@ constexpr std::array<std::uint8_t, 8> kUnassignedIid = {0, 0, 0, 0, 0xde, 0xad, 
 constexpr std::size_t kIidOffset = 8;
 }  // namespace
 
-bool is_known_mode(std::string_view m) { return m == kModeSlaac || m == kModeStateless || m == kModeStateful; }
-bool forms_slaac(std::string_view m) { return m == kModeSlaac || m == kModeStateless; }
-bool runs_dhcp6(std::string_view m) { return m == kModeStateless || m == kModeStateful; }
-std::string_view address_symbol(std::string_view m) { return m == kModeStateful ? wire::sym::kDhcp6 : wire::sym::kSlaac; }
+std::string_view address_symbol(Mode m) { return m == Mode::dhcpv6_stateful ? wire::sym::kDhcp6 : wire::sym::kSlaac; }
+std::string mode_name(Mode m) { return std::string(model::to_string(m)); }
 
-bool is_probe(const model::Port& p) { return p.role.empty() || p.role == kRoleProbe; }
+bool is_probe(const model::Port& p) { return p.role == Role::probe; }
 
 std::vector<const model::Port*> probe_ports(const model::Network& n) {
   std::vector<const model::Port*> out;
@@ -30,7 +28,7 @@ std::vector<const model::Port*> probe_ports(const model::Network& n) {
 std::vector<const model::Port*> address_ports(const model::Network& n) {
   auto out = probe_ports(n);
   for (const auto& p : n.ports)
-    if (p.role == kRoleAddress) out.push_back(&p);
+    if (p.role == Role::address) out.push_back(&p);
   return out;
 }
 

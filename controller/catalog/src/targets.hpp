@@ -10,16 +10,13 @@
 
 namespace v6c::catalog::detail {
 
-inline constexpr std::string_view kModeSlaac = "slaac";
-inline constexpr std::string_view kModeStateless = "dhcpv6-stateless";
-inline constexpr std::string_view kModeStateful = "dhcpv6-stateful";
-inline constexpr std::string_view kRoleProbe = "probe";
-using model::kRoleAddress;
+using model::forms_slaac;
+using model::Mode;
+using model::Role;
+using model::runs_dhcp6;
 
-bool is_known_mode(std::string_view mode);
-bool forms_slaac(std::string_view mode);  // PIO A=1: slaac and dhcpv6-stateless
-bool runs_dhcp6(std::string_view mode);   // dhcpv6-stateless and dhcpv6-stateful
-std::string_view address_symbol(std::string_view mode);  // "@slaac" or "@dhcp6"
+std::string_view address_symbol(Mode mode);  // "@slaac" or "@dhcp6"
+std::string mode_name(Mode mode);            // Neutron's string, for reasons
 
 bool is_probe(const model::Port& p);
 std::vector<const model::Port*> probe_ports(const model::Network& n);

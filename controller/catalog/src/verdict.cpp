@@ -2,39 +2,33 @@
 
 #include <algorithm>
 
+#include "v6c/model/names.hpp"
+
 namespace v6c::catalog {
 
-std::string_view to_string(Level l) {
-  switch (l) {
-    case Level::must: return "MUST";
-    case Level::should: return "SHOULD";
-    case Level::may: return "MAY";
-  }
-  return "?";
-}
+namespace {
+using model::name_in;
+using model::NameTable;
+using model::value_in;
 
-std::string_view to_string(Status s) {
-  switch (s) {
-    case Status::pass: return "PASS";
-    case Status::fail: return "FAIL";
-    case Status::warn: return "WARN";
-    case Status::skip: return "SKIP";
-    case Status::error: return "ERROR";
-  }
-  return "?";
-}
+constexpr NameTable<Level, 3> kLevelNames = {{{Level::must, "MUST"}, {Level::should, "SHOULD"}, {Level::may, "MAY"}}};
+constexpr NameTable<Status, 5> kStatusNames = {
+    {{Status::pass, "PASS"}, {Status::fail, "FAIL"}, {Status::warn, "WARN"}, {Status::skip, "SKIP"}, {Status::error, "ERROR"}}};
+constexpr NameTable<Section, 7> kSectionNames = {{{Section::api, "api"},
+                                                  {Section::ra, "ra"},
+                                                  {Section::address, "address"},
+                                                  {Section::dhcp6, "dhcp6"},
+                                                  {Section::connectivity, "connectivity"},
+                                                  {Section::security, "security"},
+                                                  {Section::slow, "slow"}}};
+}  // namespace
 
-std::optional<Level> parse_level(std::string_view text) {
-  for (Level l : {Level::must, Level::should, Level::may})
-    if (to_string(l) == text) return l;
-  return std::nullopt;
-}
-
-std::optional<Status> parse_status(std::string_view text) {
-  for (Status s : {Status::pass, Status::fail, Status::warn, Status::skip, Status::error})
-    if (to_string(s) == text) return s;
-  return std::nullopt;
-}
+std::string_view to_string(Level l) { return name_in(kLevelNames, l); }
+std::string_view to_string(Status s) { return name_in(kStatusNames, s); }
+std::string_view to_string(Section s) { return name_in(kSectionNames, s); }
+std::optional<Level> parse_level(std::string_view text) { return value_in(kLevelNames, text); }
+std::optional<Status> parse_status(std::string_view text) { return value_in(kStatusNames, text); }
+std::optional<Section> parse_section(std::string_view text) { return value_in(kSectionNames, text); }
 
 Outcome pass(std::string expected, std::string actual, std::vector<Evidence> ev) {
   return {Status::pass, std::move(expected), std::move(actual), "", std::move(ev)};
@@ -95,7 +89,7 @@ Outcome combine(std::vector<Outcome> parts) {
 
 std::string Scope::label() const {
   if (global()) return "global";
-  return mode.empty() ? network : network + " (" + mode + ")";
+  return mode ? network + " (" + std::string(model::to_string(*mode)) + ")" : network;
 }
 
 Status apply_level(Level level, Status outcome) {

@@ -47,7 +47,7 @@ std::string joined(const std::vector<std::string>& items, const std::string& sep
   return s;
 }
 
-bool has_dhcp(const LabNetwork& n) { return n.mode != kSlaac; }
+bool has_dhcp(const LabNetwork& n) { return n.mode != Mode::slaac; }
 
 // One interface block in ra.py's template order; lab/OVN additions follow in their own section.
 void radvd_block(std::ostream& o, const LabModel& m, const LabNetwork& n, const std::string& ifname, bool rogue) {
@@ -60,10 +60,10 @@ void radvd_block(std::ostream& o, const LabModel& m, const LabNetwork& n, const 
   o << "   MinRtrAdvInterval " << timers.min_interval_s << ";\n";
   o << "   MaxRtrAdvInterval " << timers.max_interval_s << ";\n";
   if (mtu >= kIpv6MinMtu) o << "   AdvLinkMTU " << mtu << ";\n";
-  if (n.mode == kStateless) o << "   AdvOtherConfigFlag on;\n";
-  if (n.mode == kStateful || b.ra_managed_everywhere) o << "   AdvManagedFlag on;\n";
+  if (n.mode == Mode::dhcpv6_stateless) o << "   AdvOtherConfigFlag on;\n";
+  if (n.mode == Mode::dhcpv6_stateful || b.ra_managed_everywhere) o << "   AdvManagedFlag on;\n";
   // ra.py: RDNSS from slaac subnets' dns_nameservers only.
-  if (n.mode == kSlaac && !b.ra_rdnss_off && !n.dns_servers.empty()) {
+  if (n.mode == Mode::slaac && !b.ra_rdnss_off && !n.dns_servers.empty()) {
     o << "   RDNSS";
     for (std::size_t i = 0; i < n.dns_servers.size() && i < kMaxRdnssEntries; ++i) o << " " << n.dns_servers[i].str();
     // ra.py states no lifetime: radvd's default (MaxRtrAdvInterval up to 2.19, three times
@@ -78,7 +78,7 @@ void radvd_block(std::ostream& o, const LabModel& m, const LabNetwork& n, const 
   if (rogue) o << "   AdvDefaultPreference low;\n";
   o << "   prefix " << cidr(n.prefix, plen) << "\n   {\n";
   o << "        AdvOnLink on;\n";
-  o << "        AdvAutonomous " << (n.mode == kStateful ? "off" : "on") << ";\n";
+  o << "        AdvAutonomous " << (n.mode == Mode::dhcpv6_stateful ? "off" : "on") << ";\n";
   if (b.ra_prefix_deprecated) o << "        AdvPreferredLifetime 0;\n";
   o << "   };\n";
   o << "   route " << kMetadataRoute << " {};\n";
@@ -118,8 +118,8 @@ wire::RouterAdvert router_advert(const LabModel& m, const LabNetwork& n) {
   const std::uint32_t factor_lifetime = kRadvdLifetimeFactor * timers.max_interval_s;
   wire::RouterAdvert ra;
   ra.cur_hop_limit = kRadvdCurHopLimit;
-  ra.managed = n.mode == kStateful || b.ra_managed_everywhere;
-  ra.other = n.mode == kStateless;
+  ra.managed = n.mode == Mode::dhcpv6_stateful || b.ra_managed_everywhere;
+  ra.other = n.mode == Mode::dhcpv6_stateless;
   ra.router_lifetime_s = static_cast<std::uint16_t>(b.ra_router_lifetime.value_or(factor_lifetime));
   if (!b.ra_sllao_off) ra.source_lla = n.router.mac;
   if (const auto mtu = b.ra_link_mtu.value_or(n.mtu); mtu >= kIpv6MinMtu) ra.mtu = mtu;
@@ -127,12 +127,12 @@ wire::RouterAdvert router_advert(const LabModel& m, const LabNetwork& n) {
   pio.prefix = n.prefix;
   pio.length = b.ra_prefix_length.value_or(kSubnetPrefixLength);
   pio.on_link = true;
-  pio.autonomous = n.mode != kStateful;
+  pio.autonomous = n.mode != Mode::dhcpv6_stateful;
   pio.valid_s = kRadvdValidLifetime;
   pio.preferred_s = b.ra_prefix_deprecated ? 0 : kRadvdPreferredLifetime;
   ra.prefixes.push_back(pio);
   ra.routes.push_back({kMetadataIp, kMetadataRouteLength, 0, factor_lifetime});
-  if (n.mode == kSlaac && !b.ra_rdnss_off && !n.dns_servers.empty()) {
+  if (n.mode == Mode::slaac && !b.ra_rdnss_off && !n.dns_servers.empty()) {
     wire::Rdnss rd{timers.max_interval_s * (b.ra_rdnss_lifetime_short ? 1 : m.radvd_rdnss_lifetime_factor), {}};
     for (std::size_t i = 0; i < n.dns_servers.size() && i < kMaxRdnssEntries; ++i) rd.servers.push_back(n.dns_servers[i]);
     ra.rdnss.push_back(rd);
@@ -181,7 +181,7 @@ std::vector<std::string> dnsmasq_argv(const LabModel& m, const LabNetwork& n, co
 }
 
 std::string dnsmasq_hosts(const LabModel& m, const LabNetwork& n) {
-  if (n.mode != kStateful) return "";  // dhcp.py writes no address entries for slaac/stateless ports
+  if (n.mode != Mode::dhcpv6_stateful) return "";  // dhcp.py writes no address entries for slaac/stateless ports
   std::ostringstream o;
   auto line = [&](const LabPort& p) {
     const Ip6 addr = leased_address(m, n, p);
@@ -315,7 +315,7 @@ std::string security_group_rules(const LabModel& m) {
     if (port->group == SecurityGroup::default_group) append_rules(o, chain, members, "ACCEPT");
     // Probe VMs, like `v6conform run`'s agents group, admit echo requests from anywhere
     // (north-south-in); the victim keeps the default group alone.
-    if (port->role == "probe") append_rules(o, chain, {icmp6(kIcmpEchoRequest)}, "ACCEPT");
+    if (port->role == Role::probe) append_rules(o, chain, {icmp6(kIcmpEchoRequest)}, "ACCEPT");
     append_rules(o, chain, {"-m conntrack --ctstate INVALID"}, "DROP");
     append_rules(o, chain, {""}, "DROP");
   }

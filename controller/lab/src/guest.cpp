@@ -5,7 +5,6 @@
 #include <thread>
 
 #include "v6c/catalog/plan.hpp"
-#include "v6c/wire/frames.hpp"
 #include "v6c/wire/json.hpp"
 
 namespace v6c::lab {
@@ -102,17 +101,7 @@ bool Guest::agent_started() const {
 }
 
 std::optional<wire::AgentReport> Guest::report(std::string* why) const {
-  const auto d = wire::deframe(console(), run_);
-  if (!d.payload) {
-    if (why) *why = d.error;
-    return std::nullopt;
-  }
-  try {
-    return nlohmann::json::parse(*d.payload).get<wire::AgentReport>();
-  } catch (const std::exception& e) {
-    if (why) *why = std::string("report is not a v6agent/1 document: ") + e.what();
-    return std::nullopt;
-  }
+  return wire::report_from_console(console(), run_, why);
 }
 
 std::vector<std::unique_ptr<Guest>> boot_guests(const Lab& lab, const model::Facts& facts, const PlanFor& plan_for,

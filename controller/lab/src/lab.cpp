@@ -38,7 +38,6 @@ constexpr int kEndRounds = 10;  // listings of the lab's processes at teardown, 
 constexpr int kLabNdRetransMs = 50;  // RFC 4861 §10 RetransTimer is 1 s; only the lab's routers use less
 constexpr std::uint8_t kIntruderPortNumber = 0xee;
 constexpr std::uint8_t kRoguePortNumber = 0xef;
-constexpr std::string_view kVictimRole = "victim";
 
 using Sysctls = std::vector<std::pair<std::string, std::string>>;  // path under /proc/sys, value
 
@@ -374,7 +373,7 @@ void configure_vms(const LabModel& m) {
   for (const auto& n : m.networks)
     for (const auto& vm : n.vms) {
       if (m.is_guest(vm)) continue;  // a guest's own init and agent configure it
-      if (vm.role == kVictimRole) write_sysctls(m.ns(vm.netns_suffix), {{"net/ipv6/conf/" + kVmIfname + "/accept_ra", "1"}});
+      if (vm.role == Role::victim) write_sysctls(m.ns(vm.netns_suffix), {{"net/ipv6/conf/" + kVmIfname + "/accept_ra", "1"}});
       host::ip_batch({"link set lo up", "link set " + kVmIfname + " up",
                       addr(port_address(vm), kSubnetPrefixLength, kVmIfname),
                       "route add default via " + wire::link_local_of(n.router.mac).str() + " dev " + kVmIfname},

@@ -14,10 +14,10 @@ constexpr std::uint8_t kWrongAddressFlip = 0x80;  // dhcp-wrong-address: another
 const char* kWrongDnsServer = "2001:db8:ff::99";  // dhcp-wrong-dns: an address nobody serves
 
 struct ModeLayout {
-  const std::string& mode;
+  Mode mode;
   const char* name;  // short network name, fits interface names
 };
-const ModeLayout kModeLayouts[] = {{kSlaac, "slaac"}, {kStateless, "stless"}, {kStateful, "stful"}};
+const ModeLayout kModeLayouts[] = {{Mode::slaac, "slaac"}, {Mode::dhcpv6_stateless, "stless"}, {Mode::dhcpv6_stateful, "stful"}};
 
 Ip6 ip(const std::string& text) {
   auto a = Ip6::parse(text);
@@ -41,8 +41,8 @@ Ip6 with_host(const Ip6& prefix, std::uint16_t host) {
 }
 
 // Neutron: EUI-64 of the MAC on slaac and stateless subnets, else the next free address.
-Ip6 neutron_fixed_ip(const std::string& mode, const Ip6& prefix, const Mac& mac, int& next_allocated) {
-  if (mode == kStateful) return with_host(prefix, static_cast<std::uint16_t>(next_allocated++));
+Ip6 neutron_fixed_ip(Mode mode, const Ip6& prefix, const Mac& mac, int& next_allocated) {
+  if (mode == Mode::dhcpv6_stateful) return with_host(prefix, static_cast<std::uint16_t>(next_allocated++));
   return wire::eui64_address(prefix, mac);
 }
 
@@ -84,7 +84,7 @@ std::vector<std::pair<const LabNetwork*, const LabPort*>> LabModel::vm_ports() c
   return out;
 }
 
-LabModel make_model(const std::string& name_prefix, Flavour flavour, const std::vector<std::string>& modes,
+LabModel make_model(const std::string& name_prefix, Flavour flavour, const std::vector<Mode>& modes,
                     bool slow) {
   LabModel m;
   m.prefix = name_prefix;
@@ -114,14 +114,14 @@ LabModel make_model(const std::string& name_prefix, Flavour flavour, const std::
     n.dns_domain = "lab.v6c.example";
     n.bridge = "br-" + n.name;
     int next_allocated = 2;  // ::1 is the gateway
-    n.router = {"router", "router", neutron_mac(n.index, kRouterPortNumber), {n.gateway_ip},
+    n.router = {"router", Role::router, neutron_mac(n.index, kRouterPortNumber), {n.gateway_ip},
                 SecurityGroup::default_group, "", "tap" + std::to_string(n.index) + "r"};
     Mac dhcp_mac = neutron_mac(n.index, kDhcpPortNumber);
-    n.dhcp = {"dhcp", "dhcp", dhcp_mac, {neutron_fixed_ip(n.mode, n.prefix, dhcp_mac, next_allocated)},
+    n.dhcp = {"dhcp", Role::dhcp, dhcp_mac, {neutron_fixed_ip(n.mode, n.prefix, dhcp_mac, next_allocated)},
               SecurityGroup::default_group, "", "tap" + std::to_string(n.index) + "d"};
     struct VmSpec {
       const char* name;
-      std::string_view role;
+      Role role;
       SecurityGroup group;
     };
     // Every network gets its own victim and attacker: port security is per network in
@@ -129,16 +129,16 @@ LabModel make_model(const std::string& name_prefix, Flavour flavour, const std::
     // Two probe VMs, so that the link itself is measured VM to VM (east-west on the link,
     // the network-MTU echo) rather than through the gateway. One address VM, the target of
     // the faults that spoil one VM's address (address_vm()).
-    const std::vector<VmSpec> vms = {{"a", "probe", SecurityGroup::default_group},
-                                     {"b", "victim", SecurityGroup::default_group},
-                                     {"x", "attacker", SecurityGroup::attacker_only},
-                                     {"c", "probe", SecurityGroup::default_group},
-                                     {"d", model::kRoleAddress, SecurityGroup::default_group}};
+    const std::vector<VmSpec> vms = {{"a", Role::probe, SecurityGroup::default_group},
+                                     {"b", Role::victim, SecurityGroup::default_group},
+                                     {"x", Role::attacker, SecurityGroup::attacker_only},
+                                     {"c", Role::probe, SecurityGroup::default_group},
+                                     {"d", Role::address, SecurityGroup::default_group}};
     int number = kFirstVmPortNumber;
     for (const auto& v : vms) {
       LabPort p;
       p.name = std::string(v.name) + std::to_string(n.index);
-      p.role = std::string(v.role);
+      p.role = v.role;
       p.mac = neutron_mac(n.index, number++);
       p.fixed_ips = {neutron_fixed_ip(n.mode, n.prefix, p.mac, next_allocated)};
       p.group = v.group;
@@ -156,13 +156,13 @@ Ip6 port_address(const LabPort& p) { return p.fixed_ips.front(); }
 
 const LabPort& address_vm(const LabNetwork& n) {
   for (const auto& vm : n.vms)
-    if (vm.role == model::kRoleAddress) return vm;
+    if (vm.role == Role::address) return vm;
   throw std::logic_error("network " + n.name + " has no address VM");
 }
 
 Ip6 leased_address(const LabModel& m, const LabNetwork& n, const LabPort& p) {
   Ip6 a = port_address(p);
-  if (m.behaviour.dhcp_wrong_address && n.mode == kStateful && &p == &address_vm(n)) a.bytes[15] ^= kWrongAddressFlip;
+  if (m.behaviour.dhcp_wrong_address && n.mode == Mode::dhcpv6_stateful && &p == &address_vm(n)) a.bytes[15] ^= kWrongAddressFlip;
   return a;
 }
 
@@ -185,12 +185,12 @@ model::Facts to_facts(const LabModel& m) {
     net.subnet.prefix_length = kSubnetPrefixLength;
     net.subnet.gateway_ip = n.gateway_ip;
     net.subnet.dns_servers = n.dns_servers;
-    net.subnet.dns_domain = n.mode != kSlaac ? n.dns_domain : "";  // only DHCPv6 hands it out
-    net.router_port = model::Port{"router", n.router.mac, n.router.fixed_ips, "router"};
+    net.subnet.dns_domain = n.mode != Mode::slaac ? n.dns_domain : "";  // only DHCPv6 hands it out
+    net.router_port = model::Port{"router", n.router.mac, n.router.fixed_ips, Role::router};
     for (const auto& vm : n.vms) {
       model::Port p{vm.name, vm.mac, vm.fixed_ips, vm.role};
       // The API disagreeing with the network (e.g. an IPAM that ignores EUI-64).
-      if (m.behaviour.api_wrong_fixed_ip && n.mode != kStateful && &vm == &address_vm(n))
+      if (m.behaviour.api_wrong_fixed_ip && n.mode != Mode::dhcpv6_stateful && &vm == &address_vm(n))
         p.fixed_ips.front().bytes[15] ^= 0x01;
       net.ports.push_back(p);
     }

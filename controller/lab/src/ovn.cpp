@@ -61,8 +61,8 @@ struct Commands {
 };
 
 std::string address_mode(const LabNetwork& n) {
-  if (n.mode == kStateful) return "dhcpv6_stateful";
-  if (n.mode == kStateless) return "dhcpv6_stateless";
+  if (n.mode == Mode::dhcpv6_stateful) return "dhcpv6_stateful";
+  if (n.mode == Mode::dhcpv6_stateless) return "dhcpv6_stateless";
   return "slaac";
 }
 
@@ -84,7 +84,7 @@ void add_network(Commands& c, const LabModel& m, const LabNetwork& n) {
   for (const auto& vm : n.vms) {
     const auto lsp = ovn_switch_port(n, vm);
     std::string groups = group_of(vm.group);
-    if (vm.role == "probe") groups += "," + kAgentsGroup;
+    if (vm.role == Role::probe) groups += "," + kAgentsGroup;
     c.add({"lsp-add", ls, lsp});
     // OVN leases a stateful port the address in `addresses`; port security keeps the fixed IP.
     c.add({"lsp-set-addresses", lsp, vm.mac.str() + " " + leased_address(m, n, vm).str()});
@@ -111,7 +111,7 @@ void add_network(Commands& c, const LabModel& m, const LabNetwork& n) {
 // Neutron's DHCP_Options for a DHCPv6 subnet (none for slaac): server_id, dns_server, the
 // domain search list quoted as Neutron quotes strings, dhcpv6_stateless for stateless.
 void add_dhcp_options(Commands& c, const LabModel& m, const LabNetwork& n) {
-  if (n.mode == kSlaac) return;
+  if (n.mode == Mode::slaac) return;
   const std::string id = "@dhcp" + std::to_string(n.index);
   std::string servers;
   for (const auto& s : dhcp_dns_servers(m, n)) servers += (servers.empty() ? "" : ", ") + s.str();
@@ -121,7 +121,7 @@ void add_dhcp_options(Commands& c, const LabModel& m, const LabNetwork& n) {
                        "options:dns_server=" + q("{" + servers + "}"),
                        "options:domain_search=" + q(q(n.dns_domain)),
                        "external_ids:subnet_id=" + q(n.name + "-v6")};
-  if (n.mode == kStateless) create.push_back("options:dhcpv6_stateless=\"true\"");
+  if (n.mode == Mode::dhcpv6_stateless) create.push_back("options:dhcpv6_stateless=\"true\"");
   c.add(create);
   for (const auto& vm : n.vms) c.add({"set", "Logical_Switch_Port", ovn_switch_port(n, vm), "dhcpv6_options=" + id});
 }
@@ -174,7 +174,7 @@ void add_security_groups(Commands& c, const LabModel& m) {
     const auto lsp = ovn_switch_port(*n, *p);
     drop.push_back(lsp);
     (p->group == SecurityGroup::attacker_only ? att : def).push_back(lsp);
-    if (p->role == "probe") agents.push_back(lsp);
+    if (p->role == Role::probe) agents.push_back(lsp);
   }
   for (const auto& g : {drop, def, att, agents}) c.add(g);
   const auto acl = [&](const std::string& pg, const char* dir, int prio, const std::string& match, const char* verdict) {
@@ -306,7 +306,7 @@ host::Argv OvnDirs::env() const {
 std::string ovn_chassis(const LabModel& m) { return m.prefix + "chassis"; }
 
 std::string ovn_switch_port(const LabNetwork& n, const LabPort& p) {
-  return p.role == "dhcp" ? "meta-" + n.name : p.name;
+  return p.role == Role::dhcp ? "meta-" + n.name : p.name;
 }
 
 host::Argv vswitch_commands(const LabModel& m, const OvnDirs& dirs) {

@@ -168,7 +168,7 @@ std::vector<RunningAgent> start_agents(const Lab& lab, const model::Facts& facts
   for (bool probes : {true, false})
     for (const auto& net : facts.networks)
       for (const auto& port : net.ports)
-        if ((port.role == "probe") == probes) order.emplace_back(&net, &port);
+        if ((port.role == Role::probe) == probes) order.emplace_back(&net, &port);
   std::vector<RunningAgent> agents;
   for (const auto& [net, port] : order) {
     const LabPort* lab_port = nullptr;

@@ -2,6 +2,10 @@
 // Optional facts are left out when absent; reading tolerates absent optional fields.
 #include "v6c/model/facts.hpp"
 
+#include <stdexcept>
+
+#include "v6c/model/names.hpp"
+
 namespace v6c::model {
 
 using nlohmann::json;
@@ -24,7 +28,40 @@ void get_if_present(const json& j, const char* key, T& v) {
   if (j.contains(key)) j.at(key).get_to(v);
 }
 
+template <class E>
+E parsed(const json& j, std::optional<E> (*parse)(std::string_view), const char* what) {
+  const auto text = j.get<std::string>();
+  const auto v = parse(text);
+  if (!v) throw std::invalid_argument(std::string("unknown ") + what + " '" + text + "'");
+  return *v;
+}
+
 }  // namespace
+
+constexpr NameTable<Mode, 3> kModeNames = {
+    {{Mode::slaac, "slaac"}, {Mode::dhcpv6_stateless, "dhcpv6-stateless"}, {Mode::dhcpv6_stateful, "dhcpv6-stateful"}}};
+constexpr NameTable<Role, 8> kRoleNames = {{{Role::probe, "probe"},
+                                            {Role::address, "address"},
+                                            {Role::attacker, "attacker"},
+                                            {Role::victim, "victim"},
+                                            {Role::router, "router"},
+                                            {Role::dhcp, "dhcp"},
+                                            {Role::observer, "observer"},
+                                            {Role::external, "external"}}};
+
+std::string_view to_string(Mode m) { return name_in(kModeNames, m); }
+std::optional<Mode> parse_mode(std::string_view text) { return value_in(kModeNames, text); }
+
+bool forms_slaac(Mode m) { return m != Mode::dhcpv6_stateful; }
+bool runs_dhcp6(Mode m) { return m != Mode::slaac; }
+
+std::string_view to_string(Role r) { return name_in(kRoleNames, r); }
+std::optional<Role> parse_role(std::string_view text) { return value_in(kRoleNames, text); }
+
+void to_json(json& j, Mode v) { j = std::string(to_string(v)); }
+void from_json(const json& j, Mode& v) { v = parsed(j, parse_mode, "subnet mode"); }
+void to_json(json& j, Role v) { j = std::string(to_string(v)); }
+void from_json(const json& j, Role& v) { v = parsed(j, parse_role, "port role"); }
 
 void to_json(json& j, const Port& v) {
   j = json{{"name", v.name}, {"mac", v.mac}, {"fixed_ips", v.fixed_ips}, {"role", v.role}};

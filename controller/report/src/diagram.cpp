@@ -111,7 +111,7 @@ std::vector<std::vector<std::string>> upstream_boxes(const Facts& f) {
 
 std::string network_label(const model::Network& n) {
   const auto& s = n.subnet;
-  std::string out = n.name + " · " + s.mode + " · " + s.prefix.str() + "/" + std::to_string(s.prefix_length);
+  std::string out = n.name + " · " + std::string(model::to_string(s.mode)) + " · " + s.prefix.str() + "/" + std::to_string(s.prefix_length);
   if (n.router_port) out += " · router " + (n.router_port->fixed_ips.empty() ? n.router_port->mac.str() : n.router_port->fixed_ips.front().str());
   return out + " · MTU " + std::to_string(n.mtu);
 }
@@ -119,9 +119,9 @@ std::string network_label(const model::Network& n) {
 // An arc below the row from each attacker to each victim, labelled, the arrowhead at the victim.
 void draw_attacks(Canvas& c, const std::vector<std::pair<const Port*, Box>>& vms) {
   for (const auto& [attacker, a] : vms) {
-    if (attacker->role != "attacker") continue;
+    if (attacker->role != model::Role::attacker) continue;
     for (const auto& [victim, v] : vms) {
-      if (victim->role != "victim") continue;
+      if (victim->role != model::Role::victim) continue;
       const int low = std::max(a.bottom(), v.bottom()) + kArcPx;
       c.body << "<path d=\"M" << a.cx() << "," << a.bottom() << " C" << a.cx() << "," << low << " " << v.cx() << ","
              << low << " " << v.cx() << "," << v.bottom() + kHeadPx << "\" fill=\"none\" stroke=\"#444\" stroke-width=\"2\" "
@@ -142,7 +142,7 @@ int draw_network(Canvas& c, const model::Network& n, int trunk_x, int y) {
   std::vector<std::pair<const Port*, Box>> vms;
   int x = trunk_x + 2 * kGap, bottom = bus_y;
   for (const auto& p : n.ports) {
-    std::vector<std::string> lines{p.name, p.role.empty() ? "VM" : "VM, " + p.role};
+    std::vector<std::string> lines{p.name, "VM, " + std::string(model::to_string(p.role))};
     if (!p.fixed_ips.empty()) lines.push_back(p.fixed_ips.front().str());
     const Box b = draw_box(c, x, bus_y + kGap, lines);
     c.line(b.cx(), bus_y, b.cx(), b.y);

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "v6c/model/names.hpp"
 #include "v6c/report/report.hpp"
 
 namespace v6c::report {
@@ -26,33 +27,17 @@ Result with_pcaps_from(const Result& r, const std::filesystem::path& dir) {
 }
 }  // namespace
 
-std::string_view to_string(Format f) {
-  switch (f) {
-    case Format::text: return "text";
-    case Format::json: return "json";
-    case Format::junit: return "junit";
-    case Format::html: return "html";
-    case Format::scs: return "scs";
-  }
-  return "?";
-}
+constexpr model::NameTable<Format, 5> kFormatNames = {
+    {{Format::text, "text"}, {Format::json, "json"}, {Format::junit, "junit"}, {Format::html, "html"}, {Format::scs, "scs"}}};
+constexpr model::NameTable<Format, 5> kFileNames = {{{Format::text, "result.txt"},
+                                                     {Format::json, "result.json"},
+                                                     {Format::junit, "junit.xml"},
+                                                     {Format::html, "report.html"},
+                                                     {Format::scs, "scs.txt"}}};
 
-std::optional<Format> parse_format(std::string_view name) {
-  for (auto f : kFormats)
-    if (to_string(f) == name) return f;
-  return std::nullopt;
-}
-
-std::string_view file_name(Format f) {
-  switch (f) {
-    case Format::text: return "result.txt";
-    case Format::json: return "result.json";
-    case Format::junit: return "junit.xml";
-    case Format::html: return "report.html";
-    case Format::scs: return "scs.txt";
-  }
-  return "?";
-}
+std::string_view to_string(Format f) { return model::name_in(kFormatNames, f); }
+std::optional<Format> parse_format(std::string_view name) { return model::value_in(kFormatNames, name); }
+std::string_view file_name(Format f) { return model::name_in(kFileNames, f); }
 
 bool is_tty(const std::ostream& out) {
   if (&out == &std::cout) return isatty(STDOUT_FILENO) == 1;

@@ -56,13 +56,12 @@ std::string xml_escape(std::string_view s) {
 
 std::vector<SectionVerdicts> by_section(const catalog::Result& r) {
   std::vector<SectionVerdicts> out;
-  auto add = [&](const std::string& section) {
-    SectionVerdicts s{section, {}};
+  for (auto section : catalog::kSections) {
+    SectionVerdicts s{std::string(catalog::to_string(section)), {}};
     for (const auto& v : r.verdicts)
       if (v.section == section) s.verdicts.push_back(&v);
     if (!s.verdicts.empty()) out.push_back(std::move(s));
-  };
-  for (auto s : catalog::kSections) add(std::string(s));
+  }
   return out;
 }
 

@@ -13,7 +13,7 @@ std::string xml_escape(std::string_view s);  // also fine for HTML text and attr
 
 // Verdicts grouped by section, in the catalogue's section order; sections without verdicts left out.
 struct SectionVerdicts {
-  std::string section;
+  std::string section;  // its name
   std::vector<const catalog::Verdict*> verdicts;
 };
 std::vector<SectionVerdicts> by_section(const catalog::Result& r);

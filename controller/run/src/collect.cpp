@@ -9,7 +9,6 @@
 #include "v6c/cloud/compute.hpp"
 #include "v6c/cloud/errors.hpp"
 #include "v6c/run/run.hpp"
-#include "v6c/wire/frames.hpp"
 #include "v6c/wire/json.hpp"
 
 namespace v6c::run {
@@ -19,21 +18,6 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr auto kPoll = std::chrono::seconds(3);
 
 }  // namespace
-
-std::optional<wire::AgentReport> report_from_console(const std::string& console, const std::string& run,
-                                                     std::string* why) {
-  const auto d = wire::deframe(console, run);
-  if (!d.payload) {
-    if (why) *why = d.error;
-    return std::nullopt;
-  }
-  try {
-    return json::parse(*d.payload).get<wire::AgentReport>();
-  } catch (const std::exception& e) {
-    if (why) *why = std::string("report is not a v6agent/1 document: ") + e.what();
-    return std::nullopt;
-  }
-}
 
 namespace {
 
@@ -126,7 +110,7 @@ void Collector::read_console(const AgentVm& vm, int& running) {
     return;
   }
   std::string why;
-  if (auto report = report_from_console(console, vm.plan.value("run", vm.name), &why)) {
+  if (auto report = wire::report_from_console(console, vm.plan.value("run", vm.name), &why)) {
     out_.reports[vm.name] = std::move(*report);
     --running;
     if (after_report_) after_report_(vm);

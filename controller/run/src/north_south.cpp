@@ -29,7 +29,7 @@ void ExternalEchoes::probe(const std::string& vm) {
   if (report.started_us == 0) report.started_us = rec.started_us;
   try {
     rec.result = probe::echo_from_host(o);
-    rec.status = "ok";
+    rec.status = wire::RunStatus::ok;
   } catch (const std::exception& e) {
     // No route or no permission here says nothing about the cloud: north-south-in is SKIP
     // with this reason, unless other VMs were reached (then this one's ERROR is real).

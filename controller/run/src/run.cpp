@@ -35,7 +35,7 @@ catalog::Result run_cloud(cloud::Session& s, cloud::CleanupStack& cleanup, const
   s.token();
   // Only the api section selected (an SCS run of scs-0126's testcases): no VM needed.
   const bool needs_agents = std::any_of(c.requirements.begin(), c.requirements.end(),
-                                        [](const auto& r) { return r.enabled && r.section != "api"; });
+                                        [](const auto& r) { return r.enabled && r.section != catalog::Section::api; });
   // Image and flavor first: a missing one must fail before anything is created.
   std::string image_id, flavor_id;
   if (needs_agents) {

@@ -35,7 +35,7 @@ std::string ipv6_of(const json& fixed_ips, std::vector<wire::Ip6>* all = nullptr
   return first;
 }
 
-model::Port port_facts(const json& port, const std::string& name, const std::string& role) {
+model::Port port_facts(const json& port, const std::string& name, model::Role role) {
   model::Port p;
   p.name = name;
   p.role = role;
@@ -219,10 +219,10 @@ void Provisioner::security_group() {
 // sec-default-sg (scs-0115) is about the project's default group: the victim is in it alone
 // and the attacker is not, so the attacker's unsolicited packets must be dropped. The probe
 // VMs are in it too (icmp6-errors: "through the default security group"), and in the agents'.
-json Provisioner::group_for(const std::string& role) const {
+json Provisioner::group_for(model::Role role) const {
   json ids = json::array();
-  if (role != catalog::kRoleVictim || default_group_.empty()) ids.push_back(t_.security_group_id);
-  if (role != catalog::kRoleAttacker && !default_group_.empty()) ids.push_back(default_group_);
+  if (role != model::Role::victim || default_group_.empty()) ids.push_back(t_.security_group_id);
+  if (role != model::Role::attacker && !default_group_.empty()) ids.push_back(default_group_);
   return ids;
 }
 
@@ -295,7 +295,7 @@ Provisioner::Built Provisioner::build(const NetSpec& ns, std::size_t index) {
     if (auto a = wire::Ip6::parse(d.get<std::string>())) n.subnet.dns_servers.push_back(*a);
   // The router's port on this subnet: the RA source and the gateway the VMs must reach.
   for (const auto& p : ports_.list_ports({{"device_id", t_.router_id}, {"network_id", b.network_id}}))
-    n.router_port = port_facts(p, "router", "router");
+    n.router_port = port_facts(p, "router", model::Role::router);
   for (const auto& [what, role] : ns.vms) {
     const auto vm_name = net_name + "-" + what;
     const auto port = ports_.create_port(
@@ -349,10 +349,11 @@ void Provisioner::merge(const std::vector<NetSpec>& specs, std::vector<Built>& b
 // (SubnetInUse, then a resync that adds the VMs' host entries seconds late), so they get a
 // network of their own with no ports.
 void Provisioner::address_mode_tries() {
-  if (catalog::section_enabled(c_, "api") && !t_.network_ids.empty())
+  if (catalog::section_enabled(c_, catalog::Section::api) && !t_.network_ids.empty())
     api_net_ = networks_.create_network({{"name", resource_name(o_, "api")}}).value("id", std::string());
   if (!api_net_.empty())
-    for (const auto& mode : kAllModes) {
+    for (const auto m : model::kAllModes) {
+      const std::string mode(model::to_string(m));
       if (address_modes_.contains(mode)) continue;
       auto spec = subnet_spec(resource_name(o_, "mode-" + mode), api_net_, default_pool_ ? 0 : cidr_index_++);
       spec.ra_mode = spec.address_mode = mode;

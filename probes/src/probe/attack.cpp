@@ -344,7 +344,7 @@ wire::AttackResult attack(Link& link, const AttackOptions& o) {
           s.last_us = t;
         }
     } catch (const std::exception& e) {
-      s.status = "error";
+      s.status = wire::RunStatus::error;
       s.error = e.what();
     }
     r.attacks.push_back(std::move(s));

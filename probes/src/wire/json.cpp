@@ -1,5 +1,7 @@
 #include "v6c/wire/json.hpp"
 
+#include "v6c/wire/frames.hpp"
+
 #include <stdexcept>
 
 namespace v6c::wire {
@@ -170,6 +172,14 @@ void from_json(const json& j, Packet& v) {
   v.msg = message_from(kind, j.at(kind));
 }
 
+void to_json(json& j, RunStatus v) { j = v == RunStatus::ok ? "ok" : "error"; }
+
+void from_json(const json& j, RunStatus& v) {
+  const auto text = j.get<std::string>();
+  if (text != "ok" && text != "error") throw std::invalid_argument("unknown status: " + text);
+  v = text == "ok" ? RunStatus::ok : RunStatus::error;
+}
+
 void to_json(json& j, const ProcedureRecord& v) {
   j = {{"id", v.id}, {"kind", v.kind}, {"status", v.status}, {"started_us", v.started_us},
        {"duration_ms", v.duration_ms}};
@@ -184,7 +194,7 @@ void to_json(json& j, const ProcedureRecord& v) {
 void from_json(const json& j, ProcedureRecord& v) {
   v.id = j.at("id");
   v.kind = j.at("kind");
-  v.status = j.at("status");
+  j.at("status").get_to(v.status);
   v.error = j.value("error", "");
   v.started_us = j.value("started_us", std::int64_t{0});
   v.duration_ms = j.value("duration_ms", 0.0);
@@ -202,6 +212,20 @@ void from_json(const json& j, ProcedureRecord& v) {
   else if (v.kind == "attack") v.result = r.get<AttackResult>();
   else if (v.kind == "victim") v.result = r.get<VictimResult>();
   else throw std::invalid_argument("unknown procedure kind: " + v.kind);
+}
+
+std::optional<AgentReport> report_from_console(std::string_view console, std::string_view run, std::string* why) {
+  const auto d = deframe(console, run);
+  if (!d.payload) {
+    if (why) *why = d.error;
+    return std::nullopt;
+  }
+  try {
+    return json::parse(*d.payload).get<AgentReport>();
+  } catch (const std::exception& e) {
+    if (why) *why = std::string("report is not a v6agent/1 document: ") + e.what();
+    return std::nullopt;
+  }
 }
 
 }  // namespace v6c::wire

@@ -2,6 +2,8 @@
 // Addresses are text, MACs colon-separated, raw bytes lower-case hex.
 #pragma once
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -28,6 +30,8 @@ std::string to_hex(std::span<const std::uint8_t> bytes);
 // Throws std::invalid_argument on odd length or a non-hex digit.
 std::vector<std::uint8_t> from_hex(std::string_view hex);
 
+void to_json(nlohmann::json& j, RunStatus v);
+void from_json(const nlohmann::json& j, RunStatus& v);  // anything but "ok" or "error" is an error
 void to_json(nlohmann::json& j, const Ip6& v);
 void from_json(const nlohmann::json& j, Ip6& v);
 void to_json(nlohmann::json& j, const Mac& v);
@@ -88,5 +92,9 @@ NLOHMANN_JSON_SERIALIZE_ENUM(LinkState, {{LinkState::holds, "holds"},
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DiagnosisStep, link, state, why, next)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AgentReport, schema, agent_version, host, interface, mac, mtu,
                                                 link_local, started_us, procedures, diagnosis)
+
+// One VM's report from its console text: when every frame of `run` arrived intact (frames.hpp)
+// and the payload is a v6agent/1 document; otherwise nothing, and `why` says what was wrong.
+std::optional<AgentReport> report_from_console(std::string_view console, std::string_view run, std::string* why);
 
 }  // namespace v6c::wire

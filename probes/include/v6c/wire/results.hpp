@@ -99,11 +99,16 @@ struct AdvertiseResult {
   std::optional<Packet> first;    // the first RA sent, as it went on the wire
 };
 
+// Whether a procedure, or one attack, ran: ok means to its deadline, whatever it saw or did
+// not see; error means it could not run (or the attack could not be built or sent), with the
+// reason beside it. JSON "ok" | "error".
+enum class RunStatus { ok, error };
+
 // The attacker role: what it sent, per attack, with counts and times.
 struct AttackSent {
   std::string id;                 // the catalogue's attack name: rogue-ra, spoof-source-ip, ...
   std::uint32_t sent = 0;         // frames put on the wire
-  std::string status = "ok";      // ok | error (it could not be built or sent)
+  RunStatus status = RunStatus::ok;
   std::string error;
   std::int64_t first_us = 0, last_us = 0;
   std::optional<Packet> sample;   // its first frame, as it went on the wire
@@ -179,12 +184,11 @@ using ProcedureResult = std::variant<std::monostate, DiscoverResult, DadResult, 
                                      NeighborResult, EchoResult, PmtuResult, DnsResult, AdvertiseResult,
                                      AttackResult, VictimResult>;
 
-// One procedure of a plan as the agent ran it. status "ok" means it ran to its deadline
-// (whatever it saw, or did not see); "error" means it could not run, with the reason.
+// One procedure of a plan as the agent ran it.
 struct ProcedureRecord {
   std::string id;      // the plan's name for it, e.g. "discover" or "echo-gw-global"
   std::string kind;    // discover, dad, dhcp6, neighbor, echo, pmtu, dns, advertise, attack, victim
-  std::string status;  // ok | error
+  RunStatus status = RunStatus::error;
   std::string error;
   std::int64_t started_us = 0;
   double duration_ms = 0;

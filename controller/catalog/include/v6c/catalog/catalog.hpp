@@ -16,15 +16,13 @@ namespace v6c::catalog {
 
 inline constexpr std::string_view kCatalogSchema = "v6conform-catalog/1";
 inline constexpr std::string_view kDefaultScsDraftPrefix = "scs-xxxx-v6-";
-inline constexpr std::array<std::string_view, 7> kSections = {
-    "api", "ra", "address", "dhcp6", "connectivity", "security", "slow"};
 
 struct Requirement {
   std::string id;
   Level level = Level::must;
   std::string source;   // the clause: "RFC 4861 §6.2.6", "scs-0126"
   std::string text;
-  std::string section;  // one of kSections
+  Section section = Section::api;
   std::string check;    // a name in check_registry()
   nlohmann::json params = nlohmann::json::object();  // complete: defaults filled in, types checked
   std::string scs;      // "" (no SCS testcase), "draft:NAME" (the draft prefix + NAME) or a numbered "scs-NNNN-…" id
@@ -60,15 +58,14 @@ Catalog load_catalog(const std::filesystem::path& file);
 std::filesystem::path default_catalog_path();
 
 // Switches off a section for one run; its requirements are then SKIP with `why`.
-void switch_off_section(Catalog& c, std::string_view section, const std::string& why);
+void switch_off_section(Catalog& c, Section section, const std::string& why);
 
 // Periodic RAs take minutes at real intervals: the slow section runs only when selected, else
 // its requirements are SKIP with `why_not` (the lab and a cloud run both ask this).
-inline constexpr std::string_view kSlowSection = "slow";
 void select_slow_section(Catalog& c, bool selected, const std::string& why_not);
 
 // Whether any enabled requirement lies in `section`.
-bool section_enabled(const Catalog& c, std::string_view section);
+bool section_enabled(const Catalog& c, Section section);
 
 // SCS mode: only the requirements whose SCS testcase id was requested stay on; the others are
 // switched off ("not among the requested SCS testcases"). Returns the requested ids that no
@@ -76,7 +73,7 @@ bool section_enabled(const Catalog& c, std::string_view section);
 std::vector<std::string> select_scs_testcases(Catalog& c, const std::vector<std::string>& ids);
 
 // The requirements to show or run: enabled ones in the given sections and levels (empty: all).
-std::vector<const Requirement*> select(const Catalog& c, const std::vector<std::string>& sections,
+std::vector<const Requirement*> select(const Catalog& c, const std::vector<Section>& sections,
                                        const std::vector<Level>& levels, bool include_disabled = false);
 
 }  // namespace v6c::catalog

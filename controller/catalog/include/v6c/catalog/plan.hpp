@@ -69,9 +69,6 @@ wire::Plan make_external_plan(const model::Facts& f, const std::string& host, co
 
 // --- Security probes (plan_security.cpp, docs/security.md) ---
 
-inline constexpr std::string_view kRoleAttacker = "attacker";
-inline constexpr std::string_view kRoleVictim = "victim";
-
 // A network's attacker and victim VMs (ports with those roles), when it has both.
 struct SecurityPair {
   const model::Port* attacker = nullptr;

@@ -17,7 +17,7 @@ inline constexpr std::string_view kSecuritySchema = "v6c-security/1";
 struct Attack {
   std::string id;          // "rogue-ra", "spoof-source-ip", ... (the sec-* requirement's params.attacks)
   std::uint32_t sent = 0;  // packets the attacker put on the wire
-  std::string status = "ok";  // ok | error (the attack could not be sent)
+  wire::RunStatus status = wire::RunStatus::ok;
   std::string error;
   std::vector<wire::Packet> received;  // what of it reached the victim (should be nothing)
 };

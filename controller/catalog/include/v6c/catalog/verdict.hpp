@@ -1,10 +1,13 @@
 // Verdicts: what a check found, with the evidence a person can act on.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "v6c/model/facts.hpp"
 
 namespace v6c::catalog {
 
@@ -19,6 +22,15 @@ std::string_view to_string(Level l);   // "MUST", "SHOULD", "MAY"
 std::string_view to_string(Status s);  // "PASS", "FAIL", "WARN", "SKIP", "ERROR"
 std::optional<Level> parse_level(std::string_view text);
 std::optional<Status> parse_status(std::string_view text);
+
+// The catalogue's sections, in report order; named in the catalogue, results and reports as
+// "api", "ra", "address", "dhcp6", "connectivity", "security", "slow".
+enum class Section { api, ra, address, dhcp6, connectivity, security, slow };
+inline constexpr std::array<Section, 7> kSections = {Section::api,          Section::ra,       Section::address,
+                                                     Section::dhcp6,        Section::connectivity, Section::security,
+                                                     Section::slow};
+std::string_view to_string(Section s);
+std::optional<Section> parse_section(std::string_view text);
 
 // One frame of the exchange an observation belongs to: the HTML report draws these as a
 // ladder diagram. A frame the agent only counted or summarised (echo requests, a DNS answer,
@@ -72,7 +84,7 @@ Outcome combine(std::vector<Outcome> parts);
 // Where a verdict applies: one network (in its address mode) or the whole cloud.
 struct Scope {
   std::string network;  // empty: global
-  std::string mode;     // the network's subnet mode
+  std::optional<model::Mode> mode;  // the network's subnet mode
   bool global() const { return network.empty(); }
   std::string label() const;  // "global" or "net1 (slaac)"
 };
@@ -80,7 +92,8 @@ struct Scope {
 struct Verdict {
   std::string id;
   Level level = Level::must;
-  std::string section, source, text, scs_id;
+  Section section = Section::api;
+  std::string source, text, scs_id;
   Scope scope;
   Status status = Status::error;
   std::string expected, actual, reason;

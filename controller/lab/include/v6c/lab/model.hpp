@@ -19,11 +19,9 @@ enum class Flavour { radvd, ovn };
 std::string to_string(Flavour f);
 std::optional<Flavour> parse_flavour(const std::string& text);
 
-// Neutron's subnet modes (ipv6_ra_mode = ipv6_address_mode), the strings its API uses.
-inline const std::string kSlaac = "slaac";
-inline const std::string kStateless = "dhcpv6-stateless";
-inline const std::string kStateful = "dhcpv6-stateful";
-inline const std::vector<std::string> kAllModes = {kSlaac, kStateless, kStateful};
+using model::kAllModes;
+using model::Mode;
+using model::Role;
 
 inline constexpr std::uint32_t kTenantMtu = 1450;       // VXLAN tenant network (Neutron's 1500 - 50)
 inline constexpr std::uint32_t kProviderMtu = 1500;
@@ -48,7 +46,7 @@ enum class SecurityGroup { default_group, attacker_only };
 
 struct LabPort {
   std::string name;     // VM name ("a", "b", "x"); also the agent's host name
-  std::string role;     // probe | address | victim | attacker | router | dhcp
+  Role role = Role::probe;
   Mac mac;
   std::vector<Ip6> fixed_ips;       // what Neutron's API says
   SecurityGroup group = SecurityGroup::default_group;
@@ -58,7 +56,7 @@ struct LabPort {
 
 struct LabNetwork {
   std::string name;     // short: slaac | stateless | stateful (also interface name part)
-  std::string mode;     // Neutron mode string
+  Mode mode = Mode::slaac;
   int index = 0;        // 1-based; picks the /64 and the MACs
   Ip6 prefix;
   Ip6 gateway_ip;
@@ -157,14 +155,14 @@ struct LabModel {
   // The VM ports (all networks), with the network each is on.
   std::vector<std::pair<const LabNetwork*, const LabPort*>> vm_ports() const;
   // A QEMU guest on a tap in the switch namespace, not a namespace with a veth (lab --vm).
-  bool is_guest(const LabPort& p) const { return !guest_image.empty() && p.role == "probe"; }
+  bool is_guest(const LabPort& p) const { return !guest_image.empty() && p.role == Role::probe; }
 };
 
 inline const std::string kLabPrefixBase = "v6c-l";  // `lab down` removes anything named so
 
 // The conforming lab for these modes (subset of kAllModes, in that order). Every network
 // carries a victim and an attacker besides its probe VM.
-LabModel make_model(const std::string& name_prefix, Flavour flavour, const std::vector<std::string>& modes,
+LabModel make_model(const std::string& name_prefix, Flavour flavour, const std::vector<Mode>& modes,
                     bool slow = false);
 
 // Neutron's port MAC for (network index, port number): fa:16:3e is its base_mac.

@@ -18,22 +18,46 @@ namespace v6c::model {
 using wire::Ip6;
 using wire::Mac;
 
-// A VM that forms its address and runs nothing else: only the address checks read it, so a
-// fault that spoils one VM's address (a duplicate, a wrong lease, a wrong fixed IP in the
-// API) fails those checks without taking the VM's other probes, and their verdicts, with it.
-inline constexpr std::string_view kRoleAddress = "address";
+// Neutron's subnet modes (ipv6_ra_mode = ipv6_address_mode). Neutron's strings ("slaac",
+// "dhcpv6-stateless", "dhcpv6-stateful") appear only at the JSON and API edges.
+enum class Mode { slaac, dhcpv6_stateless, dhcpv6_stateful };
+inline const std::vector<Mode> kAllModes = {Mode::slaac, Mode::dhcpv6_stateless, Mode::dhcpv6_stateful};
+std::string_view to_string(Mode m);
+std::optional<Mode> parse_mode(std::string_view text);
+bool forms_slaac(Mode m);  // the RA's prefix allows SLAAC: slaac and dhcpv6-stateless
+bool runs_dhcp6(Mode m);   // a DHCPv6 server answers: dhcpv6-stateless and dhcpv6-stateful
+
+// What a port is there for in the test:
+// - probe: an ordinary agent VM, running the plan's probes;
+// - address: a VM that forms its address and runs nothing else. Only the address checks read
+//   it, so a fault that spoils one VM's address (a duplicate, a wrong lease, a wrong fixed IP
+//   in the API) fails those checks without taking the VM's other probes with it;
+// - attacker, victim: the security network's pair;
+// - router: the router's interface (or the lab's late router);
+// - dhcp: the lab's DHCP/metadata port;
+// - observer: a host beyond the router that captures what arrives there;
+// - external: the host outside the cloud that echoes the VMs (north-south-in).
+enum class Role { probe, address, attacker, victim, router, dhcp, observer, external };
+std::string_view to_string(Role r);
+std::optional<Role> parse_role(std::string_view text);
+
+// JSON as the strings above; an unknown string is an error naming it.
+void to_json(nlohmann::json& j, Mode v);
+void from_json(const nlohmann::json& j, Mode& v);
+void to_json(nlohmann::json& j, Role v);
+void from_json(const nlohmann::json& j, Role& v);
 
 // A Neutron port: a VM's NIC or the router's interface on a network.
 struct Port {
   std::string name;                 // the VM (agent host) name, or "router"
   Mac mac;
   std::vector<Ip6> fixed_ips;       // IPv6 fixed IPs only
-  std::string role;                 // "probe" (ordinary agent), "address" (forms its address only), "attacker", "victim", "router"
+  Role role = Role::probe;
 };
 
 struct Subnet {
   std::string name;
-  std::string mode;                 // slaac | dhcpv6-stateless | dhcpv6-stateful (ra = address mode)
+  Mode mode = Mode::slaac;          // ra mode = address mode
   Ip6 prefix;
   std::uint8_t prefix_length = 64;
   Ip6 gateway_ip;

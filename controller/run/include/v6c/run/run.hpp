@@ -28,10 +28,8 @@ namespace v6c::run {
 
 using nlohmann::json;
 
-inline const std::vector<std::string> kAllModes = {"slaac", "dhcpv6-stateless", "dhcpv6-stateful"};
-
 struct Options {
-  std::vector<std::string> modes = kAllModes;
+  std::vector<model::Mode> modes = model::kAllModes;
   std::string prefix = cloud::kDefaultPrefix;  // every name starts with prefix + run id
   std::string run_id;                          // set by the caller (unique per run)
   std::string image;                           // an existing Glance image (root, kernel_id/ramdisk_id set)
@@ -97,9 +95,6 @@ struct Collected {
   std::map<std::string, wire::AgentReport> reports;
   std::map<std::string, std::string> missing;  // VM → "server went to ERROR: ...", "no report within 900 s"
 };
-// Parses one VM's console text: the report when every frame of `run` arrived intact.
-std::optional<wire::AgentReport> report_from_console(const std::string& console, const std::string& run,
-                                                     std::string* why);
 // `after_report` runs once per VM as soon as its report is in, while its agent still serves.
 Collected boot_and_collect(cloud::Session& s, cloud::CleanupStack& cleanup, Topology& t, const std::string& image_id,
                            const std::string& flavor_id, const Options& o,
