@@ -46,9 +46,9 @@ std::string checksum_note(const wire::Context& c) {
 }
 
 // Each departure from the message format on its own line, with its bytes.
-std::string departures_note(const wire::Context& c) {
+std::string departures_note(const std::vector<wire::Departure>& departures) {
   std::string s;
-  for (const auto& d : c.departures) {
+  for (const auto& d : departures) {
     s += "\n      FORMAT: " + d.what + ", at offset " + std::to_string(d.offset) + ":";
     for (auto b : d.bytes) s += fmt(" %02x", b);
   }
@@ -58,7 +58,7 @@ std::string departures_note(const wire::Context& c) {
 std::string where(const wire::Packet& p) {
   return "from " + p.ctx.src_ip.str() + " (" + p.ctx.src_mac.str() + ") at " + clock_time(p.ctx.time_us) +
          ", hop limit " + std::to_string(p.ctx.hop_limit) + checksum_note(p.ctx) +
-         (p.ctx.fragmented ? ", FRAGMENTED" : "") + (p.ctx.ext_headers.empty() ? "" : ", behind extension headers") + departures_note(p.ctx);
+         (p.ctx.fragmented ? ", FRAGMENTED" : "") + (p.ctx.ext_headers.empty() ? "" : ", behind extension headers") + departures_note(p.ctx.departures);
 }
 
 std::string render_ra(const wire::Packet& p) {
@@ -240,7 +240,7 @@ std::string render_result(const wire::ProcedureResult& result) {
           } else {
             put(o, "rcode ", *r.rcode);
             for (const auto& a : r.aaaa) put(o, " ", a.str());
-            o += fmt(" (%.1f ms)\n", r.rtt_ms.value_or(0));
+            o += fmt(" (%.1f ms)", r.rtt_ms.value_or(0)) + departures_note(r.departures) + "\n";
           }
         }
       },

@@ -482,6 +482,21 @@ TEST_CASE("no PASS without a measurement", "[catalog]") {
       w.result<wire::DiscoverResult>("discover-passive", vm).ras.front().ctx.dst_ip = ip("fe80::77");
     CHECK(w.run("ra_periodic").status == Status::fail);
   }
+  SECTION("ra-periodic: a multicast RA soon after another host's RS may answer it, so it proves nothing") {
+    for (const char* vm : {"vm1", "vm2"}) {
+      auto& d = w.result<wire::DiscoverResult>("discover-passive", vm);
+      d.others_rs_us = {d.ras.front().ctx.time_us - 3'400'000};
+    }
+    const auto maybe = w.run("ra_periodic");
+    CHECK(maybe.status == Status::skip);
+    CHECK(maybe.not_measured);
+    CHECK_THAT(maybe.reason, Catch::Contains("RFC 4861 §6.2.6"));
+    for (const char* vm : {"vm1", "vm2"}) {
+      auto& d = w.result<wire::DiscoverResult>("discover-passive", vm);
+      d.others_rs_us = {d.ras.front().ctx.time_us - 3'600'000, d.ras.front().ctx.time_us + 1};
+    }
+    CHECK(w.run("ra_periodic").status == Status::pass);
+  }
   SECTION("ra-periodic: another router's unsolicited RA is not the router's") {
     for (const char* vm : {"vm1", "vm2"})
       w.result<wire::DiscoverResult>("discover-passive", vm).ras.front().ctx.src_mac = mac("fa:16:3e:00:00:99");

@@ -7,17 +7,17 @@
 #include <functional>
 
 #include "v6c/wire/build.hpp"
+#include "v6c/wire/dns.hpp"
 #include "v6c/wire/packet.hpp"
+#include "literals.hpp"
 
 using namespace v6c;
-using wire::Ip6;
-using wire::Mac;
+using namespace v6c::test;
 
 namespace {
 
 constexpr std::size_t kIcmp = 14 + 40;  // Ethernet and IPv6 headers before the ICMPv6 message
 
-Ip6 ip(const char* s) { return *Ip6::parse(s); }
 const Mac kRouterMac = *Mac::parse("fa:16:3e:00:00:01");
 const Mac kHostMac = *Mac::parse("fa:16:3e:00:00:02");
 
@@ -207,5 +207,139 @@ TEST_CASE("DHCPv6 departures from the format are reported with their bytes", "[w
     auto m = reply();
     m.unknown.push_back({5, std::vector<std::uint8_t>(24, 0)});
     check_one(decoded(m), "IA Address outside an IA_NA", kDhcp6);
+  }
+}
+
+namespace {
+
+// An ICMPv6 error from the router to the host, built by hand (the wire layer builds none):
+// `field` is the MTU, pointer or Unused word, `quoted` what it quotes of the invoking packet.
+wire::Bytes icmp_error(std::uint8_t type, std::uint8_t code, std::uint32_t field, const wire::Bytes& quoted) {
+  const wire::Addressing a{kRouterMac, kHostMac, ip("2001:db8:1::1"), ip("2001:db8:1::10"), 64};
+  auto frame = wire::build_echo(a, {}, 48);
+  frame.resize(kIcmp);
+  const std::size_t length = 8 + quoted.size();
+  frame[14 + 4] = static_cast<std::uint8_t>(length >> 8), frame[14 + 5] = static_cast<std::uint8_t>(length);
+  frame.insert(frame.end(), {type, code, 0, 0, static_cast<std::uint8_t>(field >> 24), static_cast<std::uint8_t>(field >> 16),
+                             static_cast<std::uint8_t>(field >> 8), static_cast<std::uint8_t>(field)});
+  frame.insert(frame.end(), quoted.begin(), quoted.end());
+  return frame;
+}
+
+// The host's echo request of `size` bytes to a far address, without its Ethernet header.
+wire::Bytes invoking(std::size_t size) {
+  const wire::Addressing a{kHostMac, kRouterMac, ip("2001:db8:1::10"), ip("2001:db8:fe::2"), 64};
+  auto frame = wire::build_echo(a, {}, size);
+  return {frame.begin() + 14, frame.end()};
+}
+
+}  // namespace
+
+TEST_CASE("ICMPv6 echo and error departures from the format are reported with their bytes", "[wire][icmp]") {
+  const wire::Addressing to_far{kHostMac, kRouterMac, ip("2001:db8:1::10"), ip("2001:db8:fe::2"), 64};
+  SECTION("a well-formed echo and well-formed errors depart from nothing") {
+    CHECK(wire::decode_frame(wire::build_echo(to_far, {}, 100)).ctx.departures.empty());
+    CHECK(wire::decode_frame(icmp_error(2, 0, 1280, invoking(1232))).ctx.departures.empty());
+    CHECK(wire::decode_frame(icmp_error(1, 3, 0, invoking(100))).ctx.departures.empty());
+    CHECK(wire::decode_frame(icmp_error(4, 0, 6, invoking(100))).ctx.departures.empty());
+  }
+  SECTION("Echo Request with code 1") {
+    auto frame = wire::build_echo(to_far, {}, 100);
+    frame[kIcmp + 1] = 1;
+    check_one(wire::decode_frame(frame), "Echo Request code 1, must be 0", kIcmp);
+  }
+  SECTION("Destination Unreachable with an unassigned code") {
+    check_one(wire::decode_frame(icmp_error(1, 9, 0, invoking(100))), "code 9 is unassigned", kIcmp);
+  }
+  SECTION("Time Exceeded with its Unused field set") {
+    check_one(wire::decode_frame(icmp_error(3, 0, 7, invoking(100))), "Unused field is not zero", kIcmp);
+  }
+  SECTION("Packet Too Big below the minimum MTU") {
+    check_one(wire::decode_frame(icmp_error(2, 0, 1000, invoking(1100))), "MTU 1000 below the IPv6 minimum", kIcmp);
+  }
+  SECTION("an error larger than the minimum MTU") {
+    check_one(wire::decode_frame(icmp_error(2, 0, 1400, invoking(1300))), "over the minimum MTU 1280", kIcmp);
+  }
+  SECTION("an error that quotes less than the invoking IPv6 header") {
+    auto part = invoking(100);
+    part.resize(20);
+    check_one(wire::decode_frame(icmp_error(3, 0, 0, part)), "quotes 20 bytes", kIcmp);
+  }
+  SECTION("an error that quotes an IPv4 header") {
+    auto part = invoking(100);
+    part[0] = 0x45;
+    check_one(wire::decode_frame(icmp_error(1, 0, 0, part)), "IP version 4", kIcmp);
+  }
+  SECTION("Parameter Problem pointing beyond the quote") {
+    check_one(wire::decode_frame(icmp_error(4, 0, 100, invoking(100))), "pointer 100 beyond the 100 quoted bytes", kIcmp);
+  }
+}
+
+TEST_CASE("DNS answer departures from the format are reported with their bytes", "[wire][dns]") {
+  // The query for host.example.test turned into an answer with one AAAA record pointing back to the name.
+  auto answer = [] {
+    auto a = wire::encode_aaaa_query(0x1234, "host.example.test");
+    a[2] = 0x81, a[3] = 0x80, a[7] = 1;
+    const wire::Bytes rr = {0xc0, 12, 0, 28, 0, 1, 0, 0, 0, 60, 0, 16};
+    const auto addr = ip("2001:db8:ff::53");
+    a.insert(a.end(), rr.begin(), rr.end());
+    a.insert(a.end(), addr.bytes.begin(), addr.bytes.end());
+    return a;
+  };
+  constexpr std::size_t kRecord = 12 + 19 + 4;  // header, the question's name and tail
+  auto one = [](const wire::Bytes& msg, const std::string& expect) {
+    const auto d = wire::decode_dns(msg);
+    REQUIRE(std::holds_alternative<wire::DnsAnswer>(d));
+    const auto& deps = std::get<wire::DnsAnswer>(d).departures;
+    REQUIRE(deps.size() == 1);
+    CHECK_THAT(deps.front().what, Catch::Contains(expect));
+    REQUIRE(deps.front().offset + deps.front().bytes.size() <= msg.size());
+    CHECK(std::equal(deps.front().bytes.begin(), deps.front().bytes.end(), msg.begin() + static_cast<long>(deps.front().offset)));
+  };
+  SECTION("a well-formed answer departs from nothing") {
+    const auto d = wire::decode_dns(answer());
+    REQUIRE(std::holds_alternative<wire::DnsAnswer>(d));
+    CHECK(std::get<wire::DnsAnswer>(d).departures.empty());
+  }
+  SECTION("the reserved Z bit") {
+    auto a = answer();
+    a[3] |= 0x40;
+    one(a, "reserved Z bit set");
+  }
+  SECTION("two questions in a standard query's answer") {
+    auto a = answer();
+    const wire::Bytes q2 = {0xc0, 12, 0, 28, 0, 1};
+    a.insert(a.begin() + kRecord, q2.begin(), q2.end());
+    a[5] = 2;
+    one(a, "2 questions in one message");
+  }
+  SECTION("an AAAA record of 4 bytes") {
+    auto a = answer();
+    a[kRecord + 11] = 4;
+    a.resize(a.size() - 12);
+    one(a, "AAAA record of 4 bytes, must be 16");
+    CHECK(std::get<wire::DnsAnswer>(wire::decode_dns(a)).aaaa.empty());
+  }
+  SECTION("a TTL with its top bit set") {
+    auto a = answer();
+    a[kRecord + 6] = 0x80;
+    one(a, "TTL 2147483708 with the top bit set");
+  }
+  SECTION("a compression pointer to a later byte") {
+    auto a = answer();
+    a[kRecord + 1] = static_cast<std::uint8_t>(kRecord + 4);
+    one(a, "not to a prior name");
+  }
+  SECTION("bytes after the last record") {
+    auto a = answer();
+    a.push_back(0);
+    one(a, "1 bytes after the last record");
+  }
+  SECTION("an additional record that overruns the message keeps the answer") {
+    auto a = answer();
+    a[11] = 1;
+    a.insert(a.end(), {0, 0, 41});
+    one(a, "overruns the message");
+    CHECK(std::get<wire::DnsAnswer>(wire::decode_dns(a)).aaaa.size() == 1);
   }
 }

@@ -324,7 +324,9 @@ Outcome dns_aaaa(const CheckInput& in) {
                     std::all_of(in.facts.dns_test_answer.begin(), in.facts.dns_test_answer.end(), [&](const wire::Ip6& a) {
                       return std::find(r.aaaa.begin(), r.aaaa.end(), a) != r.aaaa.end();
                     });
-    auto ev = note_evidence(h, proc::kDns, "AAAA " + r.name + " to " + r.server.str() + ": " + actual);
+    std::string note = "AAAA " + r.name + " to " + r.server.str() + ": " + actual;
+    for (const auto& d : r.departures) note += "; the answer departs from the DNS format: " + d.what;
+    auto ev = note_evidence(h, proc::kDns, note);
     return on_host(h, ok ? pass(expected, actual, {ev}) : fail(expected, actual, {ev}));
   });
 }

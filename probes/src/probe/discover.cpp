@@ -15,6 +15,7 @@ constexpr const char* kRaFilter = "icmp6 or (ip6 and ip6[6] != 6 and ip6[6] != 1
 // and cannot crowd out the router's RAs however many addresses and prefixes it forges.
 constexpr std::size_t kMaxRaSenders = 32;
 constexpr std::size_t kMaxRasPerSender = 8;
+constexpr std::size_t kMaxOthersRs = 64;
 
 // Whether `p` may be stored next to `kept`: its sender has room, or is new and there is room
 // for one more sender.
@@ -55,6 +56,8 @@ wire::DiscoverResult discover(Link& link, const DiscoverOptions& o) {
     }
     auto until = (!o.passive && sent < o.rs_count) ? std::min(deadline, next_rs) : deadline;
     auto p = link.receive(until);
+    if (p && p->as<wire::RouterSolicit>() && p->ctx.src_mac != link.mac() && r.others_rs_us.size() < kMaxOthersRs)
+      r.others_rs_us.push_back(p->ctx.time_us);
     if (p && p->as<wire::RouterAdvert>()) {
       if (!r.first_ra_ms) {
         r.first_ra_ms = detail::ms_between(start, Clock::now());

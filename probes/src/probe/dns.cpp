@@ -35,6 +35,7 @@ wire::DnsResult dns_aaaa(Link& link, const DnsOptions& o) {
       if (!ans || ans->id != id || !ans->response) return false;
       r.rcode = ans->rcode;
       r.aaaa = ans->aaaa;
+      r.departures = ans->departures;
       r.rtt_ms = detail::ms_between(sent_at, Clock::now());
       return true;
     });

@@ -26,6 +26,7 @@ Departure departure(std::string what, std::size_t offset, std::span<const std::u
 std::vector<Departure> router_discovery_departures(std::span<const std::uint8_t> icmp);  // 133, 134
 std::vector<Departure> neighbor_departures(std::span<const std::uint8_t> icmp, const Context& ctx);  // 135-137
 std::vector<Departure> dhcp6_departures(std::span<const std::uint8_t> payload);
+std::vector<Departure> echo_or_error_departures(std::span<const std::uint8_t> icmp);  // 1-4, 128, 129
 
 // One uncompressed DNS name (RFC 1035 §3.1, as DHCPv6 and DNSSL carry them) starting at
 // `at`, which moves past it; its text into `name` (no trailing dot). What is wrong, if anything.

@@ -32,8 +32,7 @@ bool checksum_valid(const Ip6& src, const Ip6& dst, std::uint8_t next, std::span
   return sum == 0xffff;
 }
 
-// The message, and its departures from the format when it decoded (the ND family alone
-// knows its format's details).
+// The message, and its departures from the format when it decoded.
 void decode_icmpv6(Packet& p, std::span<const std::uint8_t> icmp) {
   if (icmp.size() < 4) {
     p.msg = Malformed{"truncated ICMPv6 header", icmp.size()};
@@ -59,6 +58,7 @@ void decode_icmpv6(Packet& p, std::span<const std::uint8_t> icmp) {
     case icmp6::kEchoRequest:
     case icmp6::kEchoReply:
       p.msg = detail::decode_echo_or_error(icmp);
+      if (decoded()) p.ctx.departures = detail::echo_or_error_departures(icmp);
       return;
     default:
       p.msg = OtherPacket{kIcmpv6, icmp[0], 0, 0, icmp.size()};

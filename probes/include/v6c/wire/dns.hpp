@@ -17,6 +17,7 @@ struct DnsAnswer {
   bool response = false;
   int rcode = 0;
   std::vector<Ip6> aaaa;
+  std::vector<Departure> departures;  // from the message format (RFC 1035, 3596, 2181, 9619), with the bytes
 };
 
 std::vector<std::uint8_t> encode_aaaa_query(std::uint16_t id, const std::string& name);

@@ -56,7 +56,7 @@ void to_json(nlohmann::json& j, const ProcedureRecord& v);
 void from_json(const nlohmann::json& j, ProcedureRecord& v);
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DiscoverResult, passive, window_ms, sent, ras, first_ra_ms, ras_seen,
-                                                ras_dropped)
+                                                ras_dropped, others_rs_us)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DadResult, prefix, prefix_length, address, ns_sent, conflicts,
                                                 duplicate)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Dhcp6Result, mode, exchange, outcome, address, dns_servers, domains,
@@ -66,7 +66,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EchoResult, target, source, size
                                                 rtt_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PmtuStep, size, replied, ptb)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PmtuResult, target, source, steps)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DnsResult, server, name, rcode, aaaa, rtt_ms, errors)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DnsResult, server, name, rcode, aaaa, rtt_ms, errors, departures)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AdvertiseResult, unsolicited, solicited, first)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AttackSent, id, sent, status, error, first_us, last_us, sample)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AttackResult, announced, waited_ms, control_sent, attacks)

@@ -21,6 +21,9 @@ struct DiscoverResult {
   std::optional<double> first_ra_ms;  // first RS sent → first RA decoded
   std::uint32_t ras_seen = 0;     // every RA decoded in the window
   std::uint32_t ras_dropped = 0;  // of those, not kept in `ras` (a flood beyond the bounds)
+  // When other hosts' RSs went by (capture times, the first 64): a multicast RA soon after one
+  // may answer it (RFC 4861 §6.2.6) rather than be the router's periodic RA.
+  std::vector<std::int64_t> others_rs_us;
 };
 
 // SLAAC and duplicate address detection (RFC 4862 §5.4) for one address.
@@ -86,6 +89,7 @@ struct DnsResult {
   std::vector<Ip6> aaaa;
   std::optional<double> rtt_ms;
   std::vector<Packet> errors;  // ICMPv6 errors our queries drew (port unreachable: no server there)
+  std::vector<Departure> departures;  // the answer's departures from the DNS message format
 };
 
 }  // namespace v6c::wire
