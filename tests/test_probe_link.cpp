@@ -15,17 +15,18 @@
 #include <cstring>
 
 #include "netlab.hpp"
+#include "v6c/probe/observer.hpp"
 #include "v6c/probe/procedures.hpp"
 #include "v6c/wire/build.hpp"
+#include "fixtures.hpp"
+#include "literals.hpp"
+#include "radvd_neutron.hpp"
 
 using namespace v6c;
 using namespace std::chrono_literals;
-using wire::Ip6;
-using wire::Mac;
+using namespace v6c::test;
 
 namespace {
-
-Ip6 ip(const char* s) { return *Ip6::parse(s); }
 
 struct RadvdCase {
   const char* name;
@@ -220,6 +221,68 @@ TEST_CASE("an RA flood next to radvd: discover finds radvd's RA and keeps a boun
     CHECK(r.ras_dropped == r.ras_seen - r.ras.size());
   }
   CHECK(test::nothing_left(prefix));
+}
+
+TEST_CASE("passive discover notes when other hosts send RSs, not its own", "[link][ra]") {
+  test::NetPair net("pr");
+  test::wait_link_local(*net.h, net.h_if);
+  auto rs_from = [](const Mac& m) {
+    return wire::build_rs({m, wire::multicast_mac(wire::kAllRouters), wire::link_local_of(m), wire::kAllRouters},
+                          wire::RouterSolicit{m, {}});
+  };
+  // Neither kernel solicits (a router, and a host with accept_ra 0): every RS is one of these.
+  auto send_later = [&](const std::string& netns, const std::string& ifname, const Mac& m, int count) {
+    return std::thread([&, netns, ifname, m, count] {
+      test::in_netns(netns, [&] {
+        probe::Link link(ifname);
+        std::this_thread::sleep_for(300ms);
+        for (int i = 0; i < count; ++i) link.send(rs_from(m));
+      });
+    });
+  };
+  auto other = send_later(net.r->name(), net.r_if, mac("02:00:00:00:52:53"), 2);
+  auto own = send_later(net.h->name(), net.h_if, mac(net.h_mac.c_str()), 1);  // this host's MAC, from another socket
+  wire::DiscoverResult r;
+  test::in_netns(net.h->name(), [&] {
+    probe::Link link(net.h_if);
+    r = probe::discover(link, {.passive = true, .window = 900ms, .rs_count = 0});
+  });
+  other.join();
+  own.join();
+  CHECK(r.sent.empty());
+  CHECK(r.others_rs_us.size() == 2);
+}
+
+TEST_CASE("an echo-request watch sees what arrives for its address, with the source it carries", "[link][icmp]") {
+  test::NetPair net("pw");
+  const auto target = ip("2001:db8:fd::2");
+  net.r->must({"ip", "-6", "addr", "add", target.str() + "/64", "dev", net.r_if, "nodad"});
+  std::optional<std::string> holder, elsewhere;
+  test::in_netns(net.r->name(), [&] {
+    holder = probe::interface_holding(target);
+    elsewhere = probe::interface_holding(ip("2001:db8:fd::3"));
+  });
+  CHECK(holder == net.r_if);
+  CHECK_FALSE(elsewhere);
+  test::TempDir dir("watch");
+  const auto netns = net.r->name();
+  probe::EchoRequestWatch watch(net.r_if, target, dir.file("target.pcap"), [netns] {
+    if (!host::enter_netns(netns)) throw std::runtime_error("cannot enter " + netns);
+  });
+  const auto source = ip("2001:db8:1::77");  // as a VM's own address would arrive, or a NAT66's
+  test::in_netns(net.h->name(), [&] {
+    probe::Link link(net.h_if);
+    const wire::Addressing a{mac(net.h_mac.c_str()), mac(net.r_mac.c_str()), source, target, 64};
+    link.send(wire::build_echo(a, {false, 0x77, 1, 0}, 100));
+    link.send(wire::build_echo(a, {true, 0x77, 2, 0}, 100));  // a reply: not kept
+    link.send(wire::build_echo({a.src_mac, a.dst_mac, source, ip("2001:db8:fd::9"), 64}, {false, 0x77, 3, 0}, 100));
+  });
+  std::this_thread::sleep_for(200ms);
+  const auto seen = watch.finish();
+  REQUIRE(seen.size() == 1);
+  CHECK(seen.front().ctx.src_ip == source);
+  CHECK(seen.front().as<wire::Echo>()->seq == 1);
+  CHECK(probe::read_pcap(dir.file("target.pcap")).size() >= 1);
 }
 
 TEST_CASE("neighbour, echo and DAD against the Linux kernel", "[link][nd]") {

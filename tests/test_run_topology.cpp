@@ -36,6 +36,7 @@ struct FakeNeutron {
   bool has_default_pool = true;
   bool accepts_mismatched_modes = false;  // a broken cloud
   bool allows_rbac = false;               // a permissive policy
+  bool refuses_mtu = false;               // no net-mtu-writable: a member may not set a network's MTU
   int next = 0, next_prefix = 0;
   std::map<std::string, json> subnets;    // id → subnet, also once deleted
   std::set<std::string> networks_with_vms;
@@ -108,8 +109,10 @@ struct FakeNeutron {
              {"/v2.0/security-group-rules", "security_group_rule"}})
       f.on(Method::post, path, [this, key = key](const cloud::Request& r) {
         auto body = json::parse(r.body)[key];
+        if (key == "network" && body.contains("mtu") && refuses_mtu)
+          return cloud::json_response(400, {{"NeutronError", {{"message", "Unrecognized attribute(s) 'mtu'"}}}});
         body["id"] = id(key);
-        if (key == "network") body["mtu"] = 1450;
+        if (key == "network") body["mtu"] = body.value("mtu", 1450);
         return cloud::json_response(201, {{key, body}});
       });
     f.on(Method::post, "/v2.0/subnets", [this](const cloud::Request& r) {
@@ -282,6 +285,46 @@ TEST_CASE("provision: a cloud that accepts what it must refuse fails (or warns),
   CHECK(cloud.neutron.on_vm_networks("-invalid-").empty());
 }
 
+TEST_CASE("provision: ptb-delivered's far link, a network of MTU 1280 on the router, or why there is none", "[run]") {
+  Cloud cloud;
+  const auto c = shipped();
+  auto has_far_mtu = [&] {
+    return std::any_of(cloud.fake.requests.begin(), cloud.fake.requests.end(), [](const cloud::Request& r) {
+      return r.method == Method::post && r.url.ends_with("/v2.0/networks") &&
+             json::parse(r.body)["network"].value("mtu", 0) == 1280;
+    });
+  };
+  SECTION("a cloud that lets a member set the MTU") {
+    auto t = run::provision(*cloud.session, cloud.cleanup, c, options());
+    CHECK(has_far_mtu());
+    REQUIRE(t.facts.far_target);
+    CHECK(t.facts.far_mtu == 1280u);
+    CHECK(t.facts.far_target->bytes[15] == 0xff);
+    for (const auto& n : t.facts.networks) {  // not one of the networks under test, and empty
+      CHECK(t.facts.far_target->prefix(64) != n.subnet.prefix.prefix(64));
+      CHECK_FALSE(n.name.ends_with("-far"));
+    }
+    CHECK(t.facts.api["far_network"]["ok"] == true);
+    CHECK(t.vms.size() == 3);
+  }
+  SECTION("a cloud that will not: ptb-delivered is not measured, with Neutron's answer") {
+    cloud.neutron.refuses_mtu = true;
+    auto t = run::provision(*cloud.session, cloud.cleanup, c, options());
+    CHECK_FALSE(t.facts.far_target);
+    CHECK(t.facts.api["far_network"]["status"] == 400);
+    int judged = 0;
+    for (const auto& v : catalog::evaluate(c, t.facts, {}).verdicts) {
+      if (v.id != "ptb-delivered") continue;
+      ++judged;
+      CHECK(v.status == catalog::Status::skip);
+      CHECK(v.not_measured);
+      CHECK_THAT(v.reason, Catch::Contains("would not build a network with the minimum MTU") &&
+                               Catch::Contains("Unrecognized attribute(s) 'mtu'"));
+    }
+    CHECK(judged == 3);
+  }
+}
+
 TEST_CASE("provision: no default pool and no --ipv6-cidr is one clear error before anything is created", "[run]") {
   Cloud cloud;
   cloud.neutron.has_default_pool = false;
@@ -442,7 +485,7 @@ TEST_CASE("provision: --ipv6-cidr hands out /64s inside the prefix only, and ref
       CHECK(wire::Ip6::parse(cidr.substr(0, cidr.find('/')))->prefix(60) == within);
       CHECK(cidr.ends_with("/64"));
     }
-    CHECK(cidrs == 2 + 2 + 3);  // the mode and its peer, the two modes tried alone, the three mismatched pairs
+    CHECK(cidrs == 2 + 1 + 2 + 3);  // the mode and its peer, the far link, the two modes tried alone, the three mismatched pairs
   }
 }
 

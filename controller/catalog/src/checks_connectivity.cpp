@@ -11,6 +11,7 @@ using namespace detail;
 using wire::IcmpErrorKind;
 
 constexpr std::string_view kFarSeenProcedure = "far-seen";  // evidence: the capture beyond the router
+constexpr unsigned kLinkPrefixLength = 64;  // every IPv6 link here is a /64, the far link too
 
 // "3/3 echo replies from 2001:db8::1", with the first reply as evidence.
 Outcome echo_outcome(const HostObservations& h, std::string_view id, const wire::EchoResult& e,
@@ -86,13 +87,26 @@ Outcome east_west(const CheckInput& in) {
   });
 }
 
+// A check of two parts where one could not be asked (no target for it): what was measured
+// still fails or errs, but its pass is no PASS of the whole. SKIP, saying what was measured.
+Outcome partly_measured(Outcome measured, const std::string& what_not) {
+  if (measured.status != Status::pass) return measured;
+  Outcome out = catalog::not_measured(what_not + "; measured: " + measured.actual);
+  out.evidence = std::move(measured.evidence);
+  return out;
+}
+
 // NAT66: the external target must have seen the VM's own address as the source.
 Outcome seen_beyond_router(const FarSeen& far, const HostObservations& h, const wire::EchoResult& e, Outcome out,
                            const std::string& expected) {
-  const model::Port observer{far.host, {}, {}, "observer"};
+  const model::Port observer{far.host, {}, {}, model::Role::observer};
   const HostObservations beyond{&observer, nullptr, far.pcap};
   const auto& seen = far.echo_requests;
   const auto& source = e.source;
+  // Nothing at all arrived where the observer watched, though the VM had its replies: the
+  // requests took another way in, and the observer cannot tell a translation from that.
+  if (seen.empty())
+    return partly_measured(std::move(out), "no NAT66 not measured: " + far.host + " saw no echo request for the target");
   // The evidence is the request this procedure sent (its echo id), else any from the VM.
   const auto* reply = e.replies.empty() ? nullptr : e.replies.front().as<wire::Echo>();
   auto own = std::find_if(seen.begin(), seen.end(), [&](const wire::Packet& p) {
@@ -120,15 +134,6 @@ Outcome seen_beyond_router(const FarSeen& far, const HostObservations& h, const 
   return on_host(h, fail(expected, actual, ev));
 }
 
-// A check of two parts where one could not be asked (no target for it): what was measured
-// still fails or errs, but its pass is no PASS of the whole. SKIP, saying what was measured.
-Outcome partly_measured(Outcome measured, const std::string& what_not) {
-  if (measured.status != Status::pass) return measured;
-  Outcome out = catalog::not_measured(what_not + "; measured: " + measured.actual);
-  out.evidence = std::move(measured.evidence);
-  return out;
-}
-
 Outcome north_south_out(const CheckInput& in) {
   if (!in.facts.external_target) return not_measured("no external IPv6 target configured (--external-target)");
   if (!has_gateway(in)) return skip("the subnet has no gateway");
@@ -150,7 +155,8 @@ Outcome north_south_out(const CheckInput& in) {
   // A NAT66 that translates back is invisible from the VM: replies and quoted errors are
   // translated too. Without an observer beyond the router, "no NAT66" is not measured.
   return partly_measured(std::move(measured),
-                         "no NAT66 not measured: nobody beyond the router saw the source address arrive");
+                         "no NAT66 not measured: nobody beyond the router saw the source address arrive" +
+                             (in.far_why_not.empty() ? std::string() : " (" + std::string(in.far_why_not) + ")"));
 }
 
 Outcome north_south_in(const CheckInput& in) {
@@ -186,8 +192,19 @@ Outcome mtu_1280(const CheckInput& in) {
                                                         "(external target, second network or far host)");
 }
 
+// Why there is no far link to provoke a Packet Too Big with: what the cloud answered when a
+// run asked for one (Facts.api.far_network), else that nobody offered one.
+std::string why_no_far_link(const CheckInput& in) {
+  const auto far = in.facts.api.is_object() ? in.facts.api.value("far_network", nlohmann::json()) : nlohmann::json();
+  if (far.is_object() && !far.value("ok", false))
+    return "the cloud would not build a network with the minimum MTU for the far link: " + far.value("error", std::string());
+  if (far.is_object())
+    return "the cloud gave the far link's network MTU " + std::to_string(far.value("mtu", 0)) + ", not the minimum asked";
+  return "no far host behind a link with a smaller MTU";
+}
+
 Outcome ptb_delivered(const CheckInput& in) {
-  if (!far_link_is_smaller(in.facts, *in.network)) return not_measured("no far host behind a link with a smaller MTU");
+  if (!far_link_is_smaller(in.facts, *in.network)) return not_measured(why_no_far_link(in));
   if (!has_gateway(in)) return skip("the subnet has no gateway");
   const auto far_mtu = *in.facts.far_mtu;
   const std::string expected = "Packet Too Big with MTU " + std::to_string(far_mtu) + " for packets above it";
@@ -276,9 +293,16 @@ Outcome icmp6_addr_unreachable(const CheckInput& in) {
   if (!has_gateway(in)) return skip("the subnet has no gateway");
   const auto target = unassigned_target(in.facts, *in.network);
   if (!target) return not_measured("no unassigned address behind the router");
-  const bool on_router_link = std::any_of(in.facts.networks.begin(), in.facts.networks.end(), [&](const auto& n) {
-    return target->prefix(n.subnet.prefix_length) == n.subnet.prefix.prefix(n.subnet.prefix_length);
-  });
+  // A cloud run's far link hangs on the cloud's own router (Facts.api.far_network); the lab's
+  // lies beyond the upstream router.
+  const bool far_link_on_router = in.facts.api.is_object() &&
+                                  in.facts.api.value("far_network", nlohmann::json::object()).value("ok", false);
+  const bool on_router_link =
+      (far_link_on_router && in.facts.far_target &&
+       target->prefix(kLinkPrefixLength) == in.facts.far_target->prefix(kLinkPrefixLength)) ||
+      std::any_of(in.facts.networks.begin(), in.facts.networks.end(), [&](const auto& n) {
+        return target->prefix(n.subnet.prefix_length) == n.subnet.prefix.prefix(n.subnet.prefix_length);
+      });
   if (!on_router_link)
     return not_measured("the unassigned address probed (" + target->str() +
                         ") lies beyond the upstream router, not on the cloud router's own links");

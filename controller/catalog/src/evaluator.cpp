@@ -94,18 +94,18 @@ Result evaluate(const Catalog& c, const model::Facts& f, const Observations& obs
     }
     const CheckSpec* spec = find_check(r.check);
     if (!spec || spec->global) {
-      CheckInput in{f, nullptr, {}, nullptr, external, r.params, obs.external_why_not, far_seen};
+      CheckInput in{f, nullptr, {}, nullptr, external, r.params, obs.external_why_not, far_seen, obs.far_why_not};
       result.verdicts.push_back(evaluate_requirement(c, r, in, Scope{}));
       continue;
     }
     if (f.networks.empty()) {
-      result.verdicts.push_back(evaluate_requirement(c, r, CheckInput{f, nullptr, {}, nullptr, external, r.params, obs.external_why_not, far_seen}, Scope{}));
+      result.verdicts.push_back(evaluate_requirement(c, r, CheckInput{f, nullptr, {}, nullptr, external, r.params, obs.external_why_not, far_seen, obs.far_why_not}, Scope{}));
       continue;
     }
     for (const auto& net : f.networks) {
-      CheckInput in{f, &net, {}, nullptr, external, r.params, obs.external_why_not, far_seen};
+      CheckInput in{f, &net, {}, nullptr, external, r.params, obs.external_why_not, far_seen, obs.far_why_not};
       // A network that holds only the attacker and the victim (a cloud run's security network).
-      if (detail::probe_ports(net).empty() && r.section != "security") {
+      if (detail::probe_ports(net).empty() && r.section != Section::security) {
         result.verdicts.push_back(verdict_of(c, r, Scope{net.name, net.subnet.mode},
                                              skip("no probe VM on this network (it holds the security probes only)")));
         continue;

@@ -16,6 +16,7 @@
 #include "v6c/lab/config.hpp"
 #include "v6c/lab/guest.hpp"
 #include "v6c/probe/link.hpp"
+#include "v6c/probe/observer.hpp"
 #include "v6c/wire/json.hpp"
 
 namespace v6c::lab {
@@ -29,6 +30,7 @@ using namespace std::chrono_literals;
 // The longest plan is a probe's whose ICMPv6 errors never come (hoplimit-far and unreach-far
 // wait about 15 s) on a network where nobody answers for the metadata address (3 s of NS).
 constexpr auto kAgentSlack = 30s;
+constexpr const char* kUpstreamPcap = "upstream.pcap";  // what reached the external target
 
 bool executable(const fs::path& p) { return !p.empty() && ::access(p.c_str(), X_OK) == 0; }
 
@@ -46,72 +48,23 @@ fs::path find_agent(const fs::path& self) {
 namespace {
 
 // north-south-out beyond the router: every echo request that reaches the external target,
-// captured in the upstream namespace while the VMs probe. A NAT66 that translates back is
-// invisible from inside the VM; here the rewritten source shows.
-class FarObserver {
- public:
-  FarObserver(const std::string& netns, const std::string& ifname, const wire::Ip6& target, const fs::path& pcap) {
-    seen_.host = "upstream";
-    seen_.pcap = pcap.string();
-    std::promise<void> ready;
-    auto started = ready.get_future();
-    thread_ = std::thread([this, netns, ifname, target, pcap, ready = std::move(ready)]() mutable {
-      try {
-        if (!host::enter_netns(netns)) throw std::runtime_error("cannot enter " + netns);
-        probe::Link link(ifname);
-        link.set_filter("icmp6 and dst host " + target.str());
-        probe::PcapWriter writer(pcap.string());
-        link.record_to(&writer);
-        ready.set_value();
-        while (!stop_) {
-          auto p = link.receive(probe::Clock::now() + kObserverPoll);
-          if (!p || p->ctx.dst_ip != target) continue;
-          if (auto* echo = p->as<wire::Echo>(); echo && !echo->reply && seen_.echo_requests.size() < kObserverKeep)
-            seen_.echo_requests.push_back(std::move(*p));
-        }
-      } catch (...) {
-        try {
-          ready.set_exception(std::current_exception());
-        } catch (const std::future_error&) {  // it was running: the capture simply ends here
-        }
-      }
-    });
-    try {
-      started.get();
-    } catch (...) {
-      thread_.join();
-      throw;
-    }
-  }
-  ~FarObserver() {
-    if (thread_.joinable()) finish();
-  }
-  catalog::FarSeen finish() {
-    stop_ = true;
-    thread_.join();
-    return std::move(seen_);
-  }
-
- private:
-  static constexpr auto kObserverPoll = 50ms;
-  static constexpr std::size_t kObserverKeep = 10000;  // a few per VM are expected; a flood is not kept
-  std::atomic<bool> stop_{false};
-  catalog::FarSeen seen_;
-  std::thread thread_;
-};
-
-// The observer when north-south-out is to be judged and there is a target; none otherwise.
-std::unique_ptr<FarObserver> watch_far(const Lab& lab, const catalog::Catalog& c, const model::Facts& facts,
-                                       const fs::path& dir) {
+// captured in the upstream namespace while the VMs probe; no watch when north-south-out is
+// not judged or there is no target.
+std::unique_ptr<probe::EchoRequestWatch> watch_far(const Lab& lab, const catalog::Catalog& c,
+                                                   const model::Facts& facts, const fs::path& dir) {
   if (!facts.external_target || std::none_of(c.requirements.begin(), c.requirements.end(), [](const auto& r) {
         return r.enabled && r.check == "north_south_out";
       }))
     return nullptr;
   try {
-    return std::make_unique<FarObserver>(lab.model().upstream_ns(), kUpstreamProviderIfname, *facts.external_target,
-                                         dir / "upstream.pcap");
+    const auto netns = lab.model().upstream_ns();
+    return std::make_unique<probe::EchoRequestWatch>(kUpstreamProviderIfname, *facts.external_target,
+                                                     (dir / kUpstreamPcap).string(), [netns] {
+                                                       if (!host::enter_netns(netns))
+                                                         throw std::runtime_error("cannot enter " + netns);
+                                                     });
   } catch (const std::exception& e) {
-    // Without it north-south-out judges the VMs' own view alone, as in a cloud.
+    // Without it north-south-out's "no NAT66" is not measured.
     std::fprintf(stderr, "v6conform: lab: no observer beyond the router (%s)\n", e.what());
     return nullptr;
   }
@@ -239,7 +192,7 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
                       (options.slow ? std::chrono::milliseconds(options.passive_window_ms) : 0ms) + kAgentSlack;
   wait_for_reports(agents, budget, agents_start, progress, obs);
   collect_guests(guests, agents_start + budget, dir, obs);
-  if (far) obs.far_seen = far->finish();
+  if (far) obs.far_seen = catalog::FarSeen{"upstream", (dir / kUpstreamPcap).string(), far->finish()};
   run_external(lab, c, facts, options, dir, agent, !guests.empty(), obs);
   catalog::pair_security_reports(facts, security.attacks, obs,
                                  [&](const model::Port& victim) { return (dir / (victim.name + ".pcap")).string(); });

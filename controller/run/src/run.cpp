@@ -4,6 +4,7 @@
 
 #include "v6c/catalog/plan.hpp"
 #include "v6c/cloud/compute.hpp"
+#include "v6c/probe/observer.hpp"
 #include "v6c/run/run.hpp"
 
 namespace v6c::run {
@@ -20,6 +21,37 @@ void write_agent_files(const std::string& dir, const Topology& t, const Collecte
   for (const auto& vm : t.vms) std::ofstream(dir + "/plan-" + vm.name + ".json") << vm.plan.dump(2) << "\n";
   for (const auto& [vm, report] : collected.reports)
     std::ofstream(dir + "/" + vm + ".json") << nlohmann::json(report).dump(2) << "\n";
+}
+
+// north-south-out's observer: when the external target is an address of this host, this
+// host watches what arrives for it while the VMs probe, so a NAT66 on the way shows.
+struct TargetWatch {
+  std::unique_ptr<probe::EchoRequestWatch> watch;
+  std::string host, pcap, why_not;
+};
+
+TargetWatch watch_external_target(const catalog::Catalog& c, const model::Facts& f, const Options& o) {
+  TargetWatch t;
+  const bool judged = std::any_of(c.requirements.begin(), c.requirements.end(),
+                                  [](const auto& r) { return r.enabled && r.check == "north_south_out"; });
+  if (!judged || !f.external_target) return t;
+  const auto target = f.external_target->str();
+  const auto ifname = probe::interface_holding(*f.external_target);
+  if (!ifname) {
+    t.why_not = "the external target " + target + " is not an address of this host, which could watch it";
+    return t;
+  }
+  t.host = "this host (" + *ifname + ")";
+  if (!o.output_dir.empty()) {
+    std::filesystem::create_directories(o.output_dir);
+    t.pcap = o.output_dir + "/external-target.pcap";
+  }
+  try {
+    t.watch = std::make_unique<probe::EchoRequestWatch>(*ifname, *f.external_target, t.pcap);
+  } catch (const std::exception& e) {
+    t.why_not = "cannot watch " + target + " on " + *ifname + ": " + e.what();
+  }
+  return t;
 }
 
 }  // namespace
@@ -59,6 +91,8 @@ catalog::Result run_cloud(cloud::Session& s, cloud::CleanupStack& cleanup, const
   if (const auto plan = catalog::plan_options(c, topology.facts); plan.slow)
     waiting.boot_timeout += std::chrono::duration_cast<std::chrono::seconds>(
         std::chrono::milliseconds(plan.passive_window_ms));
+  auto far = watch_external_target(c, topology.facts, o);
+  if (!far.why_not.empty()) o.progress("north-south-out: " + far.why_not);
   Collected collected;
   if (needs_agents)
     collected = boot_and_collect(s, cleanup, topology, image_id, flavor_id, waiting, [&](const AgentVm& vm) {
@@ -74,6 +108,8 @@ catalog::Result run_cloud(cloud::Session& s, cloud::CleanupStack& cleanup, const
     obs.agents[obs.external_host] = external.report;
   }
   obs.external_why_not = external.why_not;
+  if (far.watch) obs.far_seen = catalog::FarSeen{far.host, far.pcap, far.watch->finish()};
+  obs.far_why_not = far.why_not;
   if (!external.why_not.empty()) o.progress("north-south-in: " + external.why_not);
   const auto attacks = o.security ? catalog::requested_attacks(c) : std::vector<std::string>{};
   // No pcap leaves a cloud VM: the victim's report alone carries what it captured.

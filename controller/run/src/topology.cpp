@@ -13,8 +13,13 @@ namespace v6c::run {
 namespace {
 
 constexpr int kPrefixLength = 64;  // RFC 4291 §2.5.4: SLAAC needs a /64
-constexpr std::string_view kPeerMode = "slaac";
+constexpr model::Mode kPeerMode = model::Mode::slaac;
 constexpr int kIcmpv6EchoRequest = 128;  // RFC 4443 §4.1; Neutron takes an ICMP type as port_range_min
+// ptb-delivered's far link: a network of the IPv6 minimum MTU on the same router, so that the
+// probe VMs' tenant-MTU packets for it must draw a Packet Too Big from the router. Nobody
+// needs to live there: a router checks the MTU before it resolves the next hop.
+constexpr std::uint32_t kFarMtu = 1280;  // RFC 8200 §5
+constexpr std::uint8_t kFarHostByte = 0xff;  // far target: <far /64>::ff
 // The CIDR of the mismatched-mode attempts when the user gave none: a documentation /64 that
 // no subnet is ever created in (the attempts must be refused; one that is not is deleted).
 constexpr const char* kInvalidModesCidr = "2001:db8:ffff:fffe::/64";
@@ -72,11 +77,16 @@ std::string nth_64(const std::string& base, int n) {
   return out.str() + "/64";
 }
 
-// How many /64s a run cuts from --ipv6-cidr: one per network without a default pool, one per
-// mode tried through the API alone, one per mismatched pair tried with a CIDR.
-int cidr_64s_needed(const Options& o, bool default_pool) {
-  const auto networks = o.modes.size() + (o.modes.size() == 1) + o.security;
-  const auto api_only_modes = kAllModes.size() - o.modes.size();
+bool judges_ptb(const catalog::Catalog& c) {
+  return std::any_of(c.requirements.begin(), c.requirements.end(),
+                     [](const auto& r) { return r.enabled && r.check == "ptb_delivered"; });
+}
+
+// How many /64s a run cuts from --ipv6-cidr: one per network (the far link's too) without a
+// default pool, one per mode tried through the API alone, one per mismatched pair tried with a CIDR.
+int cidr_64s_needed(const Options& o, bool default_pool, bool far_link) {
+  const auto networks = o.modes.size() + (o.modes.size() == 1) + o.security + far_link;
+  const auto api_only_modes = model::kAllModes.size() - o.modes.size();
   return static_cast<int>((default_pool ? 0 : networks + api_only_modes) + kInvalidModePairs.size());
 }
 
@@ -113,9 +123,11 @@ class Provisioner {
 
  private:
   struct NetSpec {
-    std::string name, mode;
+    std::string name;
+    model::Mode mode;
     bool mode_under_test;
-    std::vector<std::pair<std::string, std::string>> vms;  // name suffix, role
+    std::vector<std::pair<std::string, model::Role>> vms;  // name suffix, role
+    std::optional<std::uint32_t> mtu = std::nullopt;       // the far link's; else the cloud's default
   };
   struct Built {
     std::optional<model::Network> network;
@@ -126,7 +138,8 @@ class Provisioner {
   std::vector<NetSpec> network_specs() const;
   Built build(const NetSpec& spec, std::size_t index);
   void merge(const std::vector<NetSpec>& specs, std::vector<Built>& built);
-  json group_for(const std::string& role) const;
+  void far_link(Built& b);
+  json group_for(model::Role role) const;
   cloud::Ipv6SubnetSpec subnet_spec(const std::string& name, const std::string& network_id, int cidr_index) const;
   json& api(const char* key) { return t_.facts.api[key]; }
 
@@ -164,7 +177,7 @@ void Provisioner::pool_facts() {
     throw cloud::ConfigError(
         "the cloud offers no default IPv6 subnet pool; give --ipv6-cidr PREFIX to cut the test /64s from");
   // Before anything is created: a prefix too small for the run is refused, not overrun.
-  if (!o_.ipv6_cidr.empty()) nth_64(o_.ipv6_cidr, cidr_64s_needed(o_, default_pool_.has_value()) - 1);
+  if (!o_.ipv6_cidr.empty()) nth_64(o_.ipv6_cidr, cidr_64s_needed(o_, default_pool_.has_value(), judges_ptb(c_)) - 1);
   api("subnetpool_allocation") = {{"ok", false}, {"error", default_pool_ ? "not tried" : "no default IPv6 pool"}};
 }
 
@@ -231,20 +244,20 @@ json Provisioner::group_for(model::Role role) const {
 // subnets for the api section, their probe VMs for the network sections.
 std::vector<Provisioner::NetSpec> Provisioner::network_specs() const {
   const bool probes = std::any_of(c_.requirements.begin(), c_.requirements.end(), [](const catalog::Requirement& r) {
-    return r.enabled && r.section != "api" && r.section != "security";
+    return r.enabled && r.section != catalog::Section::api && r.section != catalog::Section::security;
   });
-  const bool api_section = catalog::section_enabled(c_, "api");
-  std::vector<std::pair<std::string, std::string>> probe_vm;
-  if (probes) probe_vm = {{"vm", "probe"}};
+  const bool api_section = catalog::section_enabled(c_, catalog::Section::api);
+  std::vector<std::pair<std::string, model::Role>> probe_vm;
+  if (probes) probe_vm = {{"vm", model::Role::probe}};
   std::vector<NetSpec> specs;
   if (probes || api_section)
-    for (const auto& m : o_.modes) specs.push_back({m, m, true, probe_vm});
-  if (probes && o_.modes.size() == 1) specs.push_back({"peer", std::string(kPeerMode), false, probe_vm});
+    for (const auto m : o_.modes) specs.push_back({std::string(model::to_string(m)), m, true, probe_vm});
+  if (probes && o_.modes.size() == 1) specs.push_back({"peer", kPeerMode, false, probe_vm});
   // The attacks get a network of their own, so a spoof that gets through cannot spoil the
   // probes' measurements of the modes.
   if (o_.security)
-    specs.push_back({"sec", std::string(kPeerMode), false,
-                     {{"attacker", std::string(catalog::kRoleAttacker)}, {"victim", std::string(catalog::kRoleVictim)}}});
+    specs.push_back({"sec", kPeerMode, false, {{"attacker", model::Role::attacker}, {"victim", model::Role::victim}}});
+  if (probes && judges_ptb(c_)) specs.push_back({"far", kPeerMode, false, {}, kFarMtu});
   return specs;
 }
 
@@ -262,10 +275,18 @@ cloud::Ipv6SubnetSpec Provisioner::subnet_spec(const std::string& name, const st
 Provisioner::Built Provisioner::build(const NetSpec& ns, std::size_t index) {
   Built b;
   const std::string net_name = resource_name(o_, ns.name);
-  const auto net = networks_.create_network({{"name", net_name}});
+  json net;
+  try {
+    net = networks_.create_network(ns.mtu ? json{{"name", net_name}, {"mtu", *ns.mtu}} : json{{"name", net_name}});
+  } catch (const cloud::CloudError& e) {
+    if (!ns.mtu || dynamic_cast<const cloud::QuotaExceeded*>(&e)) throw;
+    b.error = e.what();  // a member may not set this MTU here: the far link is missing, named so
+    b.status = e.status();
+    return b;
+  }
   b.network_id = net.value("id", std::string());
   auto spec = subnet_spec(net_name + "-v6", b.network_id, static_cast<int>(index));
-  spec.ra_mode = spec.address_mode = ns.mode;
+  spec.ra_mode = spec.address_mode = model::to_string(ns.mode);
   spec.prefixlen = kPrefixLength;
   json subnet;
   try {
@@ -327,15 +348,34 @@ void Provisioner::networks() {
   cidr_index_ = static_cast<int>(specs.size());
 }
 
+// The far link is no network under test: it gives the facts a far target and its MTU, or
+// says why the cloud would not build it.
+void Provisioner::far_link(Built& b) {
+  if (!b.network) {
+    api("far_network") = {{"ok", false}, {"error", b.error}, {"status", b.status}};
+    return;
+  }
+  api("far_network") = {{"ok", true}, {"mtu", b.network->mtu}};
+  if (b.network->mtu != kFarMtu) return;  // the cloud took another MTU than asked: no far link
+  auto target = b.network->subnet.prefix;
+  target.bytes[15] = kFarHostByte;
+  t_.facts.far_target = target;
+  t_.facts.far_mtu = b.network->mtu;
+}
+
 void Provisioner::merge(const std::vector<NetSpec>& specs, std::vector<Built>& built) {
   auto outcome = [](const Built& b, json ok) {
     return b.network ? ok : json{{"ok", false}, {"error", b.error}, {"status", b.status}};
   };
   for (std::size_t i = 0; i < built.size(); ++i) {
     auto& b = built[i];
-    if (specs[i].mode_under_test) address_modes_[specs[i].mode] = outcome(b, {{"ok", true}});
+    if (specs[i].mode_under_test) address_modes_[std::string(model::to_string(specs[i].mode))] = outcome(b, {{"ok", true}});
     if (default_pool_ && !api("subnetpool_allocation").value("ok", false))
       api("subnetpool_allocation") = outcome(b, {{"ok", true}, {"prefix", b.allocated}});
+    if (specs[i].mtu) {
+      far_link(b);
+      continue;
+    }
     if (!b.network) continue;
     t_.network_ids[b.network->name] = b.network_id;
     t_.vms.insert(t_.vms.end(), b.vms.begin(), b.vms.end());

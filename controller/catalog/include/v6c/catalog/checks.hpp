@@ -23,8 +23,9 @@ struct HostObservations {
 };
 
 // Echo requests that reached the external target, captured beyond the router (the lab's
-// upstream namespace). A NAT66 that translates back is invisible from inside the VM: replies
-// and quoted errors are translated too. Only here does the rewritten source show.
+// upstream namespace, or the controller's host when the target is its own address). A NAT66
+// that translates back is invisible from inside the VM: replies and quoted errors are
+// translated too. Only here does the rewritten source show.
 struct FarSeen {
   std::string host;                         // the observer, for evidence
   std::string pcap;                         // its capture
@@ -40,6 +41,7 @@ struct CheckInput {
   const nlohmann::json& params;                   // complete (defaults filled in)
   std::string_view external_why_not = {};         // why no agent outside the cloud reported
   const FarSeen* far_seen = nullptr;              // null: nobody watched beyond the router
+  std::string_view far_why_not = {};              // why nobody did
 };
 
 using CheckFn = Outcome (*)(const CheckInput&);

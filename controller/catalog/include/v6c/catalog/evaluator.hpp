@@ -25,7 +25,8 @@ struct Observations {
   std::map<std::string, std::string> pcaps;              // host → capture path; default "<host>.pcap"
   std::string external_host = "external";                // the agent outside the cloud, if it ran
   std::string external_why_not;                          // why it did not (north-south-in says so)
-  std::optional<FarSeen> far_seen;                       // what reached the external target (lab)
+  std::optional<FarSeen> far_seen;                       // what reached the external target
+  std::string far_why_not;                               // why nobody watched there (north-south-out says so)
 };
 
 struct Summary {
