@@ -194,8 +194,13 @@ Outcome mtu_1280(const CheckInput& in) {
 
 // Why there is no far link to provoke a Packet Too Big with: what the cloud answered when a
 // run asked for one (Facts.api.far_network), else that nobody offered one.
+// What a cloud run recorded of the far link it asked for; null in the lab.
+nlohmann::json far_network_fact(const CheckInput& in) {
+  return in.facts.api.is_object() ? in.facts.api.value("far_network", nlohmann::json()) : nlohmann::json();
+}
+
 std::string why_no_far_link(const CheckInput& in) {
-  const auto far = in.facts.api.is_object() ? in.facts.api.value("far_network", nlohmann::json()) : nlohmann::json();
+  const auto far = far_network_fact(in);
   if (far.is_object() && !far.value("ok", false))
     return "the cloud would not build a network with the minimum MTU for the far link: " + far.value("error", std::string());
   if (far.is_object())
@@ -295,8 +300,8 @@ Outcome icmp6_addr_unreachable(const CheckInput& in) {
   if (!target) return not_measured("no unassigned address behind the router");
   // A cloud run's far link hangs on the cloud's own router (Facts.api.far_network); the lab's
   // lies beyond the upstream router.
-  const bool far_link_on_router = in.facts.api.is_object() &&
-                                  in.facts.api.value("far_network", nlohmann::json::object()).value("ok", false);
+  const auto far = far_network_fact(in);
+  const bool far_link_on_router = far.is_object() && far.value("ok", false);
   const bool on_router_link =
       (far_link_on_router && in.facts.far_target &&
        target->prefix(kLinkPrefixLength) == in.facts.far_target->prefix(kLinkPrefixLength)) ||
