@@ -3,19 +3,15 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
 #include <cstdio>
 #include <fstream>
-#include <future>
 #include <memory>
-#include <thread>
 
 #include "v6c/catalog/plan.hpp"
 #include "v6c/host/host.hpp"
 #include "v6c/lab/config.hpp"
 #include "v6c/lab/guest.hpp"
-#include "v6c/probe/link.hpp"
 #include "v6c/probe/observer.hpp"
 #include "v6c/wire/json.hpp"
 
