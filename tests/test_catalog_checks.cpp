@@ -381,15 +381,66 @@ TEST_CASE("a partly measured check is no PASS, and says what was measured", "[ca
     w.result<wire::EchoResult>("hoplimit-far").errors.clear();
     CHECK(w.run("icmp6_errors").status == Status::fail);
   }
-  SECTION("icmp6-errors: no Destination Unreachable while Time Exceeded came through: the router sent none") {
+  SECTION("icmp6-errors: no Destination Unreachable while Time Exceeded came through, no control path: unknown") {
+    w.errors_seen_upstream(true);  // what the router sent, before the VM's group dropped it
+    w.errors_sent.reset();
     w.result<wire::EchoResult>("unreach-far").errors.clear();
     auto o = w.run("icmp6_errors");
     CAPTURE(o.reason, o.actual);
     CHECK(o.status == Status::skip);
     CHECK(o.not_measured);
-    CHECK_THAT(o.reason, Catch::Contains("router sent none") && Catch::Contains("icmp6-addr-unreachable"));
+    CHECK_THAT(o.reason, Catch::Contains("whether the router sent one is unknown") &&
+                             Catch::Contains("no control path here"));
     w.result<wire::EchoResult>("hoplimit-far").errors.clear();  // neither: a filter may drop both
     CHECK(w.run("icmp6_errors").status == Status::fail);
+  }
+  SECTION("icmp6-errors: the control path tells a dropped Destination Unreachable from one never sent") {
+    w.errors_seen_upstream(true);
+    CHECK(w.run("icmp6_errors").status == Status::pass);  // it reached the VMs: control not needed
+    w.result<wire::EchoResult>("unreach-far").errors.clear();
+    auto dropped = w.run("icmp6_errors");
+    CAPTURE(dropped.reason, dropped.actual);
+    CHECK(dropped.status == Status::fail);
+    CHECK_THAT(dropped.actual, Catch::Contains("the router sent one") && Catch::Contains("leaving the upstream router"));
+    CHECK(std::any_of(dropped.evidence.begin(), dropped.evidence.end(),
+                      [](const Evidence& e) { return e.host == "upstream" && e.pcap == "upstream-errors.pcap"; }));
+    // Each VM's own: vm1's was never sent (a rate limit), vm2's left the router and was dropped.
+    w.result<wire::EchoResult>("unreach-far", "vm2").errors.clear();
+    w.errors_sent->dest_unreachables.erase(w.errors_sent->dest_unreachables.begin());
+    auto one_dropped = w.run("icmp6_errors");
+    CAPTURE(one_dropped.actual);
+    CHECK(one_dropped.status == Status::fail);
+    CHECK_THAT(one_dropped.actual, Catch::Contains("vm2"));
+    w.errors_seen_upstream(false);
+    auto unsent = w.run("icmp6_errors");
+    CAPTURE(unsent.reason, unsent.actual);
+    CHECK(unsent.status == Status::skip);
+    CHECK(unsent.not_measured);
+    CHECK_THAT(unsent.reason, Catch::Contains("the router sent none") && Catch::Contains("leaving the upstream router"));
+    // A control path does not excuse a missing Time Exceeded.
+    w.result<wire::EchoResult>("hoplimit-far").errors.clear();
+    CHECK(w.run("icmp6_errors").status == Status::fail);
+  }
+  SECTION("icmp6-addr-unreachable: a control VM's Destination Unreachable judges the router") {
+    w.facts.api["far_network"] = {{"ok", true}, {"mtu", 1280}};  // the far link is on the cloud router
+    for (const auto* vm : {"vm1", "vm2"}) w.result<wire::EchoResult>("unreach-far", vm).errors.clear();
+    CHECK(w.run("icmp6_addr_unreachable").status == Status::fail);  // no control: the Time Exceeded points at the router
+    auto control = w.healthy_report(w.net().ports[0]);
+    ErrorsSent at_control{"at control VM c", "c", "c.pcap", {}, false};
+    at_control.dest_unreachables = std::get<wire::EchoResult>(
+        std::find_if(control.procedures.begin(), control.procedures.end(), [](const auto& r) { return r.id == "unreach-far"; })
+            ->result).errors;
+    w.errors_sent = at_control;
+    auto sent = w.run("icmp6_addr_unreachable");
+    CAPTURE(sent.reason, sent.actual);
+    CHECK(sent.status == Status::pass);
+    CHECK_THAT(sent.actual, Catch::Contains("at control VM c") && Catch::Contains("icmp6-errors"));
+    std::get<wire::IcmpError>(w.errors_sent->dest_unreachables.front().msg).code = 0;
+    CHECK(w.run("icmp6_addr_unreachable").status == Status::fail);
+    w.errors_sent->dest_unreachables.clear();
+    auto none = w.run("icmp6_addr_unreachable");
+    CHECK(none.status == Status::fail);
+    CHECK_THAT(none.actual, Catch::Contains("none seen at control VM c"));
   }
   SECTION("icmp6-addr-unreachable: only the cloud router's own links count") {
     auto beyond = w.run("icmp6_addr_unreachable");  // the fixture's address is on the far link

@@ -187,6 +187,32 @@ TEST_CASE("two networks give one verdict each, in their mode", "[catalog]") {
     if (v.id == "addr-dad" && v.scope.network == "net-stateful") CHECK(v.status == Status::skip);
 }
 
+TEST_CASE("a control VM's report is icmp6-errors' control path, never a probe", "[catalog]") {
+  World w;
+  auto c = load_catalog(default_catalog_path());
+  auto control = w.net().ports[0];
+  control.name = "ctl";
+  control.role = model::Role::control;
+  w.reports["ctl"] = w.healthy_report(control);
+  w.net().ports.push_back(control);
+  for (const auto* vm : {"vm1", "vm2"}) w.result<wire::EchoResult>("unreach-far", vm).errors.clear();
+  auto dropped = verdict(evaluate(c, w.facts, w.observations()), "icmp6-errors");
+  CAPTURE(dropped.actual, dropped.reason);
+  CHECK(dropped.status == Status::fail);
+  CHECK_THAT(dropped.actual, Catch::Contains("at control VM ctl") && Catch::Contains("admits all ICMPv6"));
+  w.result<wire::EchoResult>("unreach-far", "ctl").errors.clear();
+  auto unsent = verdict(evaluate(c, w.facts, w.observations()), "icmp6-errors");
+  CHECK(unsent.not_measured);
+  CHECK_THAT(unsent.reason, Catch::Contains("the router sent none"));
+  w.drop("unreach-far", "ctl");
+  auto unknown = verdict(evaluate(c, w.facts, w.observations()), "icmp6-errors");
+  CHECK(unknown.not_measured);
+  CHECK_THAT(unknown.reason, Catch::Contains("control VM ctl did not report"));
+  // Not a probe: the checks that read probe VMs do not count it.
+  w.reports.erase("ctl");
+  CHECK(verdict(evaluate(c, w.facts, w.observations()), "ra-flags").status == Status::pass);
+}
+
 TEST_CASE("facts, results and security observations survive JSON", "[catalog]") {
   auto j = read_json("facts-two-networks.json");
   auto facts = j.get<model::Facts>();

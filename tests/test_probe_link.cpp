@@ -266,7 +266,7 @@ TEST_CASE("an echo-request watch sees what arrives for its address, with the sou
   CHECK_FALSE(elsewhere);
   test::TempDir dir("watch");
   const auto netns = net.r->name();
-  probe::EchoRequestWatch watch(net.r_if, target, dir.file("target.pcap"), [netns] {
+  probe::PacketWatch watch(net.r_if, probe::echo_requests_to(target), dir.file("target.pcap"), [netns] {
     if (!host::enter_netns(netns)) throw std::runtime_error("cannot enter " + netns);
   });
   const auto source = ip("2001:db8:1::77");  // as a VM's own address would arrive, or a NAT66's
@@ -283,6 +283,37 @@ TEST_CASE("an echo-request watch sees what arrives for its address, with the sou
   CHECK(seen.front().ctx.src_ip == source);
   CHECK(seen.front().as<wire::Echo>()->seq == 1);
   CHECK(probe::read_pcap(dir.file("target.pcap")).size() >= 1);
+}
+
+TEST_CASE("a watch for errors a router sends sees them leave, only when it asks for outgoing", "[link][icmp]") {
+  test::NetPair net("pu");
+  const auto source = ip("2001:db8:1::77"), unrouted = ip("2001:db8:9::1");
+  net.r->must({"ip", "-6", "addr", "add", "2001:db8:1::1/64", "dev", net.r_if, "nodad"});
+  net.r->must({"ip", "-6", "route", "add", "unreachable", "2001:db8:9::/64"});
+  net.h->must({"ip", "-6", "addr", "add", source.str() + "/64", "dev", net.h_if, "nodad"});  // answers the router's NS
+  test::wait_link_local(*net.r, net.r_if);
+  test::wait_link_local(*net.h, net.h_if);
+  const auto netns = net.r->name();
+  auto enter = [netns] {
+    if (!host::enter_netns(netns)) throw std::runtime_error("cannot enter " + netns);
+  };
+  auto arriving_only = probe::dest_unreachables_sent();
+  arriving_only.outgoing = false;
+  probe::PacketWatch leaving(net.r_if, probe::dest_unreachables_sent(), "", enter);
+  probe::PacketWatch arriving(net.r_if, arriving_only, "", enter);
+  test::in_netns(net.h->name(), [&] {
+    probe::Link link(net.h_if);
+    link.send(wire::build_echo({mac(net.h_mac.c_str()), mac(net.r_mac.c_str()), source, unrouted, 64},
+                               {false, 0x78, 1, 0}, 100));
+  });
+  std::this_thread::sleep_for(500ms);
+  const auto seen = leaving.finish();
+  REQUIRE(seen.size() == 1);
+  const auto* err = seen.front().as<wire::IcmpError>();
+  REQUIRE(err);
+  CHECK(seen.front().ctx.dst_ip == source);
+  CHECK(err->invoking_dst == unrouted);
+  CHECK(arriving.finish().empty());
 }
 
 TEST_CASE("neighbour, echo and DAD against the Linux kernel", "[link][nd]") {

@@ -201,45 +201,64 @@ TEST_CASE("provision: a network per mode behind one router, facts from Neutron's
     CHECK(n.mtu == 1450u);
     REQUIRE(n.router_port);
     CHECK(n.router_port->fixed_ips == std::vector{n.subnet.gateway_ip});
-    REQUIRE(n.ports.size() == 1);
-    CHECK(n.ports[0].fixed_ips.size() == 1);
-    if (n.subnet.mode != model::Mode::dhcpv6_stateful)
-      CHECK(n.ports[0].fixed_ips[0] == wire::eui64_address(n.subnet.prefix, n.ports[0].mac));
+    // One probe VM each; the first network also holds icmp6-errors' control VM.
+    REQUIRE(n.ports.size() == (&n == &t.facts.networks[0] ? 2u : 1u));
+    CHECK(n.ports[0].role == model::Role::probe);
+    CHECK(n.ports.back().role == (n.ports.size() == 2 ? model::Role::control : model::Role::probe));
+    for (const auto& port : n.ports) {
+      REQUIRE(port.fixed_ips.size() == 1);
+      if (n.subnet.mode != model::Mode::dhcpv6_stateful)
+        CHECK(port.fixed_ips[0] == wire::eui64_address(n.subnet.prefix, port.mac));
+    }
   }
-  REQUIRE(t.vms.size() == 3);
+  REQUIRE(t.vms.size() == 4);
   for (const auto& vm : t.vms) {
+    CAPTURE(vm.name);
     CHECK(vm.plan["run"] == vm.name);
     CHECK(vm.plan["answer_echo"] == true);
     CHECK(vm.plan["serve_ms"].get<int>() > 0);
     int peers = 0;
-    for (const auto& p : vm.plan["procedures"])
-      if (p["id"].get<std::string>().starts_with("echo-peer-")) {
+    std::vector<std::string> ids;
+    for (const auto& p : vm.plan["procedures"]) {
+      ids.push_back(p["id"]);
+      if (ids.back().starts_with("echo-peer-")) {
         ++peers;
         CHECK(p["patience_ms"].get<int>() > 0);
       }
-    CHECK(peers == 2);  // east-west: the two other networks, through the router
+    }
+    if (vm.name.ends_with("-control")) CHECK(ids.back() == "unreach-far");  // its address, then the errors alone
+    else CHECK(peers == 2);  // east-west: the two other networks, through the router
   }
 
   // The probe VMs' ports are in the project's default group and the agents'; the agents' group
   // admits echo requests and nothing else of ICMPv6 (errors come through as related traffic).
-  int ports = 0, icmp_rules = 0;
+  // The control VM's is not in the default group, and its other group admits all ICMPv6.
+  int ports = 0, icmp_rules = 0, all_icmp_rules = 0;
   for (const auto& r : cloud.fake.requests) {
     if (r.method != Method::post) continue;
     if (r.url.ends_with("/v2.0/ports")) {
-      const auto groups = json::parse(r.body)["port"]["security_groups"];
+      const auto port = json::parse(r.body)["port"];
+      const auto groups = port["security_groups"];
       CHECK(groups.size() == 2);
-      CHECK(std::count(groups.begin(), groups.end(), "sg-default") == 1);
+      const bool control = port["name"].get<std::string>().ends_with("-control");
+      CHECK(std::count(groups.begin(), groups.end(), "sg-default") == (control ? 0 : 1));
       ++ports;
     }
     if (r.url.ends_with("/v2.0/security-group-rules")) {
       const auto rule = json::parse(r.body)["security_group_rule"];
       if (rule.value("protocol", "") != "ipv6-icmp") continue;
-      CHECK(rule.value("port_range_min", 0) == 128);
-      ++icmp_rules;
+      if (rule.contains("port_range_min")) {
+        CHECK(rule.value("port_range_min", 0) == 128);
+        ++icmp_rules;
+      } else {
+        CHECK(rule["direction"] == "ingress");
+        ++all_icmp_rules;
+      }
     }
   }
-  CHECK(ports == 3);
+  CHECK(ports == 4);
   CHECK(icmp_rules == 1);
+  CHECK(all_icmp_rules == 1);
 
   // The api section passes on a conforming cloud ...
   for (const auto& [id, status] : api_verdicts(c, t.facts)) {
@@ -253,7 +272,7 @@ TEST_CASE("provision: a network per mode behind one router, facts from Neutron's
   // ... and everything created is deleted, the VMs' ports before the networks.
   const auto outcome = cloud.cleanup.run();
   CHECK(outcome.ok());
-  CHECK(outcome.deleted.size() >= 3 /*net*/ + 3 /*subnet*/ + 3 /*port*/ + 1 /*router*/ + 1 /*sg*/);
+  CHECK(outcome.deleted.size() >= 3 /*net*/ + 3 /*subnet*/ + 4 /*port*/ + 1 /*router*/ + 2 /*sg*/);
   const auto& d = cloud.neutron.deleted;
   auto first = [&](const std::string& kind) {
     return std::find_if(d.begin(), d.end(), [&](const auto& s) { return s.starts_with(kind + "/"); }) - d.begin();
@@ -305,7 +324,7 @@ TEST_CASE("provision: ptb-delivered's far link, a network of MTU 1280 on the rou
       CHECK_FALSE(n.name.ends_with("-far"));
     }
     CHECK(t.facts.api["far_network"]["ok"] == true);
-    CHECK(t.vms.size() == 3);
+    CHECK(t.vms.size() == 4);  // and the control VM
   }
   SECTION("a cloud that will not: ptb-delivered is not measured, with Neutron's answer") {
     cloud.neutron.refuses_mtu = true;

@@ -336,6 +336,11 @@ bool section_enabled(const Catalog& c, Section section) {
                      [&](const Requirement& r) { return r.enabled && r.section == section; });
 }
 
+bool check_enabled(const Catalog& c, std::string_view check) {
+  return std::any_of(c.requirements.begin(), c.requirements.end(),
+                     [&](const Requirement& r) { return r.enabled && r.check == check; });
+}
+
 std::vector<std::string> select_scs_testcases(Catalog& c, const std::vector<std::string>& ids) {
   std::vector<std::string> unknown = ids;
   for (auto& r : c.requirements) {

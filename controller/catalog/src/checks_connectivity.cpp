@@ -11,6 +11,8 @@ using namespace detail;
 using wire::IcmpErrorKind;
 
 constexpr std::string_view kFarSeenProcedure = "far-seen";  // evidence: the capture beyond the router
+constexpr std::string_view kControlProcedure = "errors-sent";  // evidence: icmp6-errors' control path
+constexpr std::uint8_t kAddressUnreachable = 3;                 // Destination Unreachable code (RFC 4443 §3.1)
 constexpr unsigned kLinkPrefixLength = 64;  // every IPv6 link here is a /64, the far link too
 
 // "3/3 echo replies from 2001:db8::1", with the first reply as evidence.
@@ -261,10 +263,49 @@ Outcome icmp_error_seen(const HostObservations& h, std::string_view id, IcmpErro
                          {note_evidence(h, id, std::to_string(e.sent) + " sent to " + e.target.str() + ", no " + name)}));
 }
 
+// The Destination Unreachable the router sent for this echo series where no group filters
+// it (the control path): the lab's, addressed to this VM; a control VM's, any it received.
+const wire::Packet* sent_anyway(const ErrorsSent& s, const wire::EchoResult& e) {
+  for (const auto& p : s.dest_unreachables) {
+    const auto* err = p.as<wire::IcmpError>();
+    if (!s.addressed_to_probes || (err && p.ctx.dst_ip == e.source && err->invoking_dst == e.target)) return &p;
+  }
+  return nullptr;
+}
+
+Evidence control_evidence(const ErrorsSent& s, const wire::Packet& p, const std::string& what) {
+  const model::Port where{s.host, {}, {}, model::Role::observer};
+  return packet_evidence(HostObservations{&where, nullptr, s.pcap}, kControlProcedure, p, what, "RFC 4443 §3.1");
+}
+
+// A VM got no Destination Unreachable: did its group drop one (RFC 4890: fail), or did the
+// router send none (not this requirement's to judge: icmp6-addr-unreachable)? The control path
+// tells; without one, a Time Exceeded that passed the same group points at the router, but a
+// filter that drops only type 1 looks the same: not measured.
+std::optional<Outcome> attribute_missing_du(const CheckInput& in, const HostObservations& h, Outcome du,
+                                            bool te_passed, std::string& unsent) {
+  auto found = find_result<wire::EchoResult>(h, proc::kUnreachFar);
+  const auto& e = *found.result;
+  if (in.errors_sent) {
+    const auto& s = *in.errors_sent;
+    if (const auto* p = sent_anyway(s, e)) {
+      du.actual += ", though the router sent one (seen " + s.where + "): a filter on the way dropped it";
+      du.evidence.push_back(control_evidence(s, *p, "the router's Destination Unreachable, seen " + s.where));
+      return du;
+    }
+    unsent = du.actual + ", and the router sent none (none seen " + s.where + ")";
+    return std::nullopt;
+  }
+  if (!te_passed) return du;
+  unsent = du.actual + ", while the router's Time Exceeded passed the same security group; whether the router "
+                       "sent one is unknown (" + std::string(in.errors_sent_why_not) + ")";
+  return std::nullopt;
+}
+
 // The errors a router sends reach the VM through its group (RFC 4890). A Destination
-// Unreachable that is missing while the same router's Time Exceeded came through the same
-// group was never sent (icmp6-addr-unreachable judges that): not measured, never PASS. A
-// missing Time Exceeded fails either way: the router MUST send it (RFC 4443 §3.3).
+// Unreachable the router never sent is not measured here, never PASS (icmp6-addr-unreachable
+// judges the router). A missing Time Exceeded fails either way: the router MUST send it
+// (RFC 4443 §3.3).
 Outcome icmp6_errors(const CheckInput& in) {
   if (!has_gateway(in)) return skip("the subnet has no gateway");
   const bool hop = offlink_target(in.facts, *in.network).has_value();
@@ -273,21 +314,36 @@ Outcome icmp6_errors(const CheckInput& in) {
   const std::string expected = "Time Exceeded and Destination Unreachable reach the VM";
   std::string unsent;
   auto measured = for_each_host(in, [&](const HostObservations& h) {
-    std::optional<Outcome> te;
+    std::optional<Outcome> te, du;
     if (hop) te = icmp_error_seen(h, proc::kHoplimitFar, IcmpErrorKind::time_exceeded, "Time Exceeded", expected);
-    if (!unreach) return *te;
-    auto du = icmp_error_seen(h, proc::kUnreachFar, IcmpErrorKind::dest_unreachable, "Destination Unreachable", expected);
-    if (te && te->status == Status::pass && du.status == Status::fail) {
-      unsent = du.actual + ", while the router's Time Exceeded passed the same security group: the "
-               "router sent none (icmp6-addr-unreachable)";
-      return *te;
+    if (unreach) {
+      du = icmp_error_seen(h, proc::kUnreachFar, IcmpErrorKind::dest_unreachable, "Destination Unreachable", expected);
+      if (du->status == Status::fail)
+        du = attribute_missing_du(in, h, std::move(*du), te && te->status == Status::pass, unsent);
     }
-    return te ? combine({std::move(*te), std::move(du)}) : du;
+    if (te && du) return combine({std::move(*te), std::move(*du)});
+    if (te || du) return te ? std::move(*te) : std::move(*du);
+    return not_measured(host_name(h) + ": Destination Unreachable not measured: " + unsent);
   });
   if (!unsent.empty()) return partly_measured(std::move(measured), "Destination Unreachable not measured: " + unsent);
   if (hop && unreach) return measured;
   return partly_measured(std::move(measured), hop ? "Destination Unreachable not measured: no unassigned address behind the router"
                                                   : "Time Exceeded not measured: no off-link target");
+}
+
+// The router's answer where the VM's group dropped it or the router sent none: the control path's.
+Outcome addr_unreachable_by_control(const ErrorsSent& s, const HostObservations& h, const wire::EchoResult& e,
+                                    const std::string& expected) {
+  const auto* p = sent_anyway(s, e);
+  if (!p)
+    return on_host(h, fail(expected, "none after " + std::to_string(e.sent) + " echo requests, and none seen " + s.where,
+                           {note_evidence(h, proc::kUnreachFar, std::to_string(e.sent) + " sent to " + e.target.str() +
+                                                                   ", no Destination Unreachable")}));
+  const auto code = p->as<wire::IcmpError>()->code;
+  const auto actual = "Destination Unreachable code " + std::to_string(code) + " from " + p->ctx.src_ip.str() +
+                      ", seen " + s.where + " (the VM's group dropped it: icmp6-errors)";
+  auto ev = control_evidence(s, *p, actual);
+  return on_host(h, code == kAddressUnreachable ? pass(expected, actual, {ev}) : fail(expected, actual, {ev}));
 }
 
 // RFC 4443 §3.1 (code 3) and RFC 4861 §7.2.2: a packet for an address on one of the router's
@@ -321,8 +377,9 @@ Outcome icmp6_addr_unreachable(const CheckInput& in) {
       const auto code = p->as<wire::IcmpError>()->code;
       const auto actual = "Destination Unreachable code " + std::to_string(code) + " from " + p->ctx.src_ip.str();
       auto ev = packet_evidence(h, proc::kUnreachFar, *p, actual, "RFC 4443 §3.1");
-      return on_host(h, code == 3 ? pass(expected, actual, {ev}) : fail(expected, actual, {ev}));
+      return on_host(h, code == kAddressUnreachable ? pass(expected, actual, {ev}) : fail(expected, actual, {ev}));
     }
+    if (in.errors_sent) return addr_unreachable_by_control(*in.errors_sent, h, e, expected);
     if (!saw_icmp_error(h, proc::kHoplimitFar, IcmpErrorKind::time_exceeded))
       return not_measured(host_name(h) + ": no Destination Unreachable, and no Time Exceeded either: a filter may have "
                           "dropped both (icmp6-errors)");

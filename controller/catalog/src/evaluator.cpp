@@ -5,6 +5,7 @@
 
 #include "targets.hpp"
 #include "v6c/catalog/checks.hpp"
+#include "v6c/catalog/plan.hpp"
 
 namespace v6c::catalog {
 
@@ -50,6 +51,35 @@ Verdict verdict_of(const Catalog& c, const Requirement& r, const Scope& scope, O
   return v;
 }
 
+// A cloud run's control path for ICMPv6 errors: what its control VM's echo series to an
+// unassigned address drew through a group that admits all ICMPv6.
+struct ControlPath {
+  std::optional<ErrorsSent> sent;
+  std::string why_not = "no control VM or observer on the router's side";
+};
+
+ControlPath control_path(const model::Facts& f, const Observations& obs, const std::string& pcap) {
+  ControlPath out;
+  for (const auto& net : f.networks)
+    for (const auto& port : net.ports) {
+      if (port.role != model::Role::control) continue;
+      out.why_not = "control VM " + port.name + " did not report its " + std::string(proc::kUnreachFar);
+      auto it = obs.agents.find(port.name);
+      if (it == obs.agents.end()) return out;
+      for (const auto& rec : it->second.procedures) {
+        const auto* echo = std::get_if<wire::EchoResult>(&rec.result);
+        if (rec.id != proc::kUnreachFar || rec.status != wire::RunStatus::ok || !echo || echo->sent == 0) continue;
+        ErrorsSent s{"at control VM " + port.name + ", whose security group admits all ICMPv6", port.name, pcap, {}};
+        for (const auto& p : echo->errors)
+          if (const auto* err = p.as<wire::IcmpError>(); err && err->kind == wire::IcmpErrorKind::dest_unreachable)
+            s.dest_unreachables.push_back(p);
+        out.sent = std::move(s);
+      }
+      return out;
+    }
+  return out;
+}
+
 }  // namespace
 
 Verdict evaluate_requirement(const Catalog& c, const Requirement& r, const CheckInput& in, const Scope& scope) {
@@ -84,6 +114,16 @@ Result evaluate(const Catalog& c, const model::Facts& f, const Observations& obs
     auto it = obs.pcaps.find(host);
     return it == obs.pcaps.end() ? host + ".pcap" : it->second;
   };
+  ControlPath control{obs.errors_sent, obs.errors_sent_why_not};
+  if (!control.sent && control.why_not.empty()) {
+    control = control_path(f, obs, "");
+    if (control.sent) control.sent->pcap = pcap_of(control.sent->host);
+  }
+  const ErrorsSent* errors_sent = control.sent ? &*control.sent : nullptr;
+  auto input = [&](const model::Network* net, const nlohmann::json& params) {
+    return CheckInput{f,           net, {}, nullptr, external, params, obs.external_why_not, far_seen, obs.far_why_not,
+                      errors_sent, control.why_not};
+  };
 
   for (const auto& r : c.requirements) {
     if (!r.enabled) {
@@ -93,17 +133,12 @@ Result evaluate(const Catalog& c, const model::Facts& f, const Observations& obs
       continue;
     }
     const CheckSpec* spec = find_check(r.check);
-    if (!spec || spec->global) {
-      CheckInput in{f, nullptr, {}, nullptr, external, r.params, obs.external_why_not, far_seen, obs.far_why_not};
-      result.verdicts.push_back(evaluate_requirement(c, r, in, Scope{}));
-      continue;
-    }
-    if (f.networks.empty()) {
-      result.verdicts.push_back(evaluate_requirement(c, r, CheckInput{f, nullptr, {}, nullptr, external, r.params, obs.external_why_not, far_seen, obs.far_why_not}, Scope{}));
+    if (!spec || spec->global || f.networks.empty()) {
+      result.verdicts.push_back(evaluate_requirement(c, r, input(nullptr, r.params), Scope{}));
       continue;
     }
     for (const auto& net : f.networks) {
-      CheckInput in{f, &net, {}, nullptr, external, r.params, obs.external_why_not, far_seen, obs.far_why_not};
+      auto in = input(&net, r.params);
       // A network that holds only the attacker and the victim (a cloud run's security network).
       if (detail::probe_ports(net).empty() && r.section != Section::security) {
         result.verdicts.push_back(verdict_of(c, r, Scope{net.name, net.subnet.mode},

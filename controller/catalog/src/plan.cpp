@@ -61,6 +61,18 @@ void add_link(wire::Plan& plan, const model::Network& net) {
   add(plan, proc::kNdMetadata, NeighborSpec{.target = kMetadataAddress.str()});
 }
 
+// Echoes to an address behind the router that no port holds: a Destination Unreachable.
+void add_unreach(wire::Plan& plan, const model::Facts& f, const model::Network& net, const wire::Ip6& gateway,
+                 std::string_view self) {
+  if (auto unassigned = detail::unassigned_target(f, net)) {
+    auto unreach = echo_from(*unassigned, self, gateway);
+    unreach.timeout_ms = kUnreachTimeoutMs;
+    unreach.interval_ms = kUnreachIntervalMs;
+    unreach.retry_after_ms = kErrorRetryMs;
+    add(plan, proc::kUnreachFar, unreach);
+  }
+}
+
 // What lies behind the gateway: errors the router must send, the path MTU, DNS.
 void add_beyond_gateway(wire::Plan& plan, const model::Facts& f, const model::Network& net, const wire::Ip6& gateway,
                         std::string_view self, const PlanOptions& o) {
@@ -75,13 +87,7 @@ void add_beyond_gateway(wire::Plan& plan, const model::Facts& f, const model::Ne
     hop.retry_after_ms = kErrorRetryMs;
     add(plan, proc::kHoplimitFar, hop);
   }
-  if (auto unassigned = detail::unassigned_target(f, net)) {
-    auto unreach = echo_from(*unassigned, self, gateway);
-    unreach.timeout_ms = kUnreachTimeoutMs;
-    unreach.interval_ms = kUnreachIntervalMs;
-    unreach.retry_after_ms = kErrorRetryMs;
-    add(plan, proc::kUnreachFar, unreach);
-  }
+  add_unreach(plan, f, net, gateway, self);
   if (f.external_target) add(plan, proc::kEchoFar, echo_from(*f.external_target, self, gateway));
   if (detail::far_link_is_smaller(f, net)) {
     // Sizes that fit the far link, then the tenant MTU, which must draw a Packet Too Big.
@@ -157,6 +163,10 @@ wire::Plan make_plan(const model::Facts& f, const model::Network& net, const mod
   wire::Plan plan{.host = port.name, .interface = o.interface};
   add_address(plan, subnet, o);
   if (port.role == model::Role::address) return plan;
+  if (port.role == model::Role::control) {  // icmp6-errors' control path: the errors alone
+    if (gateway) add_unreach(plan, f, net, *gateway, self);
+    return plan;
+  }
   add_link(plan, net);
   if (gateway) add_beyond_gateway(plan, f, net, *gateway, self, o);
   if (o.slow)

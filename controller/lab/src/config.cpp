@@ -16,7 +16,7 @@ constexpr std::uint16_t kDhcpServerPort = 547;  // RFC 8415 §7.2
 constexpr std::uint16_t kDhcpClientPort = 546;
 constexpr std::uint32_t kDnsmasqLeaseMax = 1u << 24;  // Neutron's dnsmasq_lease_max default
 // ICMPv6 types (RFC 4443, RFC 4861, RFC 2710) as ip6tables writes them.
-constexpr int kIcmpDestUnreachable = 1, kIcmpPacketTooBig = 2, kIcmpTimeExceeded = 3;
+constexpr int kIcmpDestUnreachable = 1, kIcmpPacketTooBig = 2;
 constexpr int kIcmpEchoRequest = 128, kIcmpMldQuery = 130, kIcmpRa = 134;
 constexpr int kIcmpNs = 135, kIcmpNa = 136, kIcmpRedirect = 137;
 // Byte offset of the NA target inside the ICMPv6 message (RFC 4861 §4.4), in bits for nft.
@@ -298,7 +298,7 @@ std::string security_group_rules(const LabModel& m) {
   }
   for (const auto& [net, port] : m.vm_ports()) {
     const std::string chain = "in-" + port->name;
-    if (b.sg_drops_icmp_errors) append_rules(o, chain, {icmp6(kIcmpDestUnreachable), icmp6(kIcmpTimeExceeded)}, "DROP");
+    if (b.sg_drops_dest_unreachable) append_rules(o, chain, {icmp6(kIcmpDestUnreachable)}, "DROP");
     if (b.sg_admits_redirect) append_rules(o, chain, {icmp6(kIcmpRedirect)}, "ACCEPT");
     if (b.sg_ingress_open) {
       append_rules(o, chain, {icmp6(kIcmpRedirect)}, "DROP");  // keeps sec-redirect apart

@@ -62,8 +62,9 @@ const std::vector<Fault>& faults() {
       {"ptb-dropped", "ptb-delivered", "the router drops Packet Too Big on its way to the VMs",
        [](Behaviour& b) { b.ptb_dropped = true; }, {}, true},
       {"icmp-errors-filtered", "icmp6-errors",
-       "the security group drops Destination Unreachable and Time Exceeded",
-       [](Behaviour& b) { b.sg_drops_icmp_errors = true; }},
+       "the security group drops Destination Unreachable; Time Exceeded passes, so only the router's side "
+       "shows the errors the router sent",
+       [](Behaviour& b) { b.sg_drops_dest_unreachable = true; }},
       {"dns-down", "dns-aaaa", "the advertised DNS server does not answer",
        [](Behaviour& b) { b.dns_down = true; }, {}, true},
       // ovn only: the radvd flavour, like Neutron's DHCP agent by default, holds no on-link

@@ -27,6 +27,7 @@ using namespace std::chrono_literals;
 // wait about 15 s) on a network where nobody answers for the metadata address (3 s of NS).
 constexpr auto kAgentSlack = 30s;
 constexpr const char* kUpstreamPcap = "upstream.pcap";  // what reached the external target
+constexpr const char* kUpstreamErrorsPcap = "upstream-errors.pcap";  // the upstream router's Destination Unreachables
 
 bool executable(const fs::path& p) { return !p.empty() && ::access(p.c_str(), X_OK) == 0; }
 
@@ -43,27 +44,36 @@ fs::path find_agent(const fs::path& self) {
 
 namespace {
 
-// north-south-out beyond the router: every echo request that reaches the external target,
-// captured in the upstream namespace while the VMs probe; no watch when north-south-out is
-// not judged or there is no target.
-std::unique_ptr<probe::EchoRequestWatch> watch_far(const Lab& lab, const catalog::Catalog& c,
-                                                   const model::Facts& facts, const fs::path& dir) {
-  if (!facts.external_target || std::none_of(c.requirements.begin(), c.requirements.end(), [](const auto& r) {
-        return r.enabled && r.check == "north_south_out";
-      }))
-    return nullptr;
+// A capture on the upstream router's provider interface while the VMs probe; null when it
+// cannot be opened (`why` says so, and the checks that read it say "not measured").
+std::unique_ptr<probe::PacketWatch> watch_upstream(const Lab& lab, probe::WatchFor what, const fs::path& pcap,
+                                                   std::string& why) {
   try {
     const auto netns = lab.model().upstream_ns();
-    return std::make_unique<probe::EchoRequestWatch>(kUpstreamProviderIfname, *facts.external_target,
-                                                     (dir / kUpstreamPcap).string(), [netns] {
-                                                       if (!host::enter_netns(netns))
-                                                         throw std::runtime_error("cannot enter " + netns);
-                                                     });
+    return std::make_unique<probe::PacketWatch>(kUpstreamProviderIfname, std::move(what), pcap.string(), [netns] {
+      if (!host::enter_netns(netns)) throw std::runtime_error("cannot enter " + netns);
+    });
   } catch (const std::exception& e) {
-    // Without it north-south-out's "no NAT66" is not measured.
-    std::fprintf(stderr, "v6conform: lab: no observer beyond the router (%s)\n", e.what());
+    why = std::string("no capture on the upstream router: ") + e.what();
+    std::fprintf(stderr, "v6conform: lab: %s\n", why.c_str());
     return nullptr;
   }
+}
+
+// north-south-out beyond the router: every echo request that reaches the external target.
+std::unique_ptr<probe::PacketWatch> watch_far(const Lab& lab, const catalog::Catalog& c, const model::Facts& facts,
+                                              const fs::path& dir, catalog::Observations& obs) {
+  if (!facts.external_target || !catalog::check_enabled(c, "north_south_out")) return nullptr;
+  return watch_upstream(lab, probe::echo_requests_to(*facts.external_target), dir / kUpstreamPcap, obs.far_why_not);
+}
+
+// icmp6-errors' control path: the Destination Unreachables the upstream router sends towards
+// the VMs (the lab's unassigned address lies beyond it), before any security group.
+std::unique_ptr<probe::PacketWatch> watch_errors_sent(const Lab& lab, const catalog::Catalog& c, const fs::path& dir,
+                                                      catalog::Observations& obs) {
+  if (!catalog::check_enabled(c, "icmp6_errors") && !catalog::check_enabled(c, "icmp6_addr_unreachable"))
+    return nullptr;
+  return watch_upstream(lab, probe::dest_unreachables_sent(), dir / kUpstreamErrorsPcap, obs.errors_sent_why_not);
 }
 
 // An agent's report into obs; none, or a malformed one, counts as missing: the evaluator
@@ -83,9 +93,7 @@ void read_report(const fs::path& report, const fs::path& pcap, const std::string
 void run_external(const Lab& lab, const catalog::Catalog& c, const model::Facts& facts,
                   const catalog::PlanOptions& options, const fs::path& dir, const fs::path& agent, bool guests,
                   catalog::Observations& obs) {
-  if (std::none_of(c.requirements.begin(), c.requirements.end(),
-                   [](const auto& r) { return r.enabled && r.check == "north_south_in"; }))
-    return;
+  if (!catalog::check_enabled(c, "north_south_in")) return;
   if (guests) {
     // A guest's kernel holds no address, and its agent stops answering for it after its report.
     obs.external_why_not = "lab --vm: the guests answer echoes only while their agent runs";
@@ -178,17 +186,21 @@ catalog::Result run_catalogue(const Lab& lab, const catalog::Catalog& full, cons
     return catalog::plan_for_port(facts, net, port, options, security);
   };
 
-  auto far = watch_far(lab, c, facts, dir);
+  catalog::Observations obs;
+  auto far = watch_far(lab, c, facts, dir, obs);
+  auto errors_sent = watch_errors_sent(lab, c, dir, obs);
   // lab --vm: the probe VMs boot first (guest.hpp).
   auto guests = boot_guests(lab, facts, plan_for, dir);
   const auto agents_start = Clock::now();  // the guests' agents run: the rest start with them
   auto agents = start_agents(lab, facts, plan_for, dir, agent);
-  catalog::Observations obs;
   const auto budget = std::chrono::milliseconds(options.discover_window_ms) +
                       (options.slow ? std::chrono::milliseconds(options.passive_window_ms) : 0ms) + kAgentSlack;
   wait_for_reports(agents, budget, agents_start, progress, obs);
   collect_guests(guests, agents_start + budget, dir, obs);
   if (far) obs.far_seen = catalog::FarSeen{"upstream", (dir / kUpstreamPcap).string(), far->finish()};
+  if (errors_sent)
+    obs.errors_sent = catalog::ErrorsSent{"leaving the upstream router, before any security group", "upstream",
+                                          (dir / kUpstreamErrorsPcap).string(), errors_sent->finish(), true};
   run_external(lab, c, facts, options, dir, agent, !guests.empty(), obs);
   catalog::pair_security_reports(facts, security.attacks, obs,
                                  [&](const model::Port& victim) { return (dir / (victim.name + ".pcap")).string(); });

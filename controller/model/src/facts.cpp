@@ -40,14 +40,15 @@ E parsed(const json& j, std::optional<E> (*parse)(std::string_view), const char*
 
 constexpr NameTable<Mode, 3> kModeNames = {
     {{Mode::slaac, "slaac"}, {Mode::dhcpv6_stateless, "dhcpv6-stateless"}, {Mode::dhcpv6_stateful, "dhcpv6-stateful"}}};
-constexpr NameTable<Role, 8> kRoleNames = {{{Role::probe, "probe"},
+constexpr NameTable<Role, 9> kRoleNames = {{{Role::probe, "probe"},
                                             {Role::address, "address"},
                                             {Role::attacker, "attacker"},
                                             {Role::victim, "victim"},
                                             {Role::router, "router"},
                                             {Role::dhcp, "dhcp"},
                                             {Role::observer, "observer"},
-                                            {Role::external, "external"}}};
+                                            {Role::external, "external"},
+                                            {Role::control, "control"}}};
 
 std::string_view to_string(Mode m) { return name_in(kModeNames, m); }
 std::optional<Mode> parse_mode(std::string_view text) { return value_in(kModeNames, text); }

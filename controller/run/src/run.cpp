@@ -26,15 +26,13 @@ void write_agent_files(const std::string& dir, const Topology& t, const Collecte
 // north-south-out's observer: when the external target is an address of this host, this
 // host watches what arrives for it while the VMs probe, so a NAT66 on the way shows.
 struct TargetWatch {
-  std::unique_ptr<probe::EchoRequestWatch> watch;
+  std::unique_ptr<probe::PacketWatch> watch;
   std::string host, pcap, why_not;
 };
 
 TargetWatch watch_external_target(const catalog::Catalog& c, const model::Facts& f, const Options& o) {
   TargetWatch t;
-  const bool judged = std::any_of(c.requirements.begin(), c.requirements.end(),
-                                  [](const auto& r) { return r.enabled && r.check == "north_south_out"; });
-  if (!judged || !f.external_target) return t;
+  if (!catalog::check_enabled(c, "north_south_out") || !f.external_target) return t;
   const auto target = f.external_target->str();
   const auto ifname = probe::interface_holding(*f.external_target);
   if (!ifname) {
@@ -47,7 +45,7 @@ TargetWatch watch_external_target(const catalog::Catalog& c, const model::Facts&
     t.pcap = o.output_dir + "/external-target.pcap";
   }
   try {
-    t.watch = std::make_unique<probe::EchoRequestWatch>(*ifname, *f.external_target, t.pcap);
+    t.watch = std::make_unique<probe::PacketWatch>(*ifname, probe::echo_requests_to(*f.external_target), t.pcap);
   } catch (const std::exception& e) {
     t.why_not = "cannot watch " + target + " on " + *ifname + ": " + e.what();
   }
@@ -82,8 +80,7 @@ catalog::Result run_cloud(cloud::Session& s, cloud::CleanupStack& cleanup, const
              std::to_string(topology.vms.size()) + " agent ports");
   // north-south-in: this host echoes each probe VM as soon as it has reported.
   ExternalEchoes external;
-  const bool inbound = std::any_of(c.requirements.begin(), c.requirements.end(),
-                                   [](const auto& r) { return r.enabled && r.check == "north_south_in"; });
+  const bool inbound = catalog::check_enabled(c, "north_south_in");
   if (inbound)
     external.plan = catalog::make_external_plan(topology.facts, "external", catalog::plan_options(c, topology.facts));
   // A VM that listens for periodic RAs reports that much later.

@@ -78,8 +78,13 @@ std::string nth_64(const std::string& base, int n) {
 }
 
 bool judges_ptb(const catalog::Catalog& c) {
-  return std::any_of(c.requirements.begin(), c.requirements.end(),
-                     [](const auto& r) { return r.enabled && r.check == "ptb_delivered"; });
+  return catalog::check_enabled(c, "ptb_delivered");
+}
+
+// icmp6-errors' control path: a VM whose group admits all ICMPv6 tells a filter that drops
+// Destination Unreachable from a router that sends none.
+bool judges_icmp_errors(const catalog::Catalog& c) {
+  return catalog::check_enabled(c, "icmp6_errors") || catalog::check_enabled(c, "icmp6_addr_unreachable");
 }
 
 // How many /64s a run cuts from --ipv6-cidr: one per network (the far link's too) without a
@@ -157,6 +162,7 @@ class Provisioner {
   Topology t_;
   std::optional<json> default_pool_, gateway_net_;
   std::string default_group_;  // the project's "default" security group
+  std::string control_group_;  // admits all ICMPv6: the control VM's
   json address_modes_ = json::object();
   std::string api_net_;        // the ports-free network the API tries use
   int cidr_index_ = 0;         // the next /64 of --ipv6-cidr
@@ -227,13 +233,21 @@ void Provisioner::security_group() {
                                      {"remote_group_id", t_.security_group_id}});
   for (const auto& g : groups_.list_security_groups({{"name", "default"}, {"project_id", s_.project_id()}}))
     default_group_ = g.value("id", std::string());
+  if (!judges_icmp_errors(c_)) return;
+  const auto control = groups_.create_security_group({{"name", resource_name(o_, "all-icmp")},
+                                                      {"description", "v6conform control path: all ICMPv6 in"}});
+  control_group_ = control.value("id", std::string());
+  rules_.create_security_group_rule(
+      {{"security_group_id", control_group_}, {"direction", "ingress"}, {"ethertype", "IPv6"}, {"protocol", "ipv6-icmp"}});
 }
 
 // sec-default-sg (scs-0115) is about the project's default group: the victim is in it alone
 // and the attacker is not, so the attacker's unsolicited packets must be dropped. The probe
 // VMs are in it too (icmp6-errors: "through the default security group"), and in the agents'.
+// The control VM is not: its group admits every ICMPv6 error the router sends.
 json Provisioner::group_for(model::Role role) const {
   json ids = json::array();
+  if (role == model::Role::control) return json::array({t_.security_group_id, control_group_});
   if (role != model::Role::victim || default_group_.empty()) ids.push_back(t_.security_group_id);
   if (role != model::Role::attacker && !default_group_.empty()) ids.push_back(default_group_);
   return ids;
@@ -252,6 +266,7 @@ std::vector<Provisioner::NetSpec> Provisioner::network_specs() const {
   std::vector<NetSpec> specs;
   if (probes || api_section)
     for (const auto m : o_.modes) specs.push_back({std::string(model::to_string(m)), m, true, probe_vm});
+  if (probes && judges_icmp_errors(c_) && !specs.empty()) specs.front().vms.push_back({"control", model::Role::control});
   if (probes && o_.modes.size() == 1) specs.push_back({"peer", kPeerMode, false, probe_vm});
   // The attacks get a network of their own, so a spoof that gets through cannot spoil the
   // probes' measurements of the modes.

@@ -119,6 +119,19 @@ Link::Link(const std::string& ifname) : name_(ifname), h_(std::make_unique<Handl
 
 Link::~Link() = default;
 
+void Link::see_outgoing() {
+  int zero = 0;
+  ::setsockopt(h_->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &zero, sizeof zero);
+  // The kernel hands what it transmits only to sockets of every protocol (its taps); the
+  // capture filter still passes IPv6 alone.
+  sockaddr_ll sll{};
+  sll.sll_family = AF_PACKET;
+  sll.sll_protocol = htons(ETH_P_ALL);
+  sll.sll_ifindex = ifindex_;
+  if (::bind(h_->fd, reinterpret_cast<sockaddr*>(&sll), sizeof sll) != 0)
+    throw LinkError(LinkError::Kind::other, "bind to " + name_ + " for outgoing: " + std::strerror(errno));
+}
+
 std::optional<wire::Ip6> Link::kernel_link_local() const {
   ifaddrs* list = nullptr;
   if (getifaddrs(&list) != 0) return std::nullopt;

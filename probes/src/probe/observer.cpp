@@ -16,22 +16,39 @@ constexpr std::size_t kKeep = 10000;
 
 }  // namespace
 
-EchoRequestWatch::EchoRequestWatch(const std::string& ifname, const wire::Ip6& target, const std::string& pcap,
-                                   std::function<void()> enter) {
+WatchFor echo_requests_to(const wire::Ip6& target) {
+  return {"icmp6 and dst host " + target.str(), [target](const wire::Packet& p) {
+            const auto* echo = p.as<wire::Echo>();
+            return p.ctx.dst_ip == target && echo && !echo->reply;
+          }};
+}
+
+WatchFor dest_unreachables_sent() {
+  // Type at ip6[40]: an error behind extension headers is not one a router sends.
+  return {"icmp6 and ip6[40] == 1", [](const wire::Packet& p) {
+            const auto* err = p.as<wire::IcmpError>();
+            return err && err->kind == wire::IcmpErrorKind::dest_unreachable;
+          },
+          true};
+}
+
+PacketWatch::PacketWatch(const std::string& ifname, WatchFor what, const std::string& pcap,
+                         std::function<void()> enter) {
   std::promise<void> ready;
   auto started = ready.get_future();
-  thread_ = std::thread([this, ifname, target, pcap, enter = std::move(enter), ready = std::move(ready)]() mutable {
+  thread_ = std::thread([this, ifname, what = std::move(what), pcap, enter = std::move(enter),
+                         ready = std::move(ready)]() mutable {
     try {
       if (enter) enter();
       Link link(ifname);
-      link.set_filter("icmp6 and dst host " + target.str());
+      if (what.outgoing) link.see_outgoing();
+      link.set_filter(what.filter);
       std::optional<PcapWriter> writer;
       if (!pcap.empty()) link.record_to(&writer.emplace(pcap));
       ready.set_value();
       while (!stop_) {
         auto p = link.receive(Clock::now() + kPoll);
-        if (!p || p->ctx.dst_ip != target) continue;
-        if (auto* echo = p->as<wire::Echo>(); echo && !echo->reply && seen_.size() < kKeep) seen_.push_back(std::move(*p));
+        if (p && what.keep(*p) && seen_.size() < kKeep) seen_.push_back(std::move(*p));
       }
     } catch (...) {
       try {
@@ -48,11 +65,11 @@ EchoRequestWatch::EchoRequestWatch(const std::string& ifname, const wire::Ip6& t
   }
 }
 
-EchoRequestWatch::~EchoRequestWatch() {
+PacketWatch::~PacketWatch() {
   if (thread_.joinable()) finish();
 }
 
-std::vector<wire::Packet> EchoRequestWatch::finish() {
+std::vector<wire::Packet> PacketWatch::finish() {
   stop_ = true;
   if (thread_.joinable()) thread_.join();
   return std::move(seen_);

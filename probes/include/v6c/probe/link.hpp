@@ -46,6 +46,10 @@ class Link {
   // The source address probes use on-link: the kernel's link-local, else fe80::EUI-64(MAC).
   wire::Ip6 link_local() const;
 
+  // Also capture what this host's own stack sends out (an observer watching a router's
+  // replies leave); by default only what arrives and what this Link sends is seen.
+  void see_outgoing();
+
   // Replaces the kernel-side capture filter (pcap-filter(7) syntax). ND for own()
   // addresses is always let through so the responder keeps working.
   void set_filter(const std::string& expression);

@@ -64,8 +64,9 @@ void switch_off_section(Catalog& c, Section section, const std::string& why);
 // its requirements are SKIP with `why_not` (the lab and a cloud run both ask this).
 void select_slow_section(Catalog& c, bool selected, const std::string& why_not);
 
-// Whether any enabled requirement lies in `section`.
+// Whether any enabled requirement lies in `section`, or uses `check`.
 bool section_enabled(const Catalog& c, Section section);
+bool check_enabled(const Catalog& c, std::string_view check);
 
 // SCS mode: only the requirements whose SCS testcase id was requested stay on; the others are
 // switched off ("not among the requested SCS testcases"). Returns the requested ids that no

@@ -32,6 +32,18 @@ struct FarSeen {
   std::vector<wire::Packet> echo_requests;  // every one addressed to the external target
 };
 
+// The control path of icmp6-errors: Destination Unreachables the router sent, seen where no
+// security group filters them. The lab captures them leaving its upstream router (addressed to
+// the probe VMs); a cloud run's control VM, whose group admits all ICMPv6, receives its own.
+// A probe VM that got none while the router sent them sits behind a filter that drops them
+// (RFC 4890); none sent here either: the router sends none (RFC 4443 §3.1).
+struct ErrorsSent {
+  std::string where;                            // for the verdict
+  std::string host, pcap;                       // for evidence
+  std::vector<wire::Packet> dest_unreachables;  // every Destination Unreachable seen there
+  bool addressed_to_probes = false;             // true: each probe VM's own are among them
+};
+
 struct CheckInput {
   const model::Facts& facts;
   const model::Network* network = nullptr;        // null for global checks
@@ -42,6 +54,8 @@ struct CheckInput {
   std::string_view external_why_not = {};         // why no agent outside the cloud reported
   const FarSeen* far_seen = nullptr;              // null: nobody watched beyond the router
   std::string_view far_why_not = {};              // why nobody did
+  const ErrorsSent* errors_sent = nullptr;        // null: no control path for ICMPv6 errors
+  std::string_view errors_sent_why_not = {};      // why there is none
 };
 
 using CheckFn = Outcome (*)(const CheckInput&);

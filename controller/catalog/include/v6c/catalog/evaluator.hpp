@@ -27,6 +27,9 @@ struct Observations {
   std::string external_why_not;                          // why it did not (north-south-in says so)
   std::optional<FarSeen> far_seen;                       // what reached the external target
   std::string far_why_not;                               // why nobody watched there (north-south-out says so)
+  // The lab's capture of the errors its router sent; unset: a control VM's report, if any.
+  std::optional<ErrorsSent> errors_sent;
+  std::string errors_sent_why_not;
 };
 
 struct Summary {

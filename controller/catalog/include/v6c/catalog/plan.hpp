@@ -58,7 +58,7 @@ struct PlanOptions {
 PlanOptions plan_options(const Catalog& c, const model::Facts& f);
 
 // The plan for one VM port on one network; an address VM's (role "address") stops once the
-// address is formed.
+// address is formed, a control VM's (role "control") probes an unassigned address only.
 wire::Plan make_plan(const model::Facts& f, const model::Network& net, const model::Port& port,
                          const PlanOptions& o);
 // The plan for an agent outside the cloud (north-south-in): echo every probe VM's global address,

@@ -100,7 +100,7 @@ struct Behaviour {
   bool source_ip_filter_off = false;
   bool source_mac_filter_off = false;
   bool na_filter_off = false;
-  bool sg_drops_icmp_errors = false;
+  bool sg_drops_dest_unreachable = false;
   bool sg_admits_redirect = false;
   bool sg_ingress_open = false;
   std::optional<std::uint32_t> vm_link_mtu;        // VM-to-VM packets above this dropped on the bridge

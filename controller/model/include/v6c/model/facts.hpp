@@ -37,7 +37,8 @@ bool runs_dhcp6(Mode m);   // a DHCPv6 server answers: dhcpv6-stateless and dhcp
 // - dhcp: the lab's DHCP/metadata port;
 // - observer: a host beyond the router that captures what arrives there;
 // - external: the host outside the cloud that echoes the VMs (north-south-in).
-enum class Role { probe, address, attacker, victim, router, dhcp, observer, external };
+// control: a VM whose group admits all ICMPv6, the control path of icmp6-errors.
+enum class Role { probe, address, attacker, victim, router, dhcp, observer, external, control };
 std::string_view to_string(Role r);
 std::optional<Role> parse_role(std::string_view text);
 
