@@ -136,10 +136,13 @@ void delete_on_interrupt(cloud::CleanupStack& cleanup, cloud::Session& session, 
   });
 }
 
-// After the run: keep or delete what it made, then the report; returns the exit code.
+// After the run: the report, then keep or delete what it made (the verdicts do not wait for
+// the cleanup); returns the exit code.
 int finish(RunCliOptions& o, bool scs, catalog::Result& result, cloud::CleanupStack& cleanup,
            cloud::Connection& connection, const std::string& prefix) {
   auto& r = o.run;
+  result.api_retries = api_retries(connection.retries);
+  report::emit(result, o.emit);
   if (o.keep) {
     std::fprintf(stderr, "v6conform: kept %zu resources; delete them with: v6conform cleanup --prefix %s\n",
                  cleanup.size(), prefix.c_str());
@@ -148,8 +151,6 @@ int finish(RunCliOptions& o, bool scs, catalog::Result& result, cloud::CleanupSt
   r.progress("deleting " + std::to_string(cleanup.size()) + " resources, then anything named " + prefix + "*");
   const bool clean = o.keep || clean_up(cleanup, &connection, prefix);
   r.progress("done");
-  result.api_retries = api_retries(connection.retries);
-  report::emit(result, o.emit);
   if (!clean) {
     // The verdicts are already out: say what is left behind, do not turn them into ABORT.
     std::fprintf(stderr, "%ssome resources could not be deleted: run `v6conform cleanup --prefix %s`\n",

@@ -3,7 +3,11 @@
 // project and nothing else. All against the recording fake.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <fstream>
+#include <map>
+#include <mutex>
+#include <thread>
 
 #include "v6c/cloud/cleanup.hpp"
 #include "v6c/cloud/compute.hpp"
@@ -49,10 +53,18 @@ json named(const std::string& id, const std::string& name, const std::string& pr
 
 }  // namespace
 
-TEST_CASE("cleanup stack: dependency order whatever the creation order, newest first within a kind", "[cloud-cleanup]") {
+TEST_CASE("cleanup stack: dependency order whatever the creation order, a kind's entries at once", "[cloud-cleanup]") {
+  std::mutex m;
   std::vector<std::string> deleted;
+  std::map<std::string, int> kind_of;
   CleanupStack stack([](auto) {});
-  auto push = [&](ResourceKind k, const std::string& id) { stack.push(k, id, "", [&deleted, id] { deleted.push_back(id); }); };
+  auto push = [&](ResourceKind k, const std::string& id) {
+    kind_of[id] = static_cast<int>(k);
+    stack.push(k, id, "", [&, id] {
+      std::lock_guard lock(m);
+      deleted.push_back(id);
+    });
+  };
   // As a concurrent run might create them:
   push(ResourceKind::network, "net-a");
   push(ResourceKind::security_group, "sg");
@@ -70,10 +82,36 @@ TEST_CASE("cleanup stack: dependency order whatever the creation order, newest f
   const auto outcome = stack.run();
   CHECK(outcome.ok());
   CHECK(outcome.deleted.size() == 13);
-  CHECK(deleted == std::vector<std::string>{"vm-2", "vm-1", "router/sub-a", "port-1", "rbac", "router", "sg", "sub-a",
-                                            "net-b", "net-a", "pool", "image", "flavor"});
+  // Reported newest first within a kind; deleted kind after kind, in any order within one.
+  CHECK(outcome.deleted == std::vector<std::string>{
+                               "server (vm-2)", "server (vm-1)", "router interface (router/sub-a)", "port (port-1)",
+                               "rbac policy (rbac)", "router (router)", "security group (sg)", "subnet (sub-a)",
+                               "network (net-b)", "network (net-a)", "subnet pool (pool)", "image (image)", "flavor (flavor)"});
+  REQUIRE(deleted.size() == 13);
+  CHECK(std::is_sorted(deleted.begin(), deleted.end(),
+                       [&](const std::string& a, const std::string& b) { return kind_of[a] < kind_of[b]; }));
   CHECK(stack.size() == 0);
   CHECK(stack.run().deleted.empty());  // a second run has nothing left to do
+}
+
+TEST_CASE("cleanup stack: the servers' deletes overlap, the networks wait for all of them", "[cloud-cleanup]") {
+  std::atomic<int> most_overlap{0};
+  std::atomic<int> running{0}, started{0};
+  std::atomic<bool> network_early{false};
+  CleanupStack stack([](auto) {});
+  for (const auto* id : {"vm-1", "vm-2", "vm-3"})
+    stack.push(ResourceKind::server, id, "", [&] {
+      ++running;
+      ++started;
+      // As a server delete waits for Nova: here, until all three are under way (or 5 s).
+      for (int i = 0; i < 500 && started < 3; ++i) std::this_thread::sleep_for(10ms);
+      if (started == 3) ++most_overlap;
+      --running;
+    });
+  stack.push(ResourceKind::network, "net", "", [&] { network_early = running > 0; });
+  CHECK(stack.run().ok());
+  CHECK(most_overlap == 3);  // each saw the other two begin before it ended
+  CHECK_FALSE(network_early);
 }
 
 TEST_CASE("cleanup stack: retries what is still in use, counts gone as deleted, goes on after a failure", "[cloud-cleanup]") {

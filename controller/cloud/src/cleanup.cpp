@@ -1,6 +1,7 @@
 #include "v6c/cloud/cleanup.hpp"
 
 #include <algorithm>
+#include <future>
 #include <set>
 
 #include "v6c/cloud/compute.hpp"
@@ -25,6 +26,35 @@ std::string describe(const CleanupStack::Entry& e) {
 bool transient(const CloudError& e) {
   return dynamic_cast<const Conflict*>(&e) || dynamic_cast<const ServerFault*>(&e) ||
          dynamic_cast<const Timeout*>(&e) || dynamic_cast<const Unreachable*>(&e);
+}
+
+// Deletes of one kind are independent of each other: a wave of at most this many at a time
+// (a server's delete waits until Nova has let it go, which is most of a cleanup).
+constexpr std::size_t kWave = 8;
+
+struct Deleted {
+  bool ok;
+  std::string line;  // describe(), and how it ended
+};
+
+// One delete, retried while the cloud says "not yet" or hiccups.
+Deleted remove_one(const CleanupStack::Entry& e, const Sleep& sleep, RetryPolicy retry) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      e.remove();
+      return {true, describe(e)};
+    } catch (const NotFound&) {
+      return {true, describe(e) + ", already gone"};
+    } catch (const CloudError& err) {
+      if (transient(err) && attempt < retry.max_attempts) {
+        sleep(backoff(retry, attempt + 1));
+        continue;
+      }
+      return {false, describe(e) + ": " + err.what()};
+    } catch (const std::exception& err) {
+      return {false, describe(e) + ": " + err.what()};
+    }
+  }
 }
 
 }  // namespace
@@ -88,24 +118,18 @@ CleanupOutcome CleanupStack::run() {
     entries_.clear();
   }
   CleanupOutcome outcome;
-  for (const auto& e : order) {
-    for (int attempt = 1;; ++attempt) {
-      try {
-        e.remove();
-        outcome.deleted.push_back(describe(e));
-      } catch (const NotFound&) {
-        outcome.deleted.push_back(describe(e) + ", already gone");
-      } catch (const CloudError& err) {
-        if (transient(err) && attempt < retry_.max_attempts) {
-          sleep_(backoff(retry_, attempt + 1));
-          continue;
-        }
-        outcome.failed.push_back(describe(e) + ": " + err.what());
-      } catch (const std::exception& err) {
-        outcome.failed.push_back(describe(e) + ": " + err.what());
-      }
-      break;
+  // Kind after kind; within a kind, in waves, reported in stack order.
+  for (std::size_t first = 0; first < order.size();) {
+    std::size_t last = first;
+    while (last < order.size() && last - first < kWave && order[last].kind == order[first].kind) ++last;
+    std::vector<std::future<Deleted>> wave;
+    for (std::size_t i = first; i < last; ++i)
+      wave.push_back(std::async(std::launch::async, [&, i] { return remove_one(order[i], sleep_, retry_); }));
+    for (auto& w : wave) {
+      auto d = w.get();
+      (d.ok ? outcome.deleted : outcome.failed).push_back(std::move(d.line));
     }
+    first = last;
   }
   return outcome;
 }

@@ -61,9 +61,10 @@ class CleanupStack {
   std::size_t size() const;
   std::vector<Entry> pending() const;  // in the order run() will delete them
 
-  // Deletes everything in dependency order, newest first within a kind. Conflict (still in
-  // use), ServerFault and transport failures are retried with backoff; other errors are
-  // recorded and the rest goes on. Empties the stack.
+  // Deletes everything in dependency order: a kind only after the kinds above it, the
+  // entries of one kind concurrently (newest first in the outcome). Conflict (still in use),
+  // ServerFault and transport failures are retried with backoff; other errors are recorded
+  // and the rest goes on. Empties the stack. `sleep` is called from several threads.
   CleanupOutcome run();
 
   // A deleted network may keep ports of a deleted server for a while: retry for ~1 min.
