@@ -187,12 +187,20 @@ std::map<std::string, std::string> api_verdicts(const catalog::Catalog& c, const
   return out;
 }
 
+// provision(), and the API tries it leaves running, joined as run_cloud joins them after the boot.
+run::Topology provisioned(cloud::Session& s, cloud::CleanupStack& cleanup, const catalog::Catalog& c,
+                          const run::Options& o) {
+  auto t = run::provision(s, cleanup, c, o);
+  run::finish_api_tries(t);
+  return t;
+}
+
 }  // namespace
 
 TEST_CASE("provision: a network per mode behind one router, facts from Neutron's answers", "[run]") {
   Cloud cloud;
   const auto c = shipped();
-  auto t = run::provision(*cloud.session, cloud.cleanup, c, options());
+  auto t = provisioned(*cloud.session, cloud.cleanup, c, options());
 
   REQUIRE(t.facts.networks.size() == 3);
   for (const auto& n : t.facts.networks) {
@@ -286,7 +294,7 @@ TEST_CASE("provision: a cloud that accepts what it must refuse fails (or warns),
   cloud.neutron.accepts_mismatched_modes = true;
   cloud.neutron.allows_rbac = true;
   const auto c = shipped();
-  auto t = run::provision(*cloud.session, cloud.cleanup, c, options());
+  auto t = provisioned(*cloud.session, cloud.cleanup, c, options());
   auto v = api_verdicts(c, t.facts);
   CHECK(v["api-invalid-modes"] == "FAIL");
   CHECK(v["api-rbac-restricted"] == "WARN");  // a SHOULD in scs-0126
@@ -314,7 +322,7 @@ TEST_CASE("provision: ptb-delivered's far link, a network of MTU 1280 on the rou
     });
   };
   SECTION("a cloud that lets a member set the MTU") {
-    auto t = run::provision(*cloud.session, cloud.cleanup, c, options());
+    auto t = provisioned(*cloud.session, cloud.cleanup, c, options());
     CHECK(has_far_mtu());
     REQUIRE(t.facts.far_target);
     CHECK(t.facts.far_mtu == 1280u);
@@ -328,7 +336,7 @@ TEST_CASE("provision: ptb-delivered's far link, a network of MTU 1280 on the rou
   }
   SECTION("a cloud that will not: ptb-delivered is not measured, with Neutron's answer") {
     cloud.neutron.refuses_mtu = true;
-    auto t = run::provision(*cloud.session, cloud.cleanup, c, options());
+    auto t = provisioned(*cloud.session, cloud.cleanup, c, options());
     CHECK_FALSE(t.facts.far_target);
     CHECK(t.facts.api["far_network"]["status"] == 400);
     int judged = 0;
@@ -355,7 +363,7 @@ TEST_CASE("provision: no default pool and no --ipv6-cidr is one clear error befo
   auto o = options();
   o.ipv6_cidr = "2001:db8:77::/48";
   o.modes = {model::Mode::slaac};
-  auto t = run::provision(*cloud.session, cloud.cleanup, shipped(), o);
+  auto t = provisioned(*cloud.session, cloud.cleanup, shipped(), o);
   REQUIRE(t.facts.networks.size() == 2);  // the mode and a peer network for east-west
   CHECK(t.facts.networks[0].subnet.prefix == *wire::Ip6::parse("2001:db8:77::"));
   CHECK(t.facts.networks[1].subnet.prefix == *wire::Ip6::parse("2001:db8:77:1::"));
@@ -452,7 +460,7 @@ TEST_CASE("provision: only what the selected testcases need is built", "[run]") 
   SECTION("sec-* testcases: the attacker and victim's network alone") {
     catalog::select_scs_testcases(c, {"scs-xxxx-v6-sec-ra-guard"});
     o.security = true;
-    auto t = run::provision(*cloud.session, cloud.cleanup, c, o);
+    auto t = provisioned(*cloud.session, cloud.cleanup, c, o);
     REQUIRE(t.facts.networks.size() == 1);
     CHECK(t.facts.networks[0].name.ends_with("-sec"));
     CHECK(t.vms.size() == 2);  // attacker and victim
@@ -465,7 +473,7 @@ TEST_CASE("provision: only what the selected testcases need is built", "[run]") 
   }
   SECTION("scs-0126's testcases: the modes' subnets for the API facts, no VM") {
     catalog::select_scs_testcases(c, {"scs-0126-default-subnetpool", "scs-0126-rbac-restricted"});
-    auto t = run::provision(*cloud.session, cloud.cleanup, c, o);
+    auto t = provisioned(*cloud.session, cloud.cleanup, c, o);
     CHECK(t.vms.empty());
     CHECK(t.facts.networks.size() == 3);
     for (const auto& n : t.facts.networks) CHECK(n.ports.empty());
@@ -491,7 +499,7 @@ TEST_CASE("provision: --ipv6-cidr hands out /64s inside the prefix only, and ref
   SECTION("every subnet the run asks for lies in the prefix, also when it is written with host bits") {
     o.ipv6_cidr = "2001:db8:77:1f::/60";  // the /60 is 2001:db8:77:10::/60
     o.modes = {model::Mode::slaac};
-    auto t = run::provision(*cloud.session, cloud.cleanup, shipped(), o);
+    auto t = provisioned(*cloud.session, cloud.cleanup, shipped(), o);
     CHECK(t.facts.networks[0].subnet.prefix == *wire::Ip6::parse("2001:db8:77:10::"));
     const auto within = *wire::Ip6::parse("2001:db8:77:10::");
     int cidrs = 0;

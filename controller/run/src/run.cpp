@@ -95,6 +95,7 @@ catalog::Result run_cloud(cloud::Session& s, cloud::CleanupStack& cleanup, const
     collected = boot_and_collect(s, cleanup, topology, image_id, flavor_id, waiting, [&](const AgentVm& vm) {
       if (inbound) external.probe(vm.name);
     });
+  finish_api_tries(topology);
   for (const auto& [vm, why] : collected.missing) o.progress("no report from " + vm + ": " + why);
   write_agent_files(o.output_dir, topology, collected);
 

@@ -125,6 +125,7 @@ class Provisioner {
   void forbidden_tries();
   void plans();
   Topology take() { return std::move(t_); }
+  json take_tries() { return std::move(tries_); }
 
  private:
   struct NetSpec {
@@ -164,6 +165,8 @@ class Provisioner {
   std::string default_group_;  // the project's "default" security group
   std::string control_group_;  // admits all ICMPv6: the control VM's
   json address_modes_ = json::object();
+  json tries_ = json::object();  // the API tries' facts, written after take()
+  bool built_networks_ = false;
   std::string api_net_;        // the ports-free network the API tries use
   int cidr_index_ = 0;         // the next /64 of --ipv6-cidr
 };
@@ -361,6 +364,7 @@ void Provisioner::networks() {
   if (failed) std::rethrow_exception(failed);
   merge(specs, built);
   cidr_index_ = static_cast<int>(specs.size());
+  built_networks_ = !t_.network_ids.empty();
 }
 
 // The far link is no network under test: it gives the facts a far target and its MTU, or
@@ -404,7 +408,7 @@ void Provisioner::merge(const std::vector<NetSpec>& specs, std::vector<Built>& b
 // (SubnetInUse, then a resync that adds the VMs' host entries seconds late), so they get a
 // network of their own with no ports.
 void Provisioner::address_mode_tries() {
-  if (catalog::section_enabled(c_, catalog::Section::api) && !t_.network_ids.empty())
+  if (catalog::section_enabled(c_, catalog::Section::api) && built_networks_)
     api_net_ = networks_.create_network({{"name", resource_name(o_, "api")}}).value("id", std::string());
   if (!api_net_.empty())
     for (const auto m : model::kAllModes) {
@@ -420,7 +424,7 @@ void Provisioner::address_mode_tries() {
         address_modes_[mode] = {{"ok", false}, {"error", e.what()}, {"status", e.status()}};
       }
     }
-  api("address_modes") = address_modes_;
+  tries_["address_modes"] = address_modes_;
 }
 
 // What a project member must not be able to do: mismatched mode pairs, both ways a project
@@ -452,7 +456,7 @@ void Provisioner::forbidden_tries() {
       if (!wrong.empty()) subnets_.delete_subnet(wrong);  // on the stack too, should this fail
       tries.push_back({{"ra_mode", ra}, {"address_mode", addr}, {"via", way}, {"status", status}});
     }
-  api("invalid_modes") = tries;
+  tries_["invalid_modes"] = tries;
   int status = 0;
   std::string policy, refusal;
   try {
@@ -467,7 +471,7 @@ void Provisioner::forbidden_tries() {
     refusal = e.what();
   }
   if (!policy.empty()) rbac_.delete_rbac_policy(policy);
-  api("rbac_create") = {{"status", status}, {"error", refusal}};
+  tries_["rbac_create"] = {{"status", status}, {"error", refusal}};
 }
 
 // Plans, now that every port's address is known (peers are read from the facts). Attacks
@@ -491,16 +495,24 @@ void Provisioner::plans() {
 std::string resource_name(const Options& o, const std::string& what) { return o.prefix + o.run_id + "-" + what; }
 
 Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalog::Catalog& c, const Options& o) {
-  Provisioner p(s, cleanup, c, o);
-  p.pool_facts();
-  p.external_network_facts();
-  p.router();
-  p.security_group();
-  p.networks();
-  p.address_mode_tries();
-  p.forbidden_tries();
-  p.plans();
-  return p.take();
+  auto p = std::make_shared<Provisioner>(s, cleanup, c, o);
+  p->pool_facts();
+  p->external_network_facts();
+  p->router();
+  p->security_group();
+  p->networks();
+  p->plans();
+  auto t = p->take();
+  t.api_tries = std::async(std::launch::async, [p] {
+    p->address_mode_tries();
+    p->forbidden_tries();
+    return p->take_tries();
+  });
+  return t;
+}
+
+void finish_api_tries(Topology& t) {
+  if (t.api_tries.valid()) t.facts.api.update(t.api_tries.get());
 }
 
 json cloud_plan(wire::Plan plan, const std::string& run, const Options& o) {

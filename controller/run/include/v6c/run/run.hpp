@@ -10,6 +10,7 @@
 #pragma once
 #include <chrono>
 #include <functional>
+#include <future>
 #include <map>
 #include <optional>
 #include <string>
@@ -60,6 +61,9 @@ struct Topology {
   std::vector<AgentVm> vms;
   std::string router_id, security_group_id;
   std::map<std::string, std::string> network_ids;  // by facts network name
+  // The API tries (modes not under test, what a member must not do) need nothing the VMs
+  // wait for: they run while the VMs boot, and their facts join facts.api at the end.
+  std::future<json> api_tries;
 };
 
 // The names of everything one run creates.
@@ -68,7 +72,10 @@ std::string resource_name(const Options& o, const std::string& what);
 // Creates the topology and records the api section's facts (subnet pools, the default
 // pool's /64, external networks, the router gateway, the modes accepted and refused, RBAC).
 // Mode subnets that the cloud refuses are recorded in facts.api.address_modes and left out.
+// The tries go on after it returns (Topology::api_tries): s, cleanup, c and o must outlive
+// them, and finish_api_tries() adds their facts (rethrowing what stopped them).
 Topology provision(cloud::Session& s, cloud::CleanupStack& cleanup, const catalog::Catalog& c, const Options& o);
+void finish_api_tries(Topology& t);
 
 // The agent image to boot: `o.image` when given (NotFound names it), else the built image in
 // `o.image_dir`, uploaded to Glance unless an image with the same name and checksum is there.
