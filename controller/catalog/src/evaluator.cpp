@@ -58,7 +58,7 @@ struct ControlPath {
   std::string why_not = "no control VM or observer on the router's side";
 };
 
-ControlPath control_path(const model::Facts& f, const Observations& obs, const std::string& pcap) {
+ControlPath control_path(const model::Facts& f, const Observations& obs) {
   ControlPath out;
   for (const auto& net : f.networks)
     for (const auto& port : net.ports) {
@@ -69,7 +69,7 @@ ControlPath control_path(const model::Facts& f, const Observations& obs, const s
       for (const auto& rec : it->second.procedures) {
         const auto* echo = std::get_if<wire::EchoResult>(&rec.result);
         if (rec.id != proc::kUnreachFar || rec.status != wire::RunStatus::ok || !echo || echo->sent == 0) continue;
-        ErrorsSent s{"at control VM " + port.name + ", whose security group admits all ICMPv6", port.name, pcap, {}};
+        ErrorsSent s{"at control VM " + port.name + ", whose security group admits all ICMPv6", port.name, "", {}};
         for (const auto& p : echo->errors)
           if (const auto* err = p.as<wire::IcmpError>(); err && err->kind == wire::IcmpErrorKind::dest_unreachable)
             s.dest_unreachables.push_back(p);
@@ -116,7 +116,7 @@ Result evaluate(const Catalog& c, const model::Facts& f, const Observations& obs
   };
   ControlPath control{obs.errors_sent, obs.errors_sent_why_not};
   if (!control.sent && control.why_not.empty()) {
-    control = control_path(f, obs, "");
+    control = control_path(f, obs);
     if (control.sent) control.sent->pcap = pcap_of(control.sent->host);
   }
   const ErrorsSent* errors_sent = control.sent ? &*control.sent : nullptr;

@@ -81,6 +81,19 @@ struct PcapWriter::Impl {
   }
 };
 
+namespace {
+
+void bind_packet(int fd, int ifindex, std::uint16_t protocol, const std::string& ifname) {
+  sockaddr_ll sll{};
+  sll.sll_family = AF_PACKET;
+  sll.sll_protocol = htons(protocol);
+  sll.sll_ifindex = ifindex;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&sll), sizeof sll) != 0)
+    throw LinkError(LinkError::Kind::other, "bind to " + ifname + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
 Link::Link(const std::string& ifname) : name_(ifname), h_(std::make_unique<Handle>()) {
   auto info = interface_info(ifname);
   mac_ = info.mac;
@@ -97,12 +110,7 @@ Link::Link(const std::string& ifname) : name_(ifname), h_(std::make_unique<Handl
   }
   // Nothing may slip in between bind and the first real filter.
   set_filter("less 0");
-  sockaddr_ll sll{};
-  sll.sll_family = AF_PACKET;
-  sll.sll_protocol = htons(ETH_P_IPV6);
-  sll.sll_ifindex = ifindex_;
-  if (::bind(h_->fd, reinterpret_cast<sockaddr*>(&sll), sizeof sll) != 0)
-    throw LinkError(LinkError::Kind::other, "bind to " + ifname + ": " + std::strerror(errno));
+  bind_packet(h_->fd, ifindex_, ETH_P_IPV6, name_);
   // DHCPv6 leases and stateful addresses have solicited-node groups we did not join.
   packet_mreq mr{};
   mr.mr_ifindex = ifindex_;
@@ -124,13 +132,9 @@ void Link::see_outgoing() {
   ::setsockopt(h_->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &zero, sizeof zero);
   // The kernel hands what it transmits only to sockets of every protocol (its taps); the
   // capture filter still passes IPv6 alone.
-  sockaddr_ll sll{};
-  sll.sll_family = AF_PACKET;
-  sll.sll_protocol = htons(ETH_P_ALL);
-  sll.sll_ifindex = ifindex_;
-  if (::bind(h_->fd, reinterpret_cast<sockaddr*>(&sll), sizeof sll) != 0)
-    throw LinkError(LinkError::Kind::other, "bind to " + name_ + " for outgoing: " + std::strerror(errno));
+  bind_packet(h_->fd, ifindex_, ETH_P_ALL, name_);
 }
+
 
 std::optional<wire::Ip6> Link::kernel_link_local() const {
   ifaddrs* list = nullptr;
